@@ -1,0 +1,38 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { IdentityModule } from '@mas/identity';
+import { AllExceptionsFilter, DatabaseConnection, PersistenceModule } from '@mas/persistence';
+import type { DestinationStream } from 'pino';
+import { AppConfig } from './config/app-config.js';
+import { APP_CONFIG } from './config/app-config.token.js';
+import { ALL_ENTITIES } from './database/entities.js';
+import { HealthModule } from './health/health.module.js';
+import { createLoggerModule } from './logging/logger.module.js';
+
+export interface AppModuleOptions {
+  config: AppConfig;
+  connection: DatabaseConnection;
+  /** Where logs go (stdout by default); tests capture them. */
+  logDestination?: DestinationStream;
+}
+
+@Module({})
+export class AppModule {
+  static forRoot({ config, connection, logDestination }: AppModuleOptions): DynamicModule {
+    return {
+      module: AppModule,
+      global: true,
+      imports: [
+        createLoggerModule(config, logDestination),
+        PersistenceModule.forRoot({ config: config.database, connection, entities: ALL_ENTITIES }),
+        IdentityModule.forRoot(config.identity),
+        HealthModule,
+      ],
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        { provide: APP_FILTER, useClass: AllExceptionsFilter },
+      ],
+      exports: [APP_CONFIG],
+    };
+  }
+}

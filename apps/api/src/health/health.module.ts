@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { RedisModule } from '../redis/redis.module.js';
+import { HealthController } from './health.controller.js';
+import { MigrationsHealthIndicator } from './migrations.health.js';
+import { RedisHealthIndicator } from './redis.health.js';
+
+@Module({
+  imports: [TerminusModule.forRoot({ logger: false }), RedisModule],
+  controllers: [HealthController],
+  providers: [RedisHealthIndicator, MigrationsHealthIndicator],
+})
+export class HealthModule {}

@@ -1,0 +1,31 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { HealthIndicatorService } from '@nestjs/terminus';
+import { Redis } from 'ioredis';
+import { REDIS } from '../redis/redis.module.js';
+
+/** Redis is not required to serve: when it is down the check is "degraded", not an error. */
+@Injectable()
+export class RedisHealthIndicator {
+  constructor(
+    private readonly health: HealthIndicatorService,
+    @Inject(REDIS) private readonly redis: Redis,
+  ) {}
+
+  async check(key = 'redis') {
+    const indicator = this.health.check(key);
+    try {
+      await withTimeout(this.redis.ping(), 1000);
+      return indicator.up();
+    } catch (error) {
+      return indicator.degraded({ message: `redis is down: ${(error as Error).message}` });
+    }
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,33 @@
+import { Body, Controller, HttpCode, HttpStatus, Post, UseGuards } from '@nestjs/common';
+import { ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { Throttle, ThrottlerGuard } from '@nestjs/throttler';
+import { LoginDto, RegisterDto } from '../dto/credentials.dto.js';
+import { LoginResponse, UserResponse } from '../dto/user.response.js';
+import { Public } from './auth.decorators.js';
+import { AuthService } from './auth.service.js';
+
+export const LOGIN_THROTTLER = 'login';
+
+@ApiTags('auth')
+@Controller('auth')
+export class AuthController {
+  constructor(private readonly auth: AuthService) {}
+
+  @Public()
+  @Post('register')
+  @ApiOperation({ summary: 'Create a student account' })
+  async register(@Body() body: RegisterDto): Promise<UserResponse> {
+    return UserResponse.of(await this.auth.register(body));
+  }
+
+  @Public()
+  @Post('login')
+  @HttpCode(HttpStatus.OK)
+  @UseGuards(ThrottlerGuard)
+  @Throttle({ [LOGIN_THROTTLER]: {} })
+  @ApiOperation({ summary: 'Exchange email and password for a bearer token' })
+  @ApiTooManyRequestsResponse({ description: 'too many login attempts from this address' })
+  login(@Body() body: LoginDto): Promise<LoginResponse> {
+    return this.auth.login(body);
+  }
+}

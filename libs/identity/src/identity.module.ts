@@ -1,0 +1,46 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { JwtModule } from '@nestjs/jwt';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuthController, LOGIN_THROTTLER } from './auth/auth.controller.js';
+import { AuthService } from './auth/auth.service.js';
+import { AuthenticationGuard } from './auth/authentication.guard.js';
+import { RolesGuard } from './auth/roles.guard.js';
+import { TokenService } from './auth/token.service.js';
+import { User } from './entities/user.entity.js';
+import { IDENTITY_CONFIG, IdentityConfig } from './identity.config.js';
+import { AdminSeed } from './seeds/admin.seed.js';
+import { DemoUsersSeed } from './seeds/demo-users.seed.js';
+import { UsersController } from './users/users.controller.js';
+import { UsersService } from './users/users.service.js';
+
+/** Users, login, and the global authentication + roles guards. */
+@Module({})
+export class IdentityModule {
+  static forRoot(config: IdentityConfig): DynamicModule {
+    return {
+      module: IdentityModule,
+      global: true,
+      imports: [
+        TypeOrmModule.forFeature([User]),
+        JwtModule.register({ secret: config.jwtSecret, signOptions: { expiresIn: config.jwtTtlSeconds } }),
+        ThrottlerModule.forRoot([
+          { name: LOGIN_THROTTLER, limit: config.loginRateLimit.limit, ttl: config.loginRateLimit.windowMs },
+        ]),
+      ],
+      controllers: [AuthController, UsersController],
+      providers: [
+        { provide: IDENTITY_CONFIG, useValue: config },
+        UsersService,
+        AuthService,
+        TokenService,
+        AdminSeed,
+        DemoUsersSeed,
+        { provide: APP_GUARD, useClass: AuthenticationGuard },
+        { provide: APP_GUARD, useClass: RolesGuard },
+      ],
+      exports: [UsersService, TokenService, IDENTITY_CONFIG],
+    };
+  }
+}

@@ -1,0 +1,107 @@
+import { ConflictException, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
+import { Page, paginateByKeyset, PgCode, postgresErrorOf, TransactionRunner } from '@mas/persistence';
+import { EntityManager } from 'typeorm';
+import { CreateUserDto, ListUsersQuery, UpdateUserDto } from '../dto/admin-user.dto.js';
+import { User } from '../entities/user.entity.js';
+import { UserRole } from '../entities/user-role.enum.js';
+import { hashPassword } from '../passwords/password-hasher.js';
+
+export type NewUser = Pick<CreateUserDto, 'email' | 'password' | 'fullName' | 'role'> & {
+  salesHeadId?: string | null;
+};
+
+@Injectable()
+export class UsersService {
+  constructor(private readonly transactions: TransactionRunner) {}
+
+  /** Inserts a user; in the caller's transaction when `tx` is given (user subscribers join it). */
+  async create(input: NewUser, tx?: EntityManager): Promise<User> {
+    const passwordHash = await hashPassword(input.password);
+    return this.transactions.run(
+      async (manager) => {
+        if (input.salesHeadId) await this.requireSalesHead(manager, input.salesHeadId);
+        const users = manager.getRepository(User);
+        try {
+          const { id } = await users.save(
+            users.create({
+              email: input.email,
+              passwordHash,
+              fullName: input.fullName,
+              role: input.role,
+              salesHeadId: input.salesHeadId ?? null,
+            }),
+          );
+          return await users.findOneByOrFail({ id });
+        } catch (error) {
+          if (postgresErrorOf(error)?.code === PgCode.uniqueViolation) {
+            throw new ConflictException('email is already registered');
+          }
+          throw error;
+        }
+      },
+      { within: tx },
+    );
+  }
+
+  async findById(id: string, tx?: EntityManager): Promise<User | null> {
+    return this.transactions.manager(tx).findOneBy(User, { id });
+  }
+
+  async getById(id: string): Promise<User> {
+    const user = await this.findById(id);
+    if (!user) throw new NotFoundException('user not found');
+    return user;
+  }
+
+  /** The user with its password hash, for verifying a login. */
+  async findWithPasswordHash(email: string): Promise<User | null> {
+    return this.transactions
+      .manager()
+      .createQueryBuilder(User, 'user')
+      .addSelect('user.passwordHash')
+      .where('user.email = :email', { email })
+      .getOne();
+  }
+
+  async list(query: ListUsersQuery): Promise<Page<User>> {
+    const users = this.transactions.manager().createQueryBuilder(User, 'user');
+    if (query.role) users.andWhere('user.role = :role', { role: query.role });
+    if (query.q) {
+      users.andWhere('(user.email ILIKE :prefix OR user.fullName ILIKE :prefix)', {
+        prefix: `${escapeLike(query.q)}%`,
+      });
+    }
+    return paginateByKeyset(users, query);
+  }
+
+  async update(id: string, changes: UpdateUserDto): Promise<User> {
+    return this.transactions.run(async (manager) => {
+      const user = await manager.findOne(User, { where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!user) throw new NotFoundException('user not found');
+      if (changes.salesHeadId) {
+        if (changes.salesHeadId === id) throw new UnprocessableEntityException('a user cannot be their own sales head');
+        await this.requireSalesHead(manager, changes.salesHeadId);
+      }
+      manager.merge(User, user, {
+        role: changes.role,
+        stage: changes.stage,
+        isActive: changes.isActive,
+        fullName: changes.fullName,
+        salesHeadId: changes.salesHeadId,
+      });
+      await manager.save(user);
+      return manager.findOneByOrFail(User, { id });
+    });
+  }
+
+  private async requireSalesHead(manager: EntityManager, salesHeadId: string): Promise<void> {
+    const head = await manager.findOneBy(User, { id: salesHeadId });
+    if (!head || head.role !== UserRole.SalesHead) {
+      throw new UnprocessableEntityException('salesHeadId must be the id of a sales_head user');
+    }
+  }
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (char) => `\\${char}`);
+}

@@ -1,0 +1,83 @@
+import { ConfigError } from './config-error.js';
+import { Env, EnvReader } from './env-reader.js';
+
+export interface DatabaseConnection {
+  host: string;
+  port: number;
+  username: string;
+  password: string | undefined;
+  database: string;
+}
+
+export interface DatabaseConfig {
+  /** Where to connect; null when nothing is configured and an embedded Postgres should be started. */
+  connection: DatabaseConnection | null;
+  poolMax: number;
+  poolMin: number;
+  idleTimeoutMs: number;
+  connectTimeoutMs: number;
+  statementTimeoutMs: number | undefined;
+  ssl: boolean;
+  runMigrations: boolean;
+  runEnsureSeeds: boolean;
+  /** Embedded Postgres settings, used only when `connection` is null. */
+  embedded: { dataDir: string; port: number; database: string };
+  logQueries: boolean;
+}
+
+const POSTGRES_PROTOCOLS = ['postgres:', 'postgresql:'] as const;
+
+/** Reads and validates every DB_* variable. Throws a ConfigError naming the first bad one. */
+export function loadDatabaseConfig(env: Env): DatabaseConfig {
+  const read = new EnvReader(env);
+  const poolMax = read.int('DB_POOL_MAX', 20, { min: 1, max: 1000 });
+  const poolMin = read.int('DB_POOL_MIN', Math.min(5, poolMax), { min: 0, max: 1000 });
+  if (poolMin > poolMax) throw new ConfigError('DB_POOL_MIN', `must not exceed DB_POOL_MAX (${poolMax})`);
+  return {
+    connection: readConnection(read),
+    poolMax,
+    poolMin,
+    idleTimeoutMs: read.int('DB_IDLE_TIMEOUT_MS', 30_000, { min: 0 }),
+    connectTimeoutMs: read.int('DB_CONNECT_TIMEOUT_MS', 10_000, { min: 1 }),
+    statementTimeoutMs: read.optionalInt('DB_STATEMENT_TIMEOUT_MS', { min: 1 }),
+    ssl: read.bool('DB_SSL', false),
+    runMigrations: read.bool('MIGRATIONS_RUN', true),
+    runEnsureSeeds: read.bool('SEEDS_RUN', true),
+    embedded: {
+      dataDir: read.string('EMBEDDED_PG_DATA_DIR', '.data/postgres'),
+      port: read.int('EMBEDDED_PG_PORT', 54329, { min: 1, max: 65535 }),
+      database: read.string('EMBEDDED_PG_DATABASE', 'mas'),
+    },
+    logQueries: read.bool('DB_LOG_QUERIES', false),
+  };
+}
+
+function readConnection(read: EnvReader): DatabaseConnection | null {
+  if (read.has('DATABASE_URL')) {
+    const url = read.url('DATABASE_URL', POSTGRES_PROTOCOLS);
+    const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
+    if (!database) throw new ConfigError('DATABASE_URL', 'must name a database (postgres://host/dbname)');
+    return {
+      host: url.hostname,
+      port: url.port ? Number(url.port) : 5432,
+      username: decodeURIComponent(url.username) || 'postgres',
+      password: url.password ? decodeURIComponent(url.password) : undefined,
+      database,
+    };
+  }
+  if (!read.has('DB_HOST')) return null;
+  return {
+    host: read.string('DB_HOST'),
+    port: read.int('DB_PORT', 5432, { min: 1, max: 65535 }),
+    username: read.string('DB_USERNAME', 'postgres'),
+    password: read.optionalString('DB_PASSWORD'),
+    database: read.string('DB_NAME', 'mas'),
+  };
+}
+
+export function connectionUrl(connection: DatabaseConnection): string {
+  const auth = connection.password
+    ? `${encodeURIComponent(connection.username)}:${encodeURIComponent(connection.password)}`
+    : encodeURIComponent(connection.username);
+  return `postgres://${auth}@${connection.host}:${connection.port}/${encodeURIComponent(connection.database)}`;
+}

@@ -1,0 +1,54 @@
+import { DataSourceOptions, EntitySubscriberInterface, MixedList } from 'typeorm';
+
+export type PostgresDataSourceOptions = Extract<DataSourceOptions, { type: 'postgres' }>;
+import { DatabaseConfig, DatabaseConnection } from '../config/database-config.js';
+import { SnakeNamingStrategy } from './snake-naming.strategy.js';
+
+export interface SchemaParts {
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  entities: MixedList<Function>;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  migrations: MixedList<Function>;
+  subscribers?: MixedList<new () => EntitySubscriberInterface>;
+}
+
+/**
+ * The one DataSource definition, shared by the app, the db:* commands and the TypeORM CLI.
+ * `synchronize` is not configurable: schema changes are migrations.
+ */
+export function buildDataSourceOptions(
+  config: DatabaseConfig,
+  connection: DatabaseConnection,
+  parts: SchemaParts,
+): PostgresDataSourceOptions {
+  return {
+    type: 'postgres',
+    host: connection.host,
+    port: connection.port,
+    username: connection.username,
+    password: connection.password,
+    database: connection.database,
+    ssl: config.ssl ? { rejectUnauthorized: true } : false,
+    entities: parts.entities,
+    migrations: parts.migrations,
+    subscribers: parts.subscribers ?? [],
+    migrationsTableName: 'migrations',
+    migrationsTransactionMode: 'each',
+    migrationsRun: false,
+    synchronize: false,
+    dropSchema: false,
+    namingStrategy: new SnakeNamingStrategy(),
+    uuidExtension: 'pgcrypto',
+    logging: config.logQueries ? ['query', 'error'] : ['error'],
+    poolSize: config.poolMax,
+    connectTimeoutMS: config.connectTimeoutMs,
+    extra: {
+      max: config.poolMax,
+      min: config.poolMin,
+      idleTimeoutMillis: config.idleTimeoutMs,
+      connectionTimeoutMillis: config.connectTimeoutMs,
+      application_name: 'mas-backend',
+      ...(config.statementTimeoutMs ? { statement_timeout: config.statementTimeoutMs } : {}),
+    },
+  };
+}

@@ -1,0 +1,72 @@
+import { DataSource, QueryRunner } from 'typeorm';
+import { ensureExtensionsAndSchemas } from '../bootstrap/schema-bootstrap.js';
+
+/** Every instance uses the same key, so only one bootstraps and migrates at a time. */
+const MIGRATION_LOCK = 'mas:schema-migrations';
+
+export interface MigrationOutcome {
+  applied: string[];
+  waitedForLockMs: number;
+}
+
+/**
+ * Runs `work` while holding a session-level advisory lock on a dedicated connection. Instances
+ * booting together queue on the lock; the later ones find nothing left to do.
+ */
+async function withMigrationLock<T>(
+  dataSource: DataSource,
+  work: (lockHolder: QueryRunner, waitedMs: number) => Promise<T>,
+): Promise<T> {
+  const lockHolder = dataSource.createQueryRunner();
+  await lockHolder.connect();
+  try {
+    const started = Date.now();
+    await lockHolder.query('SELECT pg_advisory_lock(hashtext($1))', [MIGRATION_LOCK]);
+    try {
+      return await work(lockHolder, Date.now() - started);
+    } finally {
+      await lockHolder.query('SELECT pg_advisory_unlock(hashtext($1))', [MIGRATION_LOCK]);
+    }
+  } finally {
+    await lockHolder.release();
+  }
+}
+
+/** Bootstraps extensions and schemas, then applies pending migrations, each in its own transaction. */
+export function migrateUnderLock(dataSource: DataSource): Promise<MigrationOutcome> {
+  return withMigrationLock(dataSource, async (lockHolder, waitedForLockMs) => {
+    await ensureExtensionsAndSchemas(lockHolder);
+    const applied = await dataSource.runMigrations({ transaction: 'each' });
+    return { applied: applied.map((migration) => migration.name), waitedForLockMs };
+  });
+}
+
+/** Reverts the newest applied migration. */
+export function revertLastUnderLock(dataSource: DataSource): Promise<void> {
+  return withMigrationLock(dataSource, () => dataSource.undoLastMigration({ transaction: 'each' }));
+}
+
+export interface MigrationStatusRow {
+  name: string;
+  applied: boolean;
+}
+
+/** Which known migrations are applied, in order, without changing anything. */
+export async function migrationStatus(dataSource: DataSource): Promise<MigrationStatusRow[]> {
+  const table = dataSource.options.migrationsTableName ?? 'migrations';
+  const [{ exists }] = (await dataSource.query('SELECT to_regclass($1) IS NOT NULL AS exists', [
+    `public.${table}`,
+  ])) as [{ exists: boolean }];
+  const appliedRows = exists
+    ? ((await dataSource.query(`SELECT name FROM public."${table}"`)) as { name: string }[])
+    : [];
+  const applied = new Set(appliedRows.map((row) => row.name));
+  return dataSource.migrations.map((migration) => {
+    const name = migration.name ?? migration.constructor.name;
+    return { name, applied: applied.has(name) };
+  });
+}
+
+export async function hasPendingMigrations(dataSource: DataSource): Promise<boolean> {
+  return (await migrationStatus(dataSource)).some((row) => !row.applied);
+}

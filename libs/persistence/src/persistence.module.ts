@@ -1,0 +1,50 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DatabaseConfig, DatabaseConnection } from './config/database-config.js';
+import { buildDataSourceOptions, SchemaParts } from './data-source/data-source-options.js';
+import { loadMigrations } from './data-source/migration-files.js';
+import { openDataSource } from './data-source/open-data-source.js';
+import { DATABASE_CONFIG } from './persistence.tokens.js';
+import { EnsureSeedsOnBoot } from './seeding/ensure-seeds-on-boot.js';
+import { SeedRunner } from './seeding/seed-runner.service.js';
+import { TransactionRunner } from './transactions/transaction-runner.js';
+
+export interface PersistenceModuleOptions {
+  config: DatabaseConfig;
+  /** Where to connect: the configured server, or the embedded one started by the caller. */
+  connection: DatabaseConnection;
+  entities: SchemaParts['entities'];
+  subscribers?: SchemaParts['subscribers'];
+}
+
+/**
+ * The DataSource (bootstrapped and migrated under the lock before anything else uses it), the
+ * transaction runner and the seed runner. Global: domain libs inject DataSource,
+ * TransactionRunner and repositories without importing this module again.
+ */
+@Module({})
+export class PersistenceModule {
+  static forRoot(options: PersistenceModuleOptions): DynamicModule {
+    const { config, connection } = options;
+    return {
+      module: PersistenceModule,
+      global: true,
+      imports: [
+        DiscoveryModule,
+        TypeOrmModule.forRootAsync({
+          useFactory: async () =>
+            buildDataSourceOptions(config, connection, {
+              entities: options.entities,
+              subscribers: options.subscribers,
+              migrations: await loadMigrations(),
+            }),
+          dataSourceFactory: (dataSourceOptions) =>
+            openDataSource(dataSourceOptions!, config, connection, { migrate: config.runMigrations }),
+        }),
+      ],
+      providers: [{ provide: DATABASE_CONFIG, useValue: config }, TransactionRunner, SeedRunner, EnsureSeedsOnBoot],
+      exports: [DATABASE_CONFIG, TransactionRunner, SeedRunner],
+    };
+  }
+}
