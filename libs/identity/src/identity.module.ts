@@ -1,11 +1,11 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
-import { ThrottlerModule } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AuthController, LOGIN_THROTTLER } from './auth/auth.controller.js';
+import { AuthController } from './auth/auth.controller.js';
 import { AuthService } from './auth/auth.service.js';
 import { AuthenticationGuard } from './auth/authentication.guard.js';
+import { LoginRateLimitGuard } from './auth/login-rate-limit.guard.js';
 import { RolesGuard } from './auth/roles.guard.js';
 import { TokenService } from './auth/token.service.js';
 import { User } from './entities/user.entity.js';
@@ -25,9 +25,6 @@ export class IdentityModule {
       imports: [
         TypeOrmModule.forFeature([User]),
         JwtModule.register({ secret: config.jwtSecret, signOptions: { expiresIn: config.jwtTtlSeconds } }),
-        ThrottlerModule.forRoot([
-          { name: LOGIN_THROTTLER, limit: config.loginRateLimit.limit, ttl: config.loginRateLimit.windowMs },
-        ]),
       ],
       controllers: [AuthController, UsersController],
       providers: [
@@ -35,6 +32,7 @@ export class IdentityModule {
         UsersService,
         AuthService,
         TokenService,
+        LoginRateLimitGuard,
         AdminSeed,
         DemoUsersSeed,
         { provide: APP_GUARD, useClass: AuthenticationGuard },

@@ -1,7 +1,8 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
 import { Public } from '@mas/identity';
+import { DatabaseHealthIndicator } from './database.health.js';
 import { MigrationsHealthIndicator } from './migrations.health.js';
 import { RedisHealthIndicator } from './redis.health.js';
 
@@ -11,7 +12,7 @@ import { RedisHealthIndicator } from './redis.health.js';
 export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
-    private readonly database: TypeOrmHealthIndicator,
+    private readonly database: DatabaseHealthIndicator,
     private readonly redis: RedisHealthIndicator,
     private readonly migrations: MigrationsHealthIndicator,
   ) {}
@@ -21,7 +22,7 @@ export class HealthController {
   @ApiOperation({ summary: 'Database, Redis (degraded when down) and pending migrations' })
   check() {
     return this.health.check([
-      () => this.database.pingCheck('database', { timeout: 1500 }),
+      () => this.database.check(),
       () => this.redis.check(),
       () => this.migrations.check(),
     ]);
@@ -38,7 +39,7 @@ export class HealthController {
   @ApiOperation({ summary: '200 only when the database answers and no migration is pending' })
   ready() {
     return this.health.check([
-      () => this.database.pingCheck('database', { timeout: 1500 }),
+      () => this.database.check(),
       () => this.migrations.check(),
     ]);
   }

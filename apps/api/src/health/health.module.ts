@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { RedisModule } from '../redis/redis.module.js';
+import { DatabaseHealthIndicator } from './database.health.js';
 import { HealthController } from './health.controller.js';
 import { MigrationsHealthIndicator } from './migrations.health.js';
 import { RedisHealthIndicator } from './redis.health.js';
@@ -8,6 +9,6 @@ import { RedisHealthIndicator } from './redis.health.js';
 @Module({
   imports: [TerminusModule.forRoot({ logger: false }), RedisModule],
   controllers: [HealthController],
-  providers: [RedisHealthIndicator, MigrationsHealthIndicator],
+  providers: [DatabaseHealthIndicator, RedisHealthIndicator, MigrationsHealthIndicator],
 })
 export class HealthModule {}

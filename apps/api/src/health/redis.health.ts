@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { Redis } from 'ioredis';
 import { REDIS } from '../redis/redis.module.js';
+import { withTimeout } from './with-timeout.js';
 
 /** Redis is not required to serve: when it is down the check is "degraded", not an error. */
 @Injectable()
@@ -20,12 +21,4 @@ export class RedisHealthIndicator {
       return indicator.degraded({ message: `redis is down: ${(error as Error).message}` });
     }
   }
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

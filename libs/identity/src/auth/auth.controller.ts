@@ -1,12 +1,10 @@
 import { Body, Controller, HttpCode, HttpStatus, Post, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
-import { Throttle, ThrottlerGuard } from '@nestjs/throttler';
 import { LoginDto, RegisterDto } from '../dto/credentials.dto.js';
 import { LoginResponse, UserResponse } from '../dto/user.response.js';
 import { Public } from './auth.decorators.js';
 import { AuthService } from './auth.service.js';
-
-export const LOGIN_THROTTLER = 'login';
+import { LoginRateLimitGuard } from './login-rate-limit.guard.js';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -23,8 +21,7 @@ export class AuthController {
   @Public()
   @Post('login')
   @HttpCode(HttpStatus.OK)
-  @UseGuards(ThrottlerGuard)
-  @Throttle({ [LOGIN_THROTTLER]: {} })
+  @UseGuards(LoginRateLimitGuard)
   @ApiOperation({ summary: 'Exchange email and password for a bearer token' })
   @ApiTooManyRequestsResponse({ description: 'too many login attempts from this address' })
   login(@Body() body: LoginDto): Promise<LoginResponse> {

@@ -1,0 +1,24 @@
+import { randomBytes } from 'node:crypto';
+// Jest loads global setup outside its ESM transform, so this uses the compiled persistence lib
+// (`npm test` builds first).
+import { connectionUrl, loadDatabaseConfig, startEmbeddedPostgres } from '../dist/libs/persistence/src/index.js';
+
+/**
+ * One PostgreSQL server for the whole run: TEST_DATABASE_URL's, or an embedded one. Each test
+ * file creates its own databases on it (named after this run) and global teardown drops them.
+ */
+export default async function globalSetup() {
+  process.env.TEST_RUN_ID ??= `mas_test_${randomBytes(3).toString('hex')}`;
+  if (process.env.TEST_DATABASE_URL) {
+    process.env.TEST_SERVER_URL = process.env.TEST_DATABASE_URL;
+    return;
+  }
+  const { embedded } = loadDatabaseConfig({
+    EMBEDDED_PG_DATA_DIR: '.data/test-postgres',
+    EMBEDDED_PG_PORT: process.env.TEST_EMBEDDED_PG_PORT ?? '54339',
+    EMBEDDED_PG_DATABASE: 'postgres',
+  });
+  const server = await startEmbeddedPostgres(embedded, (message) => console.log(message));
+  process.env.TEST_SERVER_URL = connectionUrl(server.connection);
+  globalThis.stopTestPostgres = server.stop;
+}

@@ -1,0 +1,50 @@
+import { Writable } from 'node:stream';
+import { INestApplication } from '@nestjs/common';
+import request from 'supertest';
+import { loadAppConfig } from '../../apps/api/src/config/app-config.js';
+import { createApiApp } from '../../apps/api/src/create-app.js';
+import { TestDatabase } from './test-database.js';
+
+export const TEST_ADMIN = { email: 'admin@test.local', password: 'admin-test-password' };
+
+export interface TestApp {
+  app: INestApplication;
+  http: () => ReturnType<typeof request>;
+  /** Every log line the app wrote, as raw JSON text. */
+  logs: string[];
+  close(): Promise<void>;
+}
+
+export function testEnv(database: TestDatabase, env: Record<string, string> = {}): Record<string, string> {
+  return {
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'info',
+    DATABASE_URL: database.url,
+    DB_POOL_MIN: '0',
+    DB_POOL_MAX: '10',
+    ADMIN_EMAIL: TEST_ADMIN.email,
+    ADMIN_PASSWORD: TEST_ADMIN.password,
+    JWT_SECRET: 'test-only-secret-that-is-long-enough-1234567890',
+    LOGIN_RATE_LIMIT: '1000',
+    ...env,
+  };
+}
+
+/** Boots the real API (migrations, seeds, guards, filters) on a test database. */
+export async function startTestApp(database: TestDatabase, env: Record<string, string> = {}): Promise<TestApp> {
+  const logs: string[] = [];
+  const logDestination = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      logs.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+      done();
+    },
+  });
+  const config = loadAppConfig(testEnv(database, env));
+  const app = await createApiApp({ config, connection: config.database.connection!, logDestination });
+  return { app, http: () => request(app.getHttpServer()), logs, close: () => app.close() };
+}
+
+export async function login(testApp: TestApp, email: string, password: string): Promise<string> {
+  const response = await testApp.http().post('/api/auth/login').send({ email, password }).expect(200);
+  return (response.body as { accessToken: string }).accessToken;
+}

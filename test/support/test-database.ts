@@ -1,0 +1,83 @@
+import { randomBytes } from 'node:crypto';
+import {
+  buildDataSourceOptions,
+  connectionUrl,
+  DatabaseConnection,
+  dropDatabase,
+  ensureDatabaseExists,
+  loadDatabaseConfig,
+  loadMigrations,
+  openDataSource,
+} from '@mas/persistence';
+import pg from 'pg';
+
+export interface TestDatabase {
+  connection: DatabaseConnection;
+  url: string;
+  /** A plain pg client on this database, for asserting in SQL. */
+  sql(text: string, values?: unknown[]): Promise<pg.QueryResult>;
+  drop(): Promise<void>;
+}
+
+function serverConnection(): DatabaseConnection {
+  const url = process.env.TEST_SERVER_URL;
+  if (!url) throw new Error('TEST_SERVER_URL is not set: run the tests through jest (test/global-setup.ts)');
+  return loadDatabaseConfig({ DATABASE_URL: url }).connection!;
+}
+
+const TEMPLATE = `${process.env.TEST_RUN_ID}_template`;
+
+/**
+ * A fresh database for one test file: empty, or a copy of a template that the real migrations
+ * were applied to once per run (the template is built by whichever worker needs it first).
+ */
+export async function createTestDatabase({ migrated }: { migrated: boolean }): Promise<TestDatabase> {
+  const name = `${process.env.TEST_RUN_ID}_${randomBytes(4).toString('hex')}`;
+  const connection = { ...serverConnection(), database: name };
+  if (migrated) {
+    await ensureMigratedTemplate();
+    await adminQuery(`CREATE DATABASE ${pg.escapeIdentifier(name)} TEMPLATE ${pg.escapeIdentifier(TEMPLATE)}`);
+  } else {
+    await ensureDatabaseExists(connection, false);
+  }
+  const pool = new pg.Pool({ ...connection, user: connection.username, max: 4 });
+  return {
+    connection,
+    url: connectionUrl(connection),
+    sql: (text, values) => pool.query(text, values),
+    drop: async () => {
+      await pool.end();
+      await dropDatabase(connection, false);
+    },
+  };
+}
+
+async function ensureMigratedTemplate(): Promise<void> {
+  const admin = new pg.Client({ connectionString: connectionUrl({ ...serverConnection(), database: 'postgres' }) });
+  await admin.connect();
+  try {
+    await admin.query('SELECT pg_advisory_lock(hashtext($1))', [TEMPLATE]);
+    const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [TEMPLATE]);
+    if (!exists.rowCount) await buildTemplate();
+  } finally {
+    await admin.end();
+  }
+}
+
+async function buildTemplate(): Promise<void> {
+  const connection = { ...serverConnection(), database: TEMPLATE };
+  const config = loadDatabaseConfig({ DATABASE_URL: connectionUrl(connection), DB_POOL_MIN: '0' });
+  const options = buildDataSourceOptions(config, connection, { entities: [], migrations: await loadMigrations() });
+  const dataSource = await openDataSource(options, config, connection, { migrate: true });
+  await dataSource.destroy();
+}
+
+async function adminQuery(text: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: connectionUrl({ ...serverConnection(), database: 'postgres' }) });
+  await admin.connect();
+  try {
+    await admin.query(text);
+  } finally {
+    await admin.end();
+  }
+}
