@@ -21,7 +21,14 @@ export default tseslint.config(
       '@typescript-eslint/no-extraneous-class': 'off',
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/libs/*/src/**', '../../libs/**'], message: 'Import libs through @mas/* aliases.' }] },
+        {
+          patterns: [
+            {
+              group: ['**/libs/*/src/**', '../../libs/**'],
+              message: 'Import libs through @mas/* aliases.',
+            },
+          ],
+        },
       ],
     },
   },
@@ -35,5 +42,10 @@ export default tseslint.config(
     },
   },
   { files: ['**/*.js'], ...tseslint.configs.disableTypeChecked },
+  {
+    // Jest loads global setup outside its TypeScript transform, so it imports the build.
+    files: ['test/global-setup.js'],
+    rules: { 'no-restricted-imports': 'off' },
+  },
   prettier,
 );

@@ -1,7 +1,11 @@
 import { randomBytes } from 'node:crypto';
 // Jest loads global setup outside its ESM transform, so this uses the compiled persistence lib
 // (`npm test` builds first).
-import { connectionUrl, loadDatabaseConfig, startEmbeddedPostgres } from '../dist/libs/persistence/src/index.js';
+import {
+  connectionUrl,
+  loadDatabaseConfig,
+  startEmbeddedPostgres,
+} from '../dist/libs/persistence/src/index.js';
 
 /**
  * One PostgreSQL server for the whole run: TEST_DATABASE_URL's, or an embedded one. Each test

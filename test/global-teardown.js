@@ -2,7 +2,10 @@ import pg from 'pg';
 
 /** Drops every database this run created (also those of a test that failed before its own cleanup). */
 export default async function globalTeardown() {
-  const client = new pg.Client({ connectionString: process.env.TEST_SERVER_URL, database: 'postgres' });
+  const client = new pg.Client({
+    connectionString: process.env.TEST_SERVER_URL,
+    database: 'postgres',
+  });
   await client.connect();
   try {
     const { rows } = await client.query('SELECT datname FROM pg_database WHERE datname LIKE $1', [

@@ -15,7 +15,10 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export function testEnv(database: TestDatabase, env: Record<string, string> = {}): Record<string, string> {
+export function testEnv(
+  database: TestDatabase,
+  env: Record<string, string> = {},
+): Record<string, string> {
   return {
     NODE_ENV: 'test',
     LOG_LEVEL: 'info',
@@ -31,7 +34,10 @@ export function testEnv(database: TestDatabase, env: Record<string, string> = {}
 }
 
 /** Boots the real API (migrations, seeds, guards, filters) on a test database. */
-export async function startTestApp(database: TestDatabase, env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(
+  database: TestDatabase,
+  env: Record<string, string> = {},
+): Promise<TestApp> {
   const logs: string[] = [];
   const logDestination = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -40,11 +46,19 @@ export async function startTestApp(database: TestDatabase, env: Record<string, s
     },
   });
   const config = loadAppConfig(testEnv(database, env));
-  const app = await createApiApp({ config, connection: config.database.connection!, logDestination });
+  const app = await createApiApp({
+    config,
+    connection: config.database.connection!,
+    logDestination,
+  });
   return { app, http: () => request(app.getHttpServer()), logs, close: () => app.close() };
 }
 
 export async function login(testApp: TestApp, email: string, password: string): Promise<string> {
-  const response = await testApp.http().post('/api/auth/login').send({ email, password }).expect(200);
+  const response = await testApp
+    .http()
+    .post('/api/auth/login')
+    .send({ email, password })
+    .expect(200);
   return (response.body as { accessToken: string }).accessToken;
 }

@@ -21,7 +21,10 @@ export interface TestDatabase {
 
 function serverConnection(): DatabaseConnection {
   const url = process.env.TEST_SERVER_URL;
-  if (!url) throw new Error('TEST_SERVER_URL is not set: run the tests through jest (test/global-setup.ts)');
+  if (!url)
+    throw new Error(
+      'TEST_SERVER_URL is not set: run the tests through jest (test/global-setup.ts)',
+    );
   return loadDatabaseConfig({ DATABASE_URL: url }).connection!;
 }
 
@@ -31,12 +34,18 @@ const TEMPLATE = `${process.env.TEST_RUN_ID}_template`;
  * A fresh database for one test file: empty, or a copy of a template that the real migrations
  * were applied to once per run (the template is built by whichever worker needs it first).
  */
-export async function createTestDatabase({ migrated }: { migrated: boolean }): Promise<TestDatabase> {
+export async function createTestDatabase({
+  migrated,
+}: {
+  migrated: boolean;
+}): Promise<TestDatabase> {
   const name = `${process.env.TEST_RUN_ID}_${randomBytes(4).toString('hex')}`;
   const connection = { ...serverConnection(), database: name };
   if (migrated) {
     await ensureMigratedTemplate();
-    await adminQuery(`CREATE DATABASE ${pg.escapeIdentifier(name)} TEMPLATE ${pg.escapeIdentifier(TEMPLATE)}`);
+    await adminQuery(
+      `CREATE DATABASE ${pg.escapeIdentifier(name)} TEMPLATE ${pg.escapeIdentifier(TEMPLATE)}`,
+    );
   } else {
     await ensureDatabaseExists(connection, false);
   }
@@ -53,7 +62,9 @@ export async function createTestDatabase({ migrated }: { migrated: boolean }): P
 }
 
 async function ensureMigratedTemplate(): Promise<void> {
-  const admin = new pg.Client({ connectionString: connectionUrl({ ...serverConnection(), database: 'postgres' }) });
+  const admin = new pg.Client({
+    connectionString: connectionUrl({ ...serverConnection(), database: 'postgres' }),
+  });
   await admin.connect();
   try {
     await admin.query('SELECT pg_advisory_lock(hashtext($1))', [TEMPLATE]);
@@ -67,13 +78,18 @@ async function ensureMigratedTemplate(): Promise<void> {
 async function buildTemplate(): Promise<void> {
   const connection = { ...serverConnection(), database: TEMPLATE };
   const config = loadDatabaseConfig({ DATABASE_URL: connectionUrl(connection), DB_POOL_MIN: '0' });
-  const options = buildDataSourceOptions(config, connection, { entities: [], migrations: await loadMigrations() });
+  const options = buildDataSourceOptions(config, connection, {
+    entities: [],
+    migrations: await loadMigrations(),
+  });
   const dataSource = await openDataSource(options, config, connection, { migrate: true });
   await dataSource.destroy();
 }
 
 async function adminQuery(text: string): Promise<void> {
-  const admin = new pg.Client({ connectionString: connectionUrl({ ...serverConnection(), database: 'postgres' }) });
+  const admin = new pg.Client({
+    connectionString: connectionUrl({ ...serverConnection(), database: 'postgres' }),
+  });
   await admin.connect();
   try {
     await admin.query(text);

@@ -10,7 +10,11 @@ export interface TestUser {
 let counter = 0;
 
 /** Creates a user with the given role through the admin API and logs them in. */
-export async function createUserWithRole(testApp: TestApp, role: string, adminToken?: string): Promise<TestUser> {
+export async function createUserWithRole(
+  testApp: TestApp,
+  role: string,
+  adminToken?: string,
+): Promise<TestUser> {
   const token = adminToken ?? (await login(testApp, TEST_ADMIN.email, TEST_ADMIN.password));
   const email = `${role}-${process.pid}-${++counter}-${Date.now()}@test.local`;
   const password = `pw-${role}-${counter}-secret`;
@@ -20,5 +24,10 @@ export async function createUserWithRole(testApp: TestApp, role: string, adminTo
     .set('Authorization', `Bearer ${token}`)
     .send({ email, password, fullName: `Test ${role}`, role })
     .expect(201);
-  return { id: (created.body as { id: string }).id, email, password, token: await login(testApp, email, password) };
+  return {
+    id: (created.body as { id: string }).id,
+    email,
+    password,
+    token: await login(testApp, email, password),
+  };
 }

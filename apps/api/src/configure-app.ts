@@ -16,11 +16,15 @@ export function configureApp(app: INestApplication): INestApplication {
     app,
     new DocumentBuilder()
       .setTitle('MAS platform API')
-      .setDescription('Mentorship, LMS, CRM, finance and workflow backend. Errors: { statusCode, error, message, details? }.')
+      .setDescription(
+        'Mentorship, LMS, CRM, finance and workflow backend. Errors: { statusCode, error, message, details? }.',
+      )
       .setVersion('0.1.0')
       .addBearerAuth()
       .build(),
   );
-  SwaggerModule.setup(`${API_PREFIX}/docs`, app, document, { jsonDocumentUrl: `${API_PREFIX}/docs-json` });
+  SwaggerModule.setup(`${API_PREFIX}/docs`, app, document, {
+    jsonDocumentUrl: `${API_PREFIX}/docs-json`,
+  });
   return app;
 }

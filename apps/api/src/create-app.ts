@@ -5,7 +5,10 @@ import { configureApp } from './configure-app.js';
 
 /** The configured API application, booted (database migrated, seeds run) but not listening. */
 export async function createApiApp(options: AppModuleOptions): Promise<INestApplication> {
-  const app = await NestFactory.create(AppModule.forRoot(options), { bufferLogs: true, abortOnError: false });
+  const app = await NestFactory.create(AppModule.forRoot(options), {
+    bufferLogs: true,
+    abortOnError: false,
+  });
   configureApp(app);
   await app.init();
   return app;

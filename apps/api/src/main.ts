@@ -25,14 +25,20 @@ async function main(): Promise<void> {
 
   const logger = app.get(Logger);
   const url = `http://localhost:${config.port}/api`;
-  logger.log(`MAS API ready in ${Math.round(performance.now() - started)} ms at ${url} (docs: ${url}/docs)`);
+  logger.log(
+    `MAS API ready in ${Math.round(performance.now() - started)} ms at ${url} (docs: ${url}/docs)`,
+  );
   if (database.embedded) {
-    logger.log(`embedded PostgreSQL on 127.0.0.1:${database.connection.port}, data in ${config.database.embedded.dataDir}`);
+    logger.log(
+      `embedded PostgreSQL on 127.0.0.1:${database.connection.port}, data in ${config.database.embedded.dataDir}`,
+    );
   }
   const { admin } = config.identity;
   logger.log(
     `admin login: ${admin.email}` +
-      (admin.usesDevelopmentDefault ? ` / ${admin.password} (development default; set ADMIN_PASSWORD)` : ' (password from ADMIN_PASSWORD)'),
+      (admin.usesDevelopmentDefault
+        ? ` / ${admin.password} (development default; set ADMIN_PASSWORD)`
+        : ' (password from ADMIN_PASSWORD)'),
   );
 
   let stopping = false;
@@ -40,7 +46,9 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.log(`${signal}: no new connections, finishing in-flight requests`);
-    const deadline = new Promise((resolve) => setTimeout(resolve, config.shutdownTimeoutMs).unref());
+    const deadline = new Promise((resolve) =>
+      setTimeout(resolve, config.shutdownTimeoutMs).unref(),
+    );
     await Promise.race([app.close(), deadline]);
     await database.stop();
     process.exit(0);

@@ -2,9 +2,10 @@ import { createTestDatabase, TestDatabase } from '../../../test/support/test-dat
 import { startTestApp, TEST_ADMIN, TestApp } from '../../../test/support/test-app.js';
 
 async function countAdmins(database: TestDatabase): Promise<number> {
-  const result = await database.sql(`SELECT count(*)::int AS n FROM users WHERE email = $1 AND role = 'admin'`, [
-    TEST_ADMIN.email,
-  ]);
+  const result = await database.sql(
+    `SELECT count(*)::int AS n FROM users WHERE email = $1 AND role = 'admin'`,
+    [TEST_ADMIN.email],
+  );
   return (result.rows[0] as { n: number }).n;
 }
 
@@ -35,7 +36,9 @@ describe('booting', () => {
     await second.http().get('/api/health/ready').expect(200);
 
     expect(await countAdmins(database)).toBe(1);
-    const migrations = await database.sql(`SELECT name, count(*)::int AS n FROM migrations GROUP BY name`);
+    const migrations = await database.sql(
+      `SELECT name, count(*)::int AS n FROM migrations GROUP BY name`,
+    );
     expect(migrations.rows.every((row: { n: number }) => row.n === 1)).toBe(true);
   });
 
@@ -51,7 +54,9 @@ describe('booting', () => {
       expect(health.body.info.database.status).toBe('up');
       expect(health.body.info.migrations.status).toBe('up');
     }
-    const migrations = await database.sql(`SELECT name, count(*)::int AS n FROM migrations GROUP BY name`);
+    const migrations = await database.sql(
+      `SELECT name, count(*)::int AS n FROM migrations GROUP BY name`,
+    );
     expect(migrations.rowCount).toBeGreaterThan(0);
     expect(migrations.rows.every((row: { n: number }) => row.n === 1)).toBe(true);
     expect(await countAdmins(database)).toBe(1);

@@ -1,4 +1,9 @@
-import { loadDatabaseConfig, migrationStatus, openDataSource, revertLastUnderLock } from '@mas/persistence';
+import {
+  loadDatabaseConfig,
+  migrationStatus,
+  openDataSource,
+  revertLastUnderLock,
+} from '@mas/persistence';
 import { DataSource } from 'typeorm';
 import { createCliDatabase } from '../src/database/cli-data-source.js';
 import { createTestDatabase, TestDatabase } from '../../../test/support/test-database.js';
@@ -19,7 +24,8 @@ describe('migrations on a real database', () => {
     await database?.drop();
   });
 
-  const appliedCount = async () => (await migrationStatus(dataSource)).filter((row) => row.applied).length;
+  const appliedCount = async () =>
+    (await migrationStatus(dataSource)).filter((row) => row.applied).length;
 
   it('applies every migration and bootstraps schemas and extensions', async () => {
     const status = await migrationStatus(dataSource);
@@ -36,7 +42,9 @@ describe('migrations on a real database', () => {
       'public',
       'superadmin',
     ]);
-    const extensions = await database.sql(`SELECT extname FROM pg_extension WHERE extname IN ('citext', 'pgcrypto')`);
+    const extensions = await database.sql(
+      `SELECT extname FROM pg_extension WHERE extname IN ('citext', 'pgcrypto')`,
+    );
     expect(extensions.rowCount).toBe(2);
   });
 

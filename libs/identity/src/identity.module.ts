@@ -24,7 +24,10 @@ export class IdentityModule {
       global: true,
       imports: [
         TypeOrmModule.forFeature([User]),
-        JwtModule.register({ secret: config.jwtSecret, signOptions: { expiresIn: config.jwtTtlSeconds } }),
+        JwtModule.register({
+          secret: config.jwtSecret,
+          signOptions: { expiresIn: config.jwtTtlSeconds },
+        }),
       ],
       controllers: [AuthController, UsersController],
       providers: [

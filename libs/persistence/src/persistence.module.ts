@@ -40,10 +40,17 @@ export class PersistenceModule {
               migrations: await loadMigrations(),
             }),
           dataSourceFactory: (dataSourceOptions) =>
-            openDataSource(dataSourceOptions!, config, connection, { migrate: config.runMigrations }),
+            openDataSource(dataSourceOptions!, config, connection, {
+              migrate: config.runMigrations,
+            }),
         }),
       ],
-      providers: [{ provide: DATABASE_CONFIG, useValue: config }, TransactionRunner, SeedRunner, EnsureSeedsOnBoot],
+      providers: [
+        { provide: DATABASE_CONFIG, useValue: config },
+        TransactionRunner,
+        SeedRunner,
+        EnsureSeedsOnBoot,
+      ],
       exports: [DATABASE_CONFIG, TransactionRunner, SeedRunner],
     };
   }

@@ -1,4 +1,9 @@
-import { migrateUnderLock, migrationStatus, openDataSource, revertLastUnderLock } from '@mas/persistence';
+import {
+  migrateUnderLock,
+  migrationStatus,
+  openDataSource,
+  revertLastUnderLock,
+} from '@mas/persistence';
 import { DataSource } from 'typeorm';
 import { createCliDatabase } from '../database/cli-data-source.js';
 
@@ -6,7 +11,9 @@ import { createCliDatabase } from '../database/cli-data-source.js';
 export async function withDatabase<T>(work: (dataSource: DataSource) => Promise<T>): Promise<T> {
   const cli = await createCliDatabase();
   try {
-    const dataSource = await openDataSource(cli.options, cli.config, cli.connection, { migrate: false });
+    const dataSource = await openDataSource(cli.options, cli.config, cli.connection, {
+      migrate: false,
+    });
     try {
       return await work(dataSource);
     } finally {

@@ -8,9 +8,12 @@ export async function seedDemo(): Promise<number> {
   const config = loadAppConfig();
   const database = await resolveConnection(config.database, (message) => console.error(message));
   try {
-    const app = await NestFactory.createApplicationContext(AppModule.forRoot({ config, connection: database.connection }), {
-      logger: ['error', 'warn'],
-    });
+    const app = await NestFactory.createApplicationContext(
+      AppModule.forRoot({ config, connection: database.connection }),
+      {
+        logger: ['error', 'warn'],
+      },
+    );
     try {
       await app.init();
       const seeded = await app.get(SeedRunner).run('demo');

@@ -20,7 +20,11 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
     nodeEnv: read.oneOf('NODE_ENV', ['development', 'production', 'test'], 'development'),
     host: read.string('HOST', '0.0.0.0'),
     port: read.int('PORT', 3000, { min: 0, max: 65535 }),
-    logLevel: read.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
+    logLevel: read.oneOf(
+      'LOG_LEVEL',
+      ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
+      'info',
+    ),
     redisUrl: read.url('REDIS_URL', ['redis:', 'rediss:'], 'redis://127.0.0.1:6379').toString(),
     shutdownTimeoutMs: read.int('SHUTDOWN_TIMEOUT_MS', 10_000, { min: 0 }),
     database: loadDatabaseConfig(env),

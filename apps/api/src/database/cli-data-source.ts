@@ -24,5 +24,5 @@ export async function createCliDatabase(env = process.env): Promise<CliDatabase>
     entities: ALL_ENTITIES,
     migrations: await loadMigrations(),
   });
-  return { options, config, connection: server.connection, stopServer: server.stop };
+  return { options, config, connection: server.connection, stopServer: () => server.stop() };
 }

@@ -1,6 +1,12 @@
-import { Controller, Get } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
+import { Controller, Get, Res, ServiceUnavailableException } from '@nestjs/common';
+import { ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import {
+  HealthCheck,
+  HealthCheckResult,
+  HealthCheckService,
+  HealthIndicatorFunction,
+} from '@nestjs/terminus';
+import type { Response } from 'express';
 import { Public } from '@mas/identity';
 import { DatabaseHealthIndicator } from './database.health.js';
 import { MigrationsHealthIndicator } from './migrations.health.js';
@@ -20,8 +26,9 @@ export class HealthController {
   @Get()
   @HealthCheck()
   @ApiOperation({ summary: 'Database, Redis (degraded when down) and pending migrations' })
-  check() {
-    return this.health.check([
+  @ApiServiceUnavailableResponse({ description: 'the database is down or a migration is pending' })
+  check(@Res({ passthrough: true }) response: Response) {
+    return this.run(response, [
       () => this.database.check(),
       () => this.redis.check(),
       () => this.migrations.check(),
@@ -37,10 +44,22 @@ export class HealthController {
   @Get('ready')
   @HealthCheck()
   @ApiOperation({ summary: '200 only when the database answers and no migration is pending' })
-  ready() {
-    return this.health.check([
-      () => this.database.check(),
-      () => this.migrations.check(),
-    ]);
+  @ApiServiceUnavailableResponse({ description: 'not ready' })
+  ready(@Res({ passthrough: true }) response: Response) {
+    return this.run(response, [() => this.database.check(), () => this.migrations.check()]);
+  }
+
+  /** A failing check answers 503 with Terminus' own body, not the generic error shape. */
+  private async run(
+    response: Response,
+    checks: HealthIndicatorFunction[],
+  ): Promise<HealthCheckResult> {
+    try {
+      return await this.health.check(checks);
+    } catch (error) {
+      if (!(error instanceof ServiceUnavailableException)) throw error;
+      response.status(503);
+      return error.getResponse() as HealthCheckResult;
+    }
   }
 }

@@ -19,7 +19,10 @@ export const REDACTED_PATHS = [
 const REQUEST_ID = /^[\w.-]{1,100}$/;
 
 /** JSON logs with a request id per request (taken from X-Request-Id when sane) and redaction. */
-export function createLoggerModule(config: AppConfig, destination: DestinationStream = process.stdout) {
+export function createLoggerModule(
+  config: AppConfig,
+  destination: DestinationStream = process.stdout,
+) {
   return LoggerModule.forRoot({
     pinoHttp: [
       {
@@ -32,7 +35,11 @@ export function createLoggerModule(config: AppConfig, destination: DestinationSt
           return id;
         },
         customLogLevel: (_request, response, error) =>
-          error || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'warn' : 'info',
+          error || response.statusCode >= 500
+            ? 'error'
+            : response.statusCode >= 400
+              ? 'warn'
+              : 'info',
         serializers: {
           // Only what identifies the request: never headers, never bodies.
           req: (request: { id: string; method: string; url: string }) => ({

@@ -16,5 +16,6 @@ export type AuthenticatedRequest = Request & { user: User };
 
 /** The authenticated caller, loaded fresh for this request. */
 export const CurrentUser = createParamDecorator(
-  (_data: unknown, context: ExecutionContext): User => context.switchToHttp().getRequest<AuthenticatedRequest>().user,
+  (_data: unknown, context: ExecutionContext): User =>
+    context.switchToHttp().getRequest<AuthenticatedRequest>().user,
 );

@@ -1,4 +1,11 @@
-import { CanActivate, ExecutionContext, HttpException, HttpStatus, Inject, Injectable } from '@nestjs/common';
+import {
+  CanActivate,
+  ExecutionContext,
+  HttpException,
+  HttpStatus,
+  Inject,
+  Injectable,
+} from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { IDENTITY_CONFIG, IdentityConfig } from '../identity.config.js';
 
@@ -30,7 +37,10 @@ export class LoginRateLimitGuard implements CanActivate {
     if (window.attempts <= limit) return true;
     const retryAfterSeconds = Math.ceil((window.resetsAt - now) / 1000);
     http.getResponse<Response>().setHeader('Retry-After', String(retryAfterSeconds));
-    throw new HttpException(`too many login attempts, retry in ${retryAfterSeconds} s`, HttpStatus.TOO_MANY_REQUESTS);
+    throw new HttpException(
+      `too many login attempts, retry in ${retryAfterSeconds} s`,
+      HttpStatus.TOO_MANY_REQUESTS,
+    );
   }
 
   private forgetExpired(now: number): void {

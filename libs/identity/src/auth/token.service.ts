@@ -22,7 +22,9 @@ export class TokenService {
     if (!token) return null;
     try {
       const claims = await this.jwt.verifyAsync<Partial<AccessTokenClaims>>(token);
-      return typeof claims.sub === 'string' && typeof claims.role === 'string' ? (claims as AccessTokenClaims) : null;
+      return typeof claims.sub === 'string' && typeof claims.role === 'string'
+        ? (claims as AccessTokenClaims)
+        : null;
     } catch {
       return null;
     }

@@ -1,6 +1,11 @@
 import { Transform } from 'class-transformer';
 
-export const Trim = () => Transform(({ value }) => (typeof value === 'string' ? value.trim() : value));
+const trimmed = (value: unknown): unknown => (typeof value === 'string' ? value.trim() : value);
+
+export const Trim = () => Transform(({ value }: { value: unknown }) => trimmed(value));
 
 export const NormalizeEmail = () =>
-  Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value));
+  Transform(({ value }: { value: unknown }) => {
+    const text = trimmed(value);
+    return typeof text === 'string' ? text.toLowerCase() : text;
+  });

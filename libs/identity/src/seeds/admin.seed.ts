@@ -18,6 +18,9 @@ export class AdminSeed implements Seeder {
   async run(tx: EntityManager): Promise<void> {
     const { email, password } = this.config.admin;
     if (await tx.existsBy(User, { email })) return;
-    await this.users.create({ email, password, fullName: 'Administrator', role: UserRole.Admin }, tx);
+    await this.users.create(
+      { email, password, fullName: 'Administrator', role: UserRole.Admin },
+      tx,
+    );
   }
 }

@@ -9,7 +9,12 @@ export const DEMO_PASSWORD = 'demo-password';
 
 const DEMO_USERS = [
   { email: 'sales-head@demo.local', fullName: 'Sana Head', role: UserRole.SalesHead },
-  { email: 'sales@demo.local', fullName: 'Sam Seller', role: UserRole.Sales, team: 'sales-head@demo.local' },
+  {
+    email: 'sales@demo.local',
+    fullName: 'Sam Seller',
+    role: UserRole.Sales,
+    team: 'sales-head@demo.local',
+  },
   { email: 'expert@demo.local', fullName: 'Esha Expert', role: UserRole.Expert },
   { email: 'student@demo.local', fullName: 'Stu Dent', role: UserRole.Student },
 ];
@@ -24,7 +29,10 @@ export class DemoUsersSeed implements Seeder {
     for (const { team, ...demo } of DEMO_USERS) {
       if (await tx.existsBy(User, { email: demo.email })) continue;
       const salesHead = team ? await tx.findOneBy(User, { email: team }) : null;
-      await this.users.create({ ...demo, password: DEMO_PASSWORD, salesHeadId: salesHead?.id ?? null }, tx);
+      await this.users.create(
+        { ...demo, password: DEMO_PASSWORD, salesHeadId: salesHead?.id ?? null },
+        tx,
+      );
     }
   }
 }

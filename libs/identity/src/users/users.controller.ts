@@ -37,7 +37,10 @@ export class UsersController {
   @Patch(':id')
   @Roles(UserRole.Admin)
   @ApiOperation({ summary: 'Change role, stage, activity, sales head or name (admin)' })
-  async update(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: UpdateUserDto): Promise<UserResponse> {
+  async update(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: UpdateUserDto,
+  ): Promise<UserResponse> {
     return UserResponse.of(await this.users.update(id, body));
   }
 }

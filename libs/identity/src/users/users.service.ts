@@ -1,5 +1,16 @@
-import { ConflictException, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
-import { Page, paginateByKeyset, PgCode, postgresErrorOf, TransactionRunner } from '@mas/persistence';
+import {
+  ConflictException,
+  Injectable,
+  NotFoundException,
+  UnprocessableEntityException,
+} from '@nestjs/common';
+import {
+  Page,
+  paginateByKeyset,
+  PgCode,
+  postgresErrorOf,
+  TransactionRunner,
+} from '@mas/persistence';
 import { EntityManager } from 'typeorm';
 import { CreateUserDto, ListUsersQuery, UpdateUserDto } from '../dto/admin-user.dto.js';
 import { User } from '../entities/user.entity.js';
@@ -76,10 +87,14 @@ export class UsersService {
 
   async update(id: string, changes: UpdateUserDto): Promise<User> {
     return this.transactions.run(async (manager) => {
-      const user = await manager.findOne(User, { where: { id }, lock: { mode: 'pessimistic_write' } });
+      const user = await manager.findOne(User, {
+        where: { id },
+        lock: { mode: 'pessimistic_write' },
+      });
       if (!user) throw new NotFoundException('user not found');
       if (changes.salesHeadId) {
-        if (changes.salesHeadId === id) throw new UnprocessableEntityException('a user cannot be their own sales head');
+        if (changes.salesHeadId === id)
+          throw new UnprocessableEntityException('a user cannot be their own sales head');
         await this.requireSalesHead(manager, changes.salesHeadId);
       }
       manager.merge(User, user, {

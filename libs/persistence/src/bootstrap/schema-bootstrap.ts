@@ -37,9 +37,14 @@ async function withMaintenanceClient<T>(
  * Creates the database when it is missing (local and embedded setups). Safe when several
  * processes race: the loser's "already exists" is ignored. Returns whether it created it.
  */
-export function ensureDatabaseExists(connection: DatabaseConnection, ssl: boolean): Promise<boolean> {
+export function ensureDatabaseExists(
+  connection: DatabaseConnection,
+  ssl: boolean,
+): Promise<boolean> {
   return withMaintenanceClient(connection, ssl, async (client) => {
-    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [connection.database]);
+    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [
+      connection.database,
+    ]);
     if (found.rowCount) return false;
     try {
       await client.query(`CREATE DATABASE ${pg.escapeIdentifier(connection.database)}`);
@@ -55,7 +60,9 @@ export function ensureDatabaseExists(connection: DatabaseConnection, ssl: boolea
 /** Drops a scratch database (drift checks, tests), disconnecting whoever still uses it. */
 export function dropDatabase(connection: DatabaseConnection, ssl: boolean): Promise<void> {
   return withMaintenanceClient(connection, ssl, async (client) => {
-    await client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(connection.database)} WITH (FORCE)`);
+    await client.query(
+      `DROP DATABASE IF EXISTS ${pg.escapeIdentifier(connection.database)} WITH (FORCE)`,
+    );
   });
 }
 

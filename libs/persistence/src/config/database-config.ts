@@ -32,7 +32,8 @@ export function loadDatabaseConfig(env: Env): DatabaseConfig {
   const read = new EnvReader(env);
   const poolMax = read.int('DB_POOL_MAX', 20, { min: 1, max: 1000 });
   const poolMin = read.int('DB_POOL_MIN', Math.min(5, poolMax), { min: 0, max: 1000 });
-  if (poolMin > poolMax) throw new ConfigError('DB_POOL_MIN', `must not exceed DB_POOL_MAX (${poolMax})`);
+  if (poolMin > poolMax)
+    throw new ConfigError('DB_POOL_MIN', `must not exceed DB_POOL_MAX (${poolMax})`);
   return {
     connection: readConnection(read),
     poolMax,
@@ -56,7 +57,8 @@ function readConnection(read: EnvReader): DatabaseConnection | null {
   if (read.has('DATABASE_URL')) {
     const url = read.url('DATABASE_URL', POSTGRES_PROTOCOLS);
     const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
-    if (!database) throw new ConfigError('DATABASE_URL', 'must name a database (postgres://host/dbname)');
+    if (!database)
+      throw new ConfigError('DATABASE_URL', 'must name a database (postgres://host/dbname)');
     return {
       host: url.hostname,
       port: url.port ? Number(url.port) : 5432,

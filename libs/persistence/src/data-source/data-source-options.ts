@@ -39,7 +39,7 @@ export function buildDataSourceOptions(
     dropSchema: false,
     namingStrategy: new SnakeNamingStrategy(),
     uuidExtension: 'pgcrypto',
-    logging: config.logQueries ? ['query', 'error'] : ['error'],
+    logging: config.logQueries ? ['query', 'error'] : false,
     poolSize: config.poolMax,
     connectTimeoutMS: config.connectTimeoutMs,
     extra: {

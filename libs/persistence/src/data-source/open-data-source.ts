@@ -24,7 +24,8 @@ export async function openDataSource(
   try {
     const { applied, waitedForLockMs } = await migrateUnderLock(dataSource);
     if (applied.length) logger.log(`applied ${applied.length} migration(s): ${applied.join(', ')}`);
-    if (waitedForLockMs > 100) logger.log(`waited ${waitedForLockMs} ms for another instance's migrations`);
+    if (waitedForLockMs > 100)
+      logger.log(`waited ${waitedForLockMs} ms for another instance's migrations`);
   } catch (error) {
     await dataSource.destroy();
     throw error;

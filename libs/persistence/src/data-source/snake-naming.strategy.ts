@@ -19,7 +19,11 @@ export class SnakeNamingStrategy extends DefaultNamingStrategy implements Naming
     return userSpecifiedName ?? toSnakeCase(targetName);
   }
 
-  override columnName(propertyName: string, customName: string | undefined, prefixes: string[]): string {
+  override columnName(
+    propertyName: string,
+    customName: string | undefined,
+    prefixes: string[],
+  ): string {
     return customName ?? toSnakeCase([...prefixes, propertyName].join('_'));
   }
 
@@ -31,11 +35,21 @@ export class SnakeNamingStrategy extends DefaultNamingStrategy implements Naming
     return toSnakeCase(`${relationName}_${referencedColumnName}`);
   }
 
-  override joinTableName(firstTableName: string, secondTableName: string, firstPropertyName: string): string {
-    return toSnakeCase(`${firstTableName}_${firstPropertyName.replace(/\./g, '_')}_${secondTableName}`);
+  override joinTableName(
+    firstTableName: string,
+    secondTableName: string,
+    firstPropertyName: string,
+  ): string {
+    return toSnakeCase(
+      `${firstTableName}_${firstPropertyName.replace(/\./g, '_')}_${secondTableName}`,
+    );
   }
 
-  override joinTableColumnName(tableName: string, propertyName: string, columnName?: string): string {
+  override joinTableColumnName(
+    tableName: string,
+    propertyName: string,
+    columnName?: string,
+  ): string {
     return toSnakeCase(`${tableName}_${columnName ?? propertyName}`);
   }
 
@@ -57,7 +71,12 @@ export class SnakeNamingStrategy extends DefaultNamingStrategy implements Naming
   }
 }
 
-function readable(prefix: string, table: Table | string, columnNames: string[], fallback: () => string): string {
+function readable(
+  prefix: string,
+  table: Table | string,
+  columnNames: string[],
+  fallback: () => string,
+): string {
   const tableName = (typeof table === 'string' ? table : table.name).split('.').pop()!;
   const name = [prefix, tableName, ...columnNames].join('_');
   return name.length <= MAX_IDENTIFIER_LENGTH ? name : fallback();

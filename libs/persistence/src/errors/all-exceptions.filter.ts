@@ -1,4 +1,11 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import {
+  ArgumentsHost,
+  Catch,
+  ExceptionFilter,
+  HttpException,
+  HttpStatus,
+  Logger,
+} from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
 import type { Response } from 'express';
 import { mapPostgresError } from './http-error-mapping.js';
@@ -44,7 +51,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
     }
     this.logger.error(exception instanceof Error ? exception.stack : String(exception));
     const status = HttpStatus.INTERNAL_SERVER_ERROR;
-    return { body: { statusCode: status, error: STATUS_CODES[status]!, message: 'internal server error' } };
+    return {
+      body: { statusCode: status, error: STATUS_CODES[status]!, message: 'internal server error' },
+    };
   }
 }
 
@@ -57,11 +66,17 @@ function bodyOfHttpException(exception: HttpException): ErrorBody {
   return withoutUndefined({
     statusCode: status,
     error,
-    message: Array.isArray(message) ? message.join('; ') : typeof message === 'string' ? message : error,
+    message: Array.isArray(message)
+      ? message.join('; ')
+      : typeof message === 'string'
+        ? message
+        : error,
     details: details ?? (Array.isArray(message) ? message : undefined),
   });
 }
 
 function withoutUndefined(body: ErrorBody): ErrorBody {
-  return body.details === undefined ? { statusCode: body.statusCode, error: body.error, message: body.message } : body;
+  return body.details === undefined
+    ? { statusCode: body.statusCode, error: body.error, message: body.message }
+    : body;
 }

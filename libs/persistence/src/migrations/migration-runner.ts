@@ -54,11 +54,12 @@ export interface MigrationStatusRow {
 /** Which known migrations are applied, in order, without changing anything. */
 export async function migrationStatus(dataSource: DataSource): Promise<MigrationStatusRow[]> {
   const table = dataSource.options.migrationsTableName ?? 'migrations';
-  const [{ exists }] = (await dataSource.query('SELECT to_regclass($1) IS NOT NULL AS exists', [
-    `public.${table}`,
-  ])) as [{ exists: boolean }];
+  const [{ exists }] = await dataSource.query<[{ exists: boolean }]>(
+    'SELECT to_regclass($1) IS NOT NULL AS exists',
+    [`public.${table}`],
+  );
   const appliedRows = exists
-    ? ((await dataSource.query(`SELECT name FROM public."${table}"`)) as { name: string }[])
+    ? await dataSource.query<{ name: string }[]>(`SELECT name FROM public."${table}"`)
     : [];
   const applied = new Set(appliedRows.map((row) => row.name));
   return dataSource.migrations.map((migration) => {

@@ -10,7 +10,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Cursors are opaque to clients: base64url of the position. */
 export function encodeCursor(position: KeysetPosition): string {
-  return Buffer.from(JSON.stringify([position.at.toISOString(), position.id])).toString('base64url');
+  return Buffer.from(JSON.stringify([position.at.toISOString(), position.id])).toString(
+    'base64url',
+  );
 }
 
 export function decodeCursor(cursor: string): KeysetPosition {
@@ -26,5 +28,8 @@ export function decodeCursor(cursor: string): KeysetPosition {
   } catch {
     // fall through to the 400 below
   }
-  throw new BadRequestException({ message: 'cursor is invalid', details: [{ field: 'cursor', errors: ['is not a cursor this API issued'] }] });
+  throw new BadRequestException({
+    message: 'cursor is invalid',
+    details: [{ field: 'cursor', errors: ['is not a cursor this API issued'] }],
+  });
 }

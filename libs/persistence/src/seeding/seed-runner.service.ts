@@ -35,10 +35,16 @@ export class SeedRunner {
   private find(kind: SeedKind): FoundSeeder[] {
     return this.discovery
       .getProviders({ metadataKey: Seed.KEY })
-      .flatMap((wrapper) => {
+      .flatMap((wrapper): FoundSeeder[] => {
         const options = this.discovery.getMetadataByDecorator(Seed, wrapper);
         if (!options || options.kind !== kind || !wrapper.instance) return [];
-        return [{ name: wrapper.name, order: options.order ?? 0, seeder: wrapper.instance as Seeder }];
+        return [
+          {
+            name: String(wrapper.name),
+            order: options.order ?? 0,
+            seeder: wrapper.instance as Seeder,
+          },
+        ];
       })
       .sort((a, b) => a.order - b.order || a.name.localeCompare(b.name));
   }

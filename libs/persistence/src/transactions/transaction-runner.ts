@@ -34,7 +34,10 @@ export class TransactionRunner {
     return within ?? this.dataSource.manager;
   }
 
-  async run<T>(work: (tx: EntityManager) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+  async run<T>(
+    work: (tx: EntityManager) => Promise<T>,
+    options: TransactionOptions = {},
+  ): Promise<T> {
     if (options.within?.queryRunner?.isTransactionActive) return work(options.within);
     const maxAttempts = options.maxAttempts ?? 3;
     for (let attempt = 1; ; attempt++) {

@@ -1,0 +1,72 @@
+import { ConfigError } from './config-error.js';
+import { loadDatabaseConfig } from './database-config.js';
+
+describe('loadDatabaseConfig', () => {
+  it('uses the documented defaults and no connection when nothing is set (embedded mode)', () => {
+    const config = loadDatabaseConfig({});
+    expect(config).toMatchObject({
+      connection: null,
+      poolMax: 20,
+      poolMin: 5,
+      idleTimeoutMs: 30000,
+      connectTimeoutMs: 10000,
+      statementTimeoutMs: undefined,
+      ssl: false,
+      runMigrations: true,
+    });
+  });
+
+  it('reads DATABASE_URL, including encoded credentials', () => {
+    const { connection } = loadDatabaseConfig({
+      DATABASE_URL: 'postgresql://app%40x:p%2Fw@db.internal:6543/mas_prod',
+    });
+    expect(connection).toEqual({
+      host: 'db.internal',
+      port: 6543,
+      username: 'app@x',
+      password: 'p/w',
+      database: 'mas_prod',
+    });
+  });
+
+  it('reads DB_HOST and friends when DATABASE_URL is absent', () => {
+    const { connection } = loadDatabaseConfig({
+      DB_HOST: 'pg',
+      DB_PORT: '5433',
+      DB_USERNAME: 'u',
+      DB_PASSWORD: 'p',
+      DB_NAME: 'd',
+    });
+    expect(connection).toEqual({
+      host: 'pg',
+      port: 5433,
+      username: 'u',
+      password: 'p',
+      database: 'd',
+    });
+  });
+
+  it.each([
+    [{ DB_POOL_MAX: 'twenty' }, 'DB_POOL_MAX must be an integer'],
+    [{ DB_POOL_MAX: '0' }, 'DB_POOL_MAX must be between 1'],
+    [{ DB_POOL_MIN: '30' }, 'DB_POOL_MIN must not exceed DB_POOL_MAX'],
+    [{ DB_IDLE_TIMEOUT_MS: '-1' }, 'DB_IDLE_TIMEOUT_MS must be'],
+    [{ DB_CONNECT_TIMEOUT_MS: '1.5' }, 'DB_CONNECT_TIMEOUT_MS must be an integer'],
+    [{ DB_STATEMENT_TIMEOUT_MS: 'soon' }, 'DB_STATEMENT_TIMEOUT_MS must be an integer'],
+    [{ DB_SSL: 'maybe' }, 'DB_SSL must be true or false'],
+    [{ MIGRATIONS_RUN: 'perhaps' }, 'MIGRATIONS_RUN must be true or false'],
+    [{ DATABASE_URL: 'not a url' }, 'DATABASE_URL must be a valid URL'],
+    [{ DATABASE_URL: 'mysql://localhost/db' }, 'DATABASE_URL must use postgres:'],
+    [{ DATABASE_URL: 'postgres://localhost' }, 'DATABASE_URL must name a database'],
+    [{ DB_HOST: 'pg', DB_PORT: '70000' }, 'DB_PORT must be between 1 and 65535'],
+  ])('%j stops with a message naming the variable', (env, message) => {
+    expect(() => loadDatabaseConfig(env)).toThrow(ConfigError);
+    expect(() => loadDatabaseConfig(env)).toThrow(message);
+  });
+
+  it('has no way to turn synchronize on', () => {
+    expect(
+      Object.keys(loadDatabaseConfig({ DB_SYNCHRONIZE: 'true', TYPEORM_SYNCHRONIZE: 'true' })),
+    ).not.toContain('synchronize');
+  });
+});
