@@ -1,0 +1,205 @@
+export type Severity = 'block' | 'warn';
+
+export interface RuleDefinition {
+  readonly severity: Severity;
+  /** One line: what goes wrong in production. */
+  readonly why: string;
+  /** One line: how to make the same change safely. */
+  readonly recipe: string;
+  /** False for findings about the migration file itself, which a comment cannot waive. */
+  readonly acknowledgeable?: false;
+}
+
+/**
+ * Single source of truth for every rule: the checker, the CLI output and the rule index in
+ * docs/migrations.md (kept in sync by rule-index.spec.ts) all read from here.
+ */
+export const RULES = {
+  'drop-column': {
+    severity: 'block',
+    why: 'TypeORM selects every mapped column, so instances of the previous release fail once it is gone, and its data cannot be recovered.',
+    recipe:
+      'Stop using the column in code and release that; drop it in a later migration with `// migration-guard allow drop-column: <reason>`.',
+  },
+  'drop-add-column': {
+    severity: 'block',
+    why: "This is how TypeORM's generator changes a column's type or length: DROP COLUMN + ADD COLUMN loses every value in the column.",
+    recipe:
+      'Hand-write the change: ALTER COLUMN ... TYPE for a safe widening, otherwise add a new column, backfill in batches, switch reads, drop the old one in a later release.',
+  },
+  'drop-table': {
+    severity: 'block',
+    why: 'Deletes every row irrecoverably and breaks running instances that still query the table.',
+    recipe:
+      'Remove all code using the table and release that; drop it in a later migration with an acknowledgement (after a backup).',
+  },
+  'rename-column': {
+    severity: 'block',
+    why: 'Instances of the previous release keep using the old name and fail until they are all replaced.',
+    recipe:
+      'Add the new column, write both, backfill in batches, switch reads, drop the old column in a later release.',
+  },
+  'rename-table': {
+    severity: 'block',
+    why: 'Instances of the previous release keep using the old name (or schema) and fail until they are all replaced.',
+    recipe:
+      'Create the new table, write both, backfill in batches, switch reads, drop the old table in a later release.',
+  },
+  'unsafe-type-change': {
+    severity: 'block',
+    why: 'A type change that is not a binary-compatible widening rewrites the table under an ACCESS EXCLUSIVE lock, and narrowing fails on or mangles existing data.',
+    recipe:
+      'Only widen (longer varchar, varchar to text, drop a length limit, more numeric precision at the same scale); otherwise add a new column, backfill, switch reads, drop the old one later.',
+  },
+  'enum-value-removed': {
+    severity: 'block',
+    why: 'Rows holding the removed value make the conversion fail, and running code that still writes the value breaks.',
+    recipe:
+      'Keep the value: stop writing it, move rows to another value in batches, and rebuild the type only in a later release with an acknowledgement.',
+  },
+  'enum-value-renamed': {
+    severity: 'block',
+    why: 'Instances of the previous release still read and write the old label and fail.',
+    recipe:
+      'ADD VALUE the new label, write it from code, backfill rows in batches, and keep (or later retire) the old label.',
+  },
+  'enum-rebuild': {
+    severity: 'warn',
+    why: 'Rebuilding an enum (rename, create, ALTER COLUMN ... TYPE ... USING, drop) rewrites every table using it under an ACCESS EXCLUSIVE lock.',
+    recipe: "Add values with ALTER TYPE ... ADD VALUE '...' instead of the generated rebuild.",
+  },
+  'set-not-null': {
+    severity: 'block',
+    why: 'SET NOT NULL scans the whole table under an ACCESS EXCLUSIVE lock unless a validated CHECK (col IS NOT NULL) already proves it.',
+    recipe:
+      'ADD CONSTRAINT c CHECK (col IS NOT NULL) NOT VALID, VALIDATE CONSTRAINT c in a later migration, then SET NOT NULL and DROP CONSTRAINT c.',
+  },
+  'add-column-not-null-without-default': {
+    severity: 'block',
+    why: 'Fails on a table that has rows, and instances of the previous release do not write the column.',
+    recipe:
+      'Add the column nullable (or with a constant DEFAULT), backfill in batches, then SET NOT NULL via a validated CHECK.',
+  },
+  'volatile-default': {
+    severity: 'block',
+    why: 'A per-row value (volatile default such as random(), gen_random_uuid(), clock_timestamp(), nextval(); identity; stored generated column) rewrites the table under an ACCESS EXCLUSIVE lock.',
+    recipe:
+      'Add the column without that default (a constant or now() is fine), backfill in batches, then SET DEFAULT for new rows.',
+  },
+  'create-index-non-concurrent': {
+    severity: 'block',
+    why: 'CREATE INDEX blocks every write to the table for the whole build.',
+    recipe:
+      'CREATE INDEX CONCURRENTLY in a migration with `public transaction = false` (DROP INDEX CONCURRENTLY IF EXISTS first, in case an earlier attempt left an invalid index).',
+  },
+  'concurrently-in-transaction': {
+    severity: 'block',
+    why: 'CONCURRENTLY cannot run in a transaction block: TypeORM runs up() in one unless `transaction = false`, always runs down() in one, and a multi-statement query string is one implicit transaction.',
+    recipe:
+      'Set `public transaction = false` and issue each CONCURRENTLY statement in its own queryRunner.query call; in down() use the plain form.',
+  },
+  'drop-index-non-concurrent': {
+    severity: 'warn',
+    why: 'DROP INDEX takes an ACCESS EXCLUSIVE lock on the table and queues behind every running query on it.',
+    recipe: 'DROP INDEX CONCURRENTLY in a migration with `public transaction = false`.',
+  },
+  'constraint-not-valid': {
+    severity: 'block',
+    why: 'Adding a FOREIGN KEY or CHECK validates every row while holding a lock that blocks writes.',
+    recipe: 'ADD CONSTRAINT ... NOT VALID now, VALIDATE CONSTRAINT in a later migration.',
+  },
+  'not-valid-and-validate-same-migration': {
+    severity: 'warn',
+    why: "VALIDATE in the same transaction as ADD ... NOT VALID keeps the ADD's lock for the whole scan, which defeats NOT VALID.",
+    recipe: 'Move VALIDATE CONSTRAINT to a later migration.',
+  },
+  'unique-constraint-existing-table': {
+    severity: 'block',
+    why: 'ADD UNIQUE / PRIMARY KEY / EXCLUDE builds its index while blocking every write to the table.',
+    recipe:
+      'CREATE UNIQUE INDEX CONCURRENTLY (in a `transaction = false` migration), then ADD CONSTRAINT ... UNIQUE USING INDEX (or PRIMARY KEY USING INDEX).',
+  },
+  truncate: {
+    severity: 'block',
+    why: 'Deletes every row irrecoverably.',
+    recipe:
+      'Delete only what must go, with a WHERE, in batches; acknowledge if the table really must be emptied.',
+  },
+  'delete-without-where': {
+    severity: 'block',
+    why: 'Deletes every row of the table in one long transaction.',
+    recipe: 'Add a WHERE and delete in batches; acknowledge if the table really must be emptied.',
+  },
+  'update-without-where': {
+    severity: 'warn',
+    why: 'Rewrites every row in one transaction: long row locks, table bloat and a WAL spike.',
+    recipe:
+      'Backfill in batches by primary-key range (outside the schema migration if the table is large).',
+  },
+  'missing-lock-timeout': {
+    severity: 'warn',
+    why: 'A DDL lock waiting behind a long query blocks every later query on the table, which is an outage.',
+    recipe:
+      "Start up()/down() with SET LOCAL lock_timeout = '5s' (plain SET in a `transaction = false` migration) and retry on timeout.",
+  },
+  'drop-type': {
+    severity: 'block',
+    why: 'DROP TYPE fails while a column uses the type, or with CASCADE drops those columns and their data.',
+    recipe:
+      'Stop using the type in code and columns first; drop it in a later release with an acknowledgement.',
+  },
+  'drop-schema': {
+    severity: 'block',
+    why: 'Drops every object in the schema.',
+    recipe: 'Verify the schema is unused and backed up, then acknowledge with the reason.',
+  },
+  'unparseable-sql': {
+    severity: 'block',
+    why: 'The SQL does not parse as PostgreSQL 18, so it cannot be checked (and will probably fail).',
+    recipe: 'Fix the SQL; if the server accepts it anyway, acknowledge with the reason.',
+  },
+  'dynamic-sql': {
+    severity: 'block',
+    why: 'SQL built at run time, procedural code or SQL run outside queryRunner.query(...) cannot be checked statically.',
+    recipe:
+      'Use string literals (concatenated literals are fine); if run-time SQL is unavoidable, review it and acknowledge with the reason.',
+  },
+  'queryrunner-schema-call': {
+    severity: 'block',
+    why: 'QueryRunner schema methods (dropColumn, changeColumn, createIndex, ...) emit SQL the guard cannot see.',
+    recipe: 'Write the SQL with queryRunner.query(...) so it can be checked.',
+  },
+  'invalid-migration': {
+    severity: 'block',
+    why: 'The file is not a TypeORM migration class with up(queryRunner), so nothing in it can be checked.',
+    recipe:
+      'Export one class implementing MigrationInterface with up(queryRunner) and down(queryRunner).',
+    acknowledgeable: false,
+  },
+  'ack-missing-reason': {
+    severity: 'block',
+    why: 'An acknowledgement without a reason leaves reviewers guessing why the hazard is acceptable; it unblocks nothing.',
+    recipe: 'Write `// migration-guard allow <rule-id>: <why it is safe here>`.',
+    acknowledgeable: false,
+  },
+  'ack-unknown-rule': {
+    severity: 'block',
+    why: 'The acknowledgement names a rule id that does not exist (typo?), so it unblocks nothing.',
+    recipe: 'Use a rule id from the rule index in docs/migrations.md.',
+    acknowledgeable: false,
+  },
+  'ack-unused': {
+    severity: 'warn',
+    why: 'The acknowledgement matches no finding of the queryRunner call it annotates.',
+    recipe: 'Remove it, or put it directly above (or on the line of) the call it is meant for.',
+    acknowledgeable: false,
+  },
+} as const satisfies Record<string, RuleDefinition>;
+
+export type RuleId = keyof typeof RULES;
+
+export const RULE_IDS = Object.keys(RULES) as RuleId[];
+
+export function isRuleId(candidate: string): candidate is RuleId {
+  return Object.hasOwn(RULES, candidate);
+}

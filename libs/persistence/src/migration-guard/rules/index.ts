@@ -1,0 +1,23 @@
+import type { StatementRule } from '../rule-context.js';
+import { checkColumns } from './columns.js';
+import { checkConstraints } from './constraints.js';
+import { checkDataLoss } from './data-loss.js';
+import { checkDataStatements } from './data-statements.js';
+import { checkEnums } from './enums.js';
+import { checkLocking } from './locking.js';
+import { checkOpaqueCode } from './opaque-code.js';
+import { checkTypeChange } from './type-change.js';
+
+export const STATEMENT_RULES: readonly StatementRule[] = [
+  checkDataLoss,
+  checkTypeChange,
+  checkEnums,
+  checkColumns,
+  checkConstraints,
+  checkLocking,
+  checkDataStatements,
+  checkOpaqueCode,
+];
+
+export { enumConversions } from './enums.js';
+export { lockedExistingTable, lockTimeoutEffect } from './locking.js';

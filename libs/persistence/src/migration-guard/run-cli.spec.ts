@@ -1,0 +1,97 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { migrationSource } from './migration.fixture.js';
+import { runCli } from './run-cli.js';
+
+describe('runCli', () => {
+  let root: string;
+  const previousCwd = process.cwd();
+
+  beforeAll(async () => {
+    root = await mkdtemp(path.join(tmpdir(), 'migration-guard-'));
+    await mkdir(path.join(root, 'migrations'));
+    const write = (name: string, text: string) =>
+      writeFile(path.join(root, 'migrations', name), text);
+    await write(
+      '1700000000000-Initial.ts',
+      migrationSource({
+        up: [`CREATE TABLE "users" ("id" uuid NOT NULL, "bio" character varying(50))`],
+        down: [`DROP TABLE "users"`],
+      }),
+    );
+    await write(
+      '1700000000100-WidenBio.ts',
+      migrationSource({
+        up: [`SET LOCAL lock_timeout = '5s'`, `ALTER TABLE "users" ALTER COLUMN "bio" TYPE text`],
+      }),
+    );
+    await write(
+      '1700000000200-DropBio.ts',
+      migrationSource({ up: [`ALTER TABLE "users" DROP COLUMN "bio"`] }),
+    );
+    await write('helpers.d.ts', 'export {};');
+    process.chdir(root);
+  });
+
+  afterAll(async () => {
+    process.chdir(previousCwd);
+    await rm(root, { recursive: true, force: true });
+  });
+
+  const run = async (...args: string[]) => {
+    let stdout = '';
+    let stderr = '';
+    const code = await runCli(args, {
+      stdout: (text) => (stdout += text),
+      stderr: (text) => (stderr += text),
+    });
+    return { code, stdout, stderr };
+  };
+
+  it('prints one line per finding and a summary, and exits 1 on a blocking finding', async () => {
+    const { code, stdout } = await run();
+    const lines = stdout.trimEnd().split('\n');
+    expect(code).toBe(1);
+    expect(lines[0]).toMatch(
+      /^migrations\/1700000000200-DropBio\.ts:7 drop-column block — drops users\.bio \[up\]: .+ — .+$/,
+    );
+    expect(lines[1]).toMatch(
+      /^migrations\/1700000000200-DropBio\.ts:7 missing-lock-timeout warn — /,
+    );
+    expect(lines.at(-1)).toMatch(
+      /^migration-guard: 3 files, 1 blocking, 1 warning, 0 acknowledged \(\d+ ms\)$/,
+    );
+  });
+
+  it('lints only the given files but replays earlier ones for the catalog', async () => {
+    const { code, stdout } = await run(
+      '--dir',
+      'migrations',
+      'migrations/1700000000100-WidenBio.ts',
+    );
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^migration-guard: 1 file, 0 blocking, 0 warnings, 0 acknowledged/);
+  });
+
+  it('prints JSON with --json', async () => {
+    const { code, stdout } = await run('--json', '--dir=migrations');
+    const parsed = JSON.parse(stdout) as {
+      summary: { blocking: number };
+      findings: { rule: string }[];
+    };
+    expect(code).toBe(1);
+    expect(parsed.summary.blocking).toBe(1);
+    expect(parsed.findings.map((finding) => finding.rule)).toEqual([
+      'drop-column',
+      'missing-lock-timeout',
+    ]);
+  });
+
+  it('exits 2 on a usage error or a missing directory', async () => {
+    expect((await run('--bogus')).code).toBe(2);
+    const missing = await run('--dir', 'nowhere');
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('nowhere');
+  });
+});
