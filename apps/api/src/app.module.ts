@@ -1,6 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import { FinanceModule } from '@mas/finance';
 import { IdentityModule } from '@mas/identity';
+import { MentorshipModule } from '@mas/mentorship';
 import { AllExceptionsFilter, DatabaseConnection, PersistenceModule } from '@mas/persistence';
 import type { DestinationStream } from 'pino';
 import { AppConfig } from './config/app-config.js';
@@ -26,6 +28,8 @@ export class AppModule {
         createLoggerModule(config, logDestination),
         PersistenceModule.forRoot({ config: config.database, connection, entities: ALL_ENTITIES }),
         IdentityModule.forRoot(config.identity),
+        FinanceModule,
+        MentorshipModule,
         HealthModule,
       ],
       providers: [

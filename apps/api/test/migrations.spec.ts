@@ -43,9 +43,9 @@ describe('migrations on a real database', () => {
       'superadmin',
     ]);
     const extensions = await database.sql(
-      `SELECT extname FROM pg_extension WHERE extname IN ('citext', 'pgcrypto')`,
+      `SELECT extname FROM pg_extension WHERE extname IN ('citext', 'pgcrypto', 'btree_gist')`,
     );
-    expect(extensions.rowCount).toBe(2);
+    expect(extensions.rowCount).toBe(3);
   });
 
   it('reverts every migration down to zero, leaving no application tables or types', async () => {

@@ -21,3 +21,4 @@ export * from './seeding/seed.decorator.js';
 export * from './seeding/seed-runner.service.js';
 export * from './persistence.tokens.js';
 export * from './persistence.module.js';
+export * from './query/like-pattern.js';

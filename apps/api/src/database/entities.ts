@@ -1,4 +1,6 @@
+import { FINANCE_ENTITIES } from '@mas/finance';
 import { IDENTITY_ENTITIES } from '@mas/identity';
+import { MENTORSHIP_ENTITIES } from '@mas/mentorship';
 
 /** Every entity of every lib: the composition root is the one place that knows them all. */
-export const ALL_ENTITIES = [...IDENTITY_ENTITIES];
+export const ALL_ENTITIES = [...IDENTITY_ENTITIES, ...FINANCE_ENTITIES, ...MENTORSHIP_ENTITIES];

@@ -9,6 +9,7 @@ import {
   paginateByKeyset,
   PgCode,
   postgresErrorOf,
+  prefixPattern,
   TransactionRunner,
 } from '@mas/persistence';
 import { EntityManager } from 'typeorm';
@@ -79,7 +80,7 @@ export class UsersService {
     if (query.role) users.andWhere('user.role = :role', { role: query.role });
     if (query.q) {
       users.andWhere('(user.email ILIKE :prefix OR user.fullName ILIKE :prefix)', {
-        prefix: `${escapeLike(query.q)}%`,
+        prefix: prefixPattern(query.q),
       });
     }
     return paginateByKeyset(users, query);
@@ -115,8 +116,4 @@ export class UsersService {
       throw new UnprocessableEntityException('salesHeadId must be the id of a sales_head user');
     }
   }
-}
-
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (char) => `\\${char}`);
 }

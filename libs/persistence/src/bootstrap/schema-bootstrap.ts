@@ -5,8 +5,8 @@ import { DatabaseConnection } from '../config/database-config.js';
 /** The product schemas that share one database. */
 export const NAMED_SCHEMAS = ['public', 'mas_crm', 'mrlearn', 'mrtest', 'superadmin'] as const;
 
-/** Extensions the migrations rely on (uuid generation, case-insensitive text). */
-export const EXTENSIONS = ['pgcrypto', 'citext'] as const;
+/** Extensions the migrations rely on: uuids, case-insensitive text, exclusion constraints on uuid + range. */
+export const EXTENSIONS = ['pgcrypto', 'citext', 'btree_gist'] as const;
 
 const DUPLICATE_DATABASE = '42P04';
 const UNIQUE_VIOLATION = '23505';

@@ -1,0 +1,129 @@
+import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { LedgerService, TokenUsageType } from '@mas/finance';
+import { User } from '@mas/identity';
+import { TransactionRunner } from '@mas/persistence';
+import { EntityManager } from 'typeorm';
+import { Slot } from '../entities/slot.entity.js';
+import { SlotAccess } from './slot-access.js';
+import { SlotEvents, SlotEventType } from './slot-events.js';
+import { nextStatus, SlotAction } from './slot-lifecycle.js';
+
+/**
+ * Booking and its siblings. Each is one transaction that locks the slot row first, checks the
+ * lifecycle and who is asking, moves tokens through the ledger and updates the slot; events leave
+ * only after commit.
+ */
+@Injectable()
+export class BookingService {
+  constructor(
+    private readonly transactions: TransactionRunner,
+    private readonly ledger: LedgerService,
+    private readonly events: SlotEvents,
+  ) {}
+
+  /** tentative → confirmed, debiting the student (422 and nothing changes when short of tokens). */
+  book(slotId: string, student: User): Promise<Slot> {
+    return this.change(slotId, 'book', 'slot.booked', async (tx, slot) => {
+      SlotAccess.asStudent(slot, student);
+      assertUpcoming(slot);
+      await this.ledger.debit(tx, student.id, slot.priceTokens, TokenUsageType.MeetingBooking, { slotId: slot.id });
+      return { studentId: student.id };
+    });
+  }
+
+  /** tentative → meeting_requested; the tokens are held by a debit until approval or rejection. */
+  request(slotId: string, student: User): Promise<Slot> {
+    return this.change(slotId, 'request', 'slot.requested', async (tx, slot) => {
+      SlotAccess.asStudent(slot, student);
+      assertUpcoming(slot);
+      await this.ledger.debit(tx, student.id, slot.priceTokens, TokenUsageType.MeetingBooking, { slotId: slot.id });
+      return { studentId: student.id };
+    });
+  }
+
+  review(slotId: string, user: User): Promise<Slot> {
+    return this.change(slotId, 'review', null, (_tx, slot) => {
+      SlotAccess.asMentorOrAdmin(slot, user);
+      return Promise.resolve({});
+    });
+  }
+
+  approve(slotId: string, user: User): Promise<Slot> {
+    return this.change(slotId, 'approve', 'slot.booked', (_tx, slot) => {
+      SlotAccess.asMentorOrAdmin(slot, user);
+      return Promise.resolve({});
+    });
+  }
+
+  /** Back to tentative; the held tokens go back to the student with one refund row. */
+  reject(slotId: string, user: User): Promise<Slot> {
+    return this.change(slotId, 'reject', null, async (tx, slot) => {
+      SlotAccess.asMentorOrAdmin(slot, user);
+      await this.refund(tx, slot, 'request rejected');
+      return { studentId: null };
+    });
+  }
+
+  cancel(slotId: string, user: User): Promise<Slot> {
+    return this.change(slotId, 'cancel', null, (_tx, slot) => {
+      SlotAccess.asParticipant(slot, user);
+      return Promise.resolve({ cancellationRequestedById: user.id });
+    });
+  }
+
+  /** cancellation_requested → cancelled with exactly one refund row. */
+  approveCancellation(slotId: string, user: User): Promise<Slot> {
+    return this.change(slotId, 'approveCancellation', 'slot.cancelled', async (tx, slot) => {
+      SlotAccess.asOtherPartyOrAdmin(slot, user);
+      await this.refund(tx, slot, 'booking cancelled');
+      return {};
+    });
+  }
+
+  /** confirmed → completed after the start; the mentor is credited once. */
+  complete(slotId: string, user: User): Promise<Slot> {
+    return this.change(slotId, 'complete', 'slot.completed', async (tx, slot) => {
+      SlotAccess.asMentorOrAdmin(slot, user);
+      if (slot.startsAt.getTime() > Date.now()) throw new ConflictException('slot has not started yet; cannot complete');
+      if (slot.earningsCredited) throw new ConflictException('earnings for this slot were already credited');
+      await this.ledger.credit(tx, slot.mentorId, slot.priceTokens, TokenUsageType.Earning, { slotId: slot.id });
+      return { earningsCredited: true };
+    });
+  }
+
+  private async change(
+    slotId: string,
+    action: SlotAction,
+    event: SlotEventType | null,
+    work: (tx: EntityManager, slot: Slot) => Promise<Partial<Slot>>,
+  ): Promise<Slot> {
+    const slot = await this.transactions.run(async (tx) => {
+      const locked = await tx.findOne(Slot, { where: { id: slotId }, lock: { mode: 'pessimistic_write' } });
+      if (!locked) throw new NotFoundException('slot not found');
+      const status = nextStatus(action, locked.status);
+      const changes = { ...(await work(tx, locked)), status };
+      const { raw } = await tx
+        .createQueryBuilder()
+        .update(Slot)
+        .set(changes)
+        .where('id = :id', { id: slotId })
+        .returning(['updated_at'])
+        .execute();
+      return Object.assign(locked, changes, { updatedAt: (raw as { updated_at: Date }[])[0].updated_at });
+    });
+    if (event) {
+      this.events.afterCommit({ type: event, slotId: slot.id, mentorId: slot.mentorId, studentId: slot.studentId, status: slot.status });
+    }
+    return slot;
+  }
+
+  private async refund(tx: EntityManager, slot: Slot, note: string): Promise<void> {
+    if (!slot.studentId) return;
+    await this.ledger.credit(tx, slot.studentId, slot.priceTokens, TokenUsageType.Refund, { slotId: slot.id, note });
+  }
+}
+
+function assertUpcoming(slot: Slot): void {
+  if (slot.startsAt.getTime() <= Date.now()) throw new ConflictException('slot is in the past');
+}
+
