@@ -1,4 +1,15 @@
-import { Body, Controller, ForbiddenException, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  ForbiddenException,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Query,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, Roles, User, UserRole } from '@mas/identity';
 import { AllotmentsService } from './allotments/allotments.service.js';
@@ -39,17 +50,29 @@ export class FinanceController {
 
   @Get('ledger')
   @ApiOperation({ summary: 'Ledger rows, newest first: your own, or any user for admins' })
-  async ledger(@CurrentUser() user: User, @Query() query: LedgerQuery): Promise<LedgerPageResponse> {
+  async ledger(
+    @CurrentUser() user: User,
+    @Query() query: LedgerQuery,
+  ): Promise<LedgerPageResponse> {
     const userId = query.userId ?? user.id;
-    if (userId !== user.id && user.role !== UserRole.Admin) throw new ForbiddenException("only admins may read another user's ledger");
+    if (userId !== user.id && user.role !== UserRole.Admin)
+      throw new ForbiddenException("only admins may read another user's ledger");
     const page = await this.wallets.listLedger(userId, query);
-    return { items: page.items.map((entry) => LedgerEntryResponse.of(entry)), nextCursor: page.nextCursor };
+    return {
+      items: page.items.map((entry) => LedgerEntryResponse.of(entry)),
+      nextCursor: page.nextCursor,
+    };
   }
 
   @Post('allotments')
   @Roles(UserRole.Admin, UserRole.SalesHead)
-  @ApiOperation({ summary: 'Ask for tokens to be credited to a user (pending until an admin approves)' })
-  async requestAllotment(@CurrentUser() user: User, @Body() body: CreateAllotmentDto): Promise<AllotmentResponse> {
+  @ApiOperation({
+    summary: 'Ask for tokens to be credited to a user (pending until an admin approves)',
+  })
+  async requestAllotment(
+    @CurrentUser() user: User,
+    @Body() body: CreateAllotmentDto,
+  ): Promise<AllotmentResponse> {
     return AllotmentResponse.of(await this.allotments.request(body, user.id));
   }
 
@@ -58,14 +81,23 @@ export class FinanceController {
   @ApiOperation({ summary: 'Allotment requests, newest first' })
   async listAllotments(@Query() query: AllotmentQuery): Promise<AllotmentPageResponse> {
     const page = await this.allotments.list(query.status, query);
-    return { items: page.items.map((request) => AllotmentResponse.of(request)), nextCursor: page.nextCursor };
+    return {
+      items: page.items.map((request) => AllotmentResponse.of(request)),
+      nextCursor: page.nextCursor,
+    };
   }
 
   @Post('allotments/:id/approve')
   @HttpCode(HttpStatus.OK)
   @Roles(UserRole.Admin)
-  @ApiOperation({ summary: 'Approve: credits the wallet once and writes one ledger row; a second approval is a 409' })
-  async approveAllotment(@CurrentUser() admin: User, @Param('id', new ParseUUIDPipe()) id: string): Promise<AllotmentResponse> {
+  @ApiOperation({
+    summary:
+      'Approve: credits the wallet once and writes one ledger row; a second approval is a 409',
+  })
+  async approveAllotment(
+    @CurrentUser() admin: User,
+    @Param('id', new ParseUUIDPipe()) id: string,
+  ): Promise<AllotmentResponse> {
     return AllotmentResponse.of(await this.allotments.approve(id, admin.id));
   }
 

@@ -1,8 +1,24 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Put,
+  Query,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, Roles, User, UserRole } from '@mas/identity';
 import { PageQueryDto } from '@mas/persistence';
-import { ListMentorsQuery, MentorPageResponse, MentorProfileResponse, UpsertMentorProfileDto } from './dto/mentor.dto.js';
+import {
+  ListMentorsQuery,
+  MentorPageResponse,
+  MentorProfileResponse,
+  UpsertMentorProfileDto,
+} from './dto/mentor.dto.js';
 import { CreateSlotDto, ListSlotsQuery, SlotPageResponse, SlotResponse } from './dto/slot.dto.js';
 import { Slot } from './entities/slot.entity.js';
 import { MentorsService } from './mentors/mentors.service.js';
@@ -27,7 +43,10 @@ export class MentorshipController {
   @Put('mentors/me')
   @Roles(UserRole.Expert)
   @ApiOperation({ summary: "Create or replace the caller's mentor profile (expert)" })
-  async upsertProfile(@CurrentUser() user: User, @Body() body: UpsertMentorProfileDto): Promise<MentorProfileResponse> {
+  async upsertProfile(
+    @CurrentUser() user: User,
+    @Body() body: UpsertMentorProfileDto,
+  ): Promise<MentorProfileResponse> {
     return MentorProfileResponse.of(await this.mentors.upsert(user.id, body));
   }
 
@@ -35,12 +54,17 @@ export class MentorshipController {
   @ApiOperation({ summary: 'Mentor profiles, newest first; q filters by headline prefix' })
   async listMentors(@Query() query: ListMentorsQuery): Promise<MentorPageResponse> {
     const result = await this.mentors.list(query);
-    return { items: result.items.map((profile) => MentorProfileResponse.of(profile)), nextCursor: result.nextCursor };
+    return {
+      items: result.items.map((profile) => MentorProfileResponse.of(profile)),
+      nextCursor: result.nextCursor,
+    };
   }
 
   @Post('slots')
   @Roles(UserRole.Expert, UserRole.Admin)
-  @ApiOperation({ summary: 'Create a tentative slot; overlapping an active slot of the mentor is a 409' })
+  @ApiOperation({
+    summary: 'Create a tentative slot; overlapping an active slot of the mentor is a 409',
+  })
   async createSlot(@CurrentUser() user: User, @Body() body: CreateSlotDto): Promise<SlotResponse> {
     return SlotResponse.of(await this.slots.create(body, user));
   }
@@ -59,63 +83,97 @@ export class MentorshipController {
 
   @Get('bookings')
   @ApiOperation({ summary: "The caller's meetings, as student or mentor" })
-  async bookings(@CurrentUser() user: User, @Query() query: PageQueryDto): Promise<SlotPageResponse> {
+  async bookings(
+    @CurrentUser() user: User,
+    @Query() query: PageQueryDto,
+  ): Promise<SlotPageResponse> {
     return page(await this.slots.bookingsOf(user, query));
   }
 
   @Post('slots/:id/book')
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({ summary: 'Book (student): confirmed at once, tokens debited; 409 taken or past, 422 short of tokens' })
-  async book(@CurrentUser() user: User, @Param('id', new ParseUUIDPipe()) id: string): Promise<SlotResponse> {
+  @ApiOperation({
+    summary:
+      'Book (student): confirmed at once, tokens debited; 409 taken or past, 422 short of tokens',
+  })
+  async book(
+    @CurrentUser() user: User,
+    @Param('id', new ParseUUIDPipe()) id: string,
+  ): Promise<SlotResponse> {
     return SlotResponse.of(await this.booking.book(id, user));
   }
 
   @Post('slots/:id/request')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Request a meeting (student): tokens held until approved or rejected' })
-  async request(@CurrentUser() user: User, @Param('id', new ParseUUIDPipe()) id: string): Promise<SlotResponse> {
+  async request(
+    @CurrentUser() user: User,
+    @Param('id', new ParseUUIDPipe()) id: string,
+  ): Promise<SlotResponse> {
     return SlotResponse.of(await this.booking.request(id, user));
   }
 
   @Post('slots/:id/review')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Mark a request under review (its mentor or an admin)' })
-  async review(@CurrentUser() user: User, @Param('id', new ParseUUIDPipe()) id: string): Promise<SlotResponse> {
+  async review(
+    @CurrentUser() user: User,
+    @Param('id', new ParseUUIDPipe()) id: string,
+  ): Promise<SlotResponse> {
     return SlotResponse.of(await this.booking.review(id, user));
   }
 
   @Post('slots/:id/approve')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Approve a request under review (its mentor or an admin)' })
-  async approve(@CurrentUser() user: User, @Param('id', new ParseUUIDPipe()) id: string): Promise<SlotResponse> {
+  async approve(
+    @CurrentUser() user: User,
+    @Param('id', new ParseUUIDPipe()) id: string,
+  ): Promise<SlotResponse> {
     return SlotResponse.of(await this.booking.approve(id, user));
   }
 
   @Post('slots/:id/reject')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Reject a request: back to tentative, tokens refunded' })
-  async reject(@CurrentUser() user: User, @Param('id', new ParseUUIDPipe()) id: string): Promise<SlotResponse> {
+  async reject(
+    @CurrentUser() user: User,
+    @Param('id', new ParseUUIDPipe()) id: string,
+  ): Promise<SlotResponse> {
     return SlotResponse.of(await this.booking.reject(id, user));
   }
 
   @Post('slots/:id/cancel')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Ask to cancel a confirmed meeting (its student or mentor)' })
-  async cancel(@CurrentUser() user: User, @Param('id', new ParseUUIDPipe()) id: string): Promise<SlotResponse> {
+  async cancel(
+    @CurrentUser() user: User,
+    @Param('id', new ParseUUIDPipe()) id: string,
+  ): Promise<SlotResponse> {
     return SlotResponse.of(await this.booking.cancel(id, user));
   }
 
   @Post('slots/:id/cancel/approve')
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({ summary: 'Approve the cancellation (the other party or an admin): one refund row' })
-  async approveCancellation(@CurrentUser() user: User, @Param('id', new ParseUUIDPipe()) id: string): Promise<SlotResponse> {
+  @ApiOperation({
+    summary: 'Approve the cancellation (the other party or an admin): one refund row',
+  })
+  async approveCancellation(
+    @CurrentUser() user: User,
+    @Param('id', new ParseUUIDPipe()) id: string,
+  ): Promise<SlotResponse> {
     return SlotResponse.of(await this.booking.approveCancellation(id, user));
   }
 
   @Post('slots/:id/complete')
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({ summary: 'Complete after the start (its mentor or an admin): the mentor is credited once' })
-  async complete(@CurrentUser() user: User, @Param('id', new ParseUUIDPipe()) id: string): Promise<SlotResponse> {
+  @ApiOperation({
+    summary: 'Complete after the start (its mentor or an admin): the mentor is credited once',
+  })
+  async complete(
+    @CurrentUser() user: User,
+    @Param('id', new ParseUUIDPipe()) id: string,
+  ): Promise<SlotResponse> {
     return SlotResponse.of(await this.booking.complete(id, user));
   }
 }

@@ -1,4 +1,9 @@
-import { ConflictException, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
+import {
+  ConflictException,
+  Injectable,
+  NotFoundException,
+  UnprocessableEntityException,
+} from '@nestjs/common';
 import { Page, paginateByKeyset, TransactionRunner } from '@mas/persistence';
 import { UsersService } from '@mas/identity';
 import { EntityManager } from 'typeorm';
@@ -21,12 +26,16 @@ export class AllotmentsService {
   ) {}
 
   async request(input: NewAllotment, requestedById: string): Promise<AllotmentRequest> {
-    if (!(await this.users.findById(input.userId))) throw new UnprocessableEntityException('userId is not a known user');
+    if (!(await this.users.findById(input.userId)))
+      throw new UnprocessableEntityException('userId is not a known user');
     const repository = this.transactions.manager().getRepository(AllotmentRequest);
     return repository.save(repository.create({ ...input, requestedById }));
   }
 
-  list(status: AllotmentStatus | undefined, page: { limit?: number; cursor?: string }): Promise<Page<AllotmentRequest>> {
+  list(
+    status: AllotmentStatus | undefined,
+    page: { limit?: number; cursor?: string },
+  ): Promise<Page<AllotmentRequest>> {
     const query = this.transactions.manager().createQueryBuilder(AllotmentRequest, 'allotment');
     if (status) query.where('allotment.status = :status', { status });
     return paginateByKeyset(query, page);
@@ -47,7 +56,9 @@ export class AllotmentsService {
   }
 
   reject(id: string, adminId: string, note: string): Promise<AllotmentRequest> {
-    return this.transactions.run((tx) => this.decide(tx, id, adminId, AllotmentStatus.Rejected, note));
+    return this.transactions.run((tx) =>
+      this.decide(tx, id, adminId, AllotmentStatus.Rejected, note),
+    );
   }
 
   private async decide(

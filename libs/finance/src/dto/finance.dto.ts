@@ -1,7 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { PageQueryDto } from '@mas/persistence';
 import { Transform } from 'class-transformer';
-import { IsEnum, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import {
+  IsEnum,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
 import { AllotmentRequest, AllotmentStatus } from '../entities/allotment-request.entity.js';
 import { TokenUsage, TokenUsageType } from '../entities/token-usage.entity.js';
 import { TokenWallet } from '../entities/token-wallet.entity.js';
@@ -77,7 +87,10 @@ export class RejectDto {
 }
 
 export class AllotmentQuery extends PageQueryDto {
-  @ApiPropertyOptional({ enum: AllotmentStatus }) @IsOptional() @IsEnum(AllotmentStatus) status?: AllotmentStatus;
+  @ApiPropertyOptional({ enum: AllotmentStatus })
+  @IsOptional()
+  @IsEnum(AllotmentStatus)
+  status?: AllotmentStatus;
 }
 
 export class AllotmentResponse {

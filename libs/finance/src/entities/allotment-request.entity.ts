@@ -27,7 +27,12 @@ export class AllotmentRequest extends BaseEntity {
   @Column({ type: 'text' })
   reason: string;
 
-  @Column({ type: 'enum', enum: AllotmentStatus, enumName: 'allotment_status', default: AllotmentStatus.Pending })
+  @Column({
+    type: 'enum',
+    enum: AllotmentStatus,
+    enumName: 'allotment_status',
+    default: AllotmentStatus.Pending,
+  })
   status: AllotmentStatus;
 
   @Column({ type: 'uuid' })

@@ -1,5 +1,15 @@
 import { User } from '@mas/identity';
-import { Check, Column, Entity, JoinColumn, OneToOne, PrimaryColumn, type Relation, UpdateDateColumn, CreateDateColumn } from 'typeorm';
+import {
+  Check,
+  Column,
+  Entity,
+  JoinColumn,
+  OneToOne,
+  PrimaryColumn,
+  type Relation,
+  UpdateDateColumn,
+  CreateDateColumn,
+} from 'typeorm';
 
 /** One per user. The balance never goes below zero: the database refuses it. */
 @Entity({ name: 'token_wallets' })

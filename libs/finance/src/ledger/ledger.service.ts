@@ -48,12 +48,24 @@ const APPLY_DELTA = `
 
 @Injectable()
 export class LedgerService {
-  credit(tx: EntityManager, userId: string, tokens: number, type: TokenUsageType, details: EntryDetails = {}) {
+  credit(
+    tx: EntityManager,
+    userId: string,
+    tokens: number,
+    type: TokenUsageType,
+    details: EntryDetails = {},
+  ) {
     return this.apply(tx, userId, positive(tokens), type, details);
   }
 
   /** Fails with 422 (and changes nothing) when the balance is too low. */
-  debit(tx: EntityManager, userId: string, tokens: number, type: TokenUsageType, details: EntryDetails = {}) {
+  debit(
+    tx: EntityManager,
+    userId: string,
+    tokens: number,
+    type: TokenUsageType,
+    details: EntryDetails = {},
+  ) {
     return this.apply(tx, userId, -positive(tokens), type, details);
   }
 
@@ -69,10 +81,25 @@ export class LedgerService {
     return new Map(rows.map((row) => [row.user_id, row.balance]));
   }
 
-  private async apply(tx: EntityManager, userId: string, delta: number, type: TokenUsageType, details: EntryDetails): Promise<LedgerEntry> {
-    const [row] = await tx.query<EntryRow[]>(APPLY_DELTA, [userId, delta, type, details.slotId ?? null, details.note ?? null]);
+  private async apply(
+    tx: EntityManager,
+    userId: string,
+    delta: number,
+    type: TokenUsageType,
+    details: EntryDetails,
+  ): Promise<LedgerEntry> {
+    const [row] = await tx.query<EntryRow[]>(APPLY_DELTA, [
+      userId,
+      delta,
+      type,
+      details.slotId ?? null,
+      details.note ?? null,
+    ]);
     if (row) return toEntry(row);
-    const [wallet] = await tx.query<{ balance: number }[]>('SELECT balance FROM token_wallets WHERE user_id = $1', [userId]);
+    const [wallet] = await tx.query<{ balance: number }[]>(
+      'SELECT balance FROM token_wallets WHERE user_id = $1',
+      [userId],
+    );
     if (!wallet) throw new NotFoundException('wallet not found');
     throw new UnprocessableEntityException({
       message: `not enough tokens: balance ${wallet.balance}, needed ${-delta}`,
@@ -82,7 +109,8 @@ export class LedgerService {
 }
 
 function positive(tokens: number): number {
-  if (!Number.isInteger(tokens) || tokens <= 0) throw new RangeError(`token amount must be a positive integer, got ${tokens}`);
+  if (!Number.isInteger(tokens) || tokens <= 0)
+    throw new RangeError(`token amount must be a positive integer, got ${tokens}`);
   return tokens;
 }
 

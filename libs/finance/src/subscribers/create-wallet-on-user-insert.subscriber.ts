@@ -17,6 +17,9 @@ export class CreateWalletOnUserInsert implements EntitySubscriberInterface<User>
   }
 
   async afterInsert(event: InsertEvent<User>): Promise<void> {
-    await event.manager.query('INSERT INTO token_wallets (user_id) VALUES ($1) ON CONFLICT (user_id) DO NOTHING', [event.entity.id]);
+    await event.manager.query(
+      'INSERT INTO token_wallets (user_id) VALUES ($1) ON CONFLICT (user_id) DO NOTHING',
+      [event.entity.id],
+    );
   }
 }

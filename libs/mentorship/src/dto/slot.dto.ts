@@ -23,7 +23,9 @@ import { Slot } from '../entities/slot.entity.js';
 class IsAfterStartsAt implements ValidatorConstraintInterface {
   validate(endsAt: unknown, { object }: ValidationArguments): boolean {
     const { startsAt } = object as { startsAt?: unknown };
-    return endsAt instanceof Date && startsAt instanceof Date && endsAt.getTime() > startsAt.getTime();
+    return (
+      endsAt instanceof Date && startsAt instanceof Date && endsAt.getTime() > startsAt.getTime()
+    );
   }
 
   defaultMessage(): string {
@@ -50,16 +52,21 @@ export class CreateSlotDto {
   @Max(10_000)
   priceTokens: number;
 
-  @ApiPropertyOptional({ format: 'uuid', description: 'admins create slots for an expert; experts for themselves' })
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'admins create slots for an expert; experts for themselves',
+  })
   @IsOptional()
   @IsUUID()
   mentorId?: string;
-
 }
 
 export class ListSlotsQuery extends PageQueryDto {
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() mentorId?: string;
-  @ApiPropertyOptional({ enum: MeetingStatus }) @IsOptional() @IsEnum(MeetingStatus) status?: MeetingStatus;
+  @ApiPropertyOptional({ enum: MeetingStatus })
+  @IsOptional()
+  @IsEnum(MeetingStatus)
+  status?: MeetingStatus;
   @ApiPropertyOptional({ format: 'date-time', description: 'slots starting at or after' })
   @IsOptional()
   @Type(() => Date)
@@ -74,7 +81,9 @@ export class ListSlotsQuery extends PageQueryDto {
 
   @ApiPropertyOptional({ description: 'only upcoming tentative slots' })
   @IsOptional()
-  @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @Transform(({ value }: { value: unknown }) =>
+    value === 'true' ? true : value === 'false' ? false : value,
+  )
   @IsBoolean()
   available?: boolean;
 }

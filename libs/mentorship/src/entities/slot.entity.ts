@@ -1,6 +1,15 @@
 import { BaseEntity } from '@mas/persistence';
 import { User } from '@mas/identity';
-import { Check, Column, Entity, Exclusion, Index, JoinColumn, ManyToOne, type Relation } from 'typeorm';
+import {
+  Check,
+  Column,
+  Entity,
+  Exclusion,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  type Relation,
+} from 'typeorm';
 import { MeetingStatus } from './meeting-status.enum.js';
 
 /**
@@ -38,7 +47,12 @@ export class Slot extends BaseEntity {
   @Column({ type: 'timestamptz', precision: 3 })
   endsAt: Date;
 
-  @Column({ type: 'enum', enum: MeetingStatus, enumName: 'meeting_status', default: MeetingStatus.Tentative })
+  @Column({
+    type: 'enum',
+    enum: MeetingStatus,
+    enumName: 'meeting_status',
+    default: MeetingStatus.Tentative,
+  })
   status: MeetingStatus;
 
   @Column({ type: 'integer' })

@@ -10,13 +10,17 @@ export class MentorsService {
   /** Creates or replaces the caller's profile (one per expert, enforced by a unique user_id). */
   async upsert(userId: string, input: UpsertMentorProfileDto): Promise<MentorProfile> {
     const profiles = this.transactions.manager().getRepository(MentorProfile);
-    await profiles.upsert({ userId, headline: input.headline, expertise: input.expertise, bio: input.bio ?? null }, ['userId']);
+    await profiles.upsert(
+      { userId, headline: input.headline, expertise: input.expertise, bio: input.bio ?? null },
+      ['userId'],
+    );
     return profiles.findOneByOrFail({ userId });
   }
 
   list(query: { q?: string; limit?: number; cursor?: string }): Promise<Page<MentorProfile>> {
     const profiles = this.transactions.manager().createQueryBuilder(MentorProfile, 'profile');
-    if (query.q) profiles.andWhere('profile.headline ILIKE :prefix', { prefix: prefixPattern(query.q) });
+    if (query.q)
+      profiles.andWhere('profile.headline ILIKE :prefix', { prefix: prefixPattern(query.q) });
     return paginateByKeyset(profiles, query);
   }
 }

@@ -26,7 +26,9 @@ export class BookingService {
     return this.change(slotId, 'book', 'slot.booked', async (tx, slot) => {
       SlotAccess.asStudent(slot, student);
       assertUpcoming(slot);
-      await this.ledger.debit(tx, student.id, slot.priceTokens, TokenUsageType.MeetingBooking, { slotId: slot.id });
+      await this.ledger.debit(tx, student.id, slot.priceTokens, TokenUsageType.MeetingBooking, {
+        slotId: slot.id,
+      });
       return { studentId: student.id };
     });
   }
@@ -36,7 +38,9 @@ export class BookingService {
     return this.change(slotId, 'request', 'slot.requested', async (tx, slot) => {
       SlotAccess.asStudent(slot, student);
       assertUpcoming(slot);
-      await this.ledger.debit(tx, student.id, slot.priceTokens, TokenUsageType.MeetingBooking, { slotId: slot.id });
+      await this.ledger.debit(tx, student.id, slot.priceTokens, TokenUsageType.MeetingBooking, {
+        slotId: slot.id,
+      });
       return { studentId: student.id };
     });
   }
@@ -84,9 +88,13 @@ export class BookingService {
   complete(slotId: string, user: User): Promise<Slot> {
     return this.change(slotId, 'complete', 'slot.completed', async (tx, slot) => {
       SlotAccess.asMentorOrAdmin(slot, user);
-      if (slot.startsAt.getTime() > Date.now()) throw new ConflictException('slot has not started yet; cannot complete');
-      if (slot.earningsCredited) throw new ConflictException('earnings for this slot were already credited');
-      await this.ledger.credit(tx, slot.mentorId, slot.priceTokens, TokenUsageType.Earning, { slotId: slot.id });
+      if (slot.startsAt.getTime() > Date.now())
+        throw new ConflictException('slot has not started yet; cannot complete');
+      if (slot.earningsCredited)
+        throw new ConflictException('earnings for this slot were already credited');
+      await this.ledger.credit(tx, slot.mentorId, slot.priceTokens, TokenUsageType.Earning, {
+        slotId: slot.id,
+      });
       return { earningsCredited: true };
     });
   }
@@ -98,32 +106,38 @@ export class BookingService {
     work: (tx: EntityManager, slot: Slot) => Promise<Partial<Slot>>,
   ): Promise<Slot> {
     const slot = await this.transactions.run(async (tx) => {
-      const locked = await tx.findOne(Slot, { where: { id: slotId }, lock: { mode: 'pessimistic_write' } });
+      const locked = await tx.findOne(Slot, {
+        where: { id: slotId },
+        lock: { mode: 'pessimistic_write' },
+      });
       if (!locked) throw new NotFoundException('slot not found');
       const status = nextStatus(action, locked.status);
-      const changes = { ...(await work(tx, locked)), status };
-      const { raw } = await tx
-        .createQueryBuilder()
-        .update(Slot)
-        .set(changes)
-        .where('id = :id', { id: slotId })
-        .returning(['updated_at'])
-        .execute();
-      return Object.assign(locked, changes, { updatedAt: (raw as { updated_at: Date }[])[0].updated_at });
+      // updated_at is set here (not by the database) so the returned slot matches the row exactly.
+      const changes = { ...(await work(tx, locked)), status, updatedAt: new Date() };
+      await tx.update(Slot, { id: slotId }, changes);
+      return Object.assign(locked, changes);
     });
     if (event) {
-      this.events.afterCommit({ type: event, slotId: slot.id, mentorId: slot.mentorId, studentId: slot.studentId, status: slot.status });
+      this.events.afterCommit({
+        type: event,
+        slotId: slot.id,
+        mentorId: slot.mentorId,
+        studentId: slot.studentId,
+        status: slot.status,
+      });
     }
     return slot;
   }
 
   private async refund(tx: EntityManager, slot: Slot, note: string): Promise<void> {
     if (!slot.studentId) return;
-    await this.ledger.credit(tx, slot.studentId, slot.priceTokens, TokenUsageType.Refund, { slotId: slot.id, note });
+    await this.ledger.credit(tx, slot.studentId, slot.priceTokens, TokenUsageType.Refund, {
+      slotId: slot.id,
+      note,
+    });
   }
 }
 
 function assertUpcoming(slot: Slot): void {
   if (slot.startsAt.getTime() <= Date.now()) throw new ConflictException('slot is in the past');
 }
-

@@ -12,7 +12,8 @@ export const SlotAccess = {
   },
 
   asMentorOrAdmin(slot: Slot, user: User): void {
-    if (!isAdmin(user) && slot.mentorId !== user.id) throw new ForbiddenException("only the slot's mentor or an admin may do this");
+    if (!isAdmin(user) && slot.mentorId !== user.id)
+      throw new ForbiddenException("only the slot's mentor or an admin may do this");
   },
 
   asParticipant(slot: Slot, user: User): void {

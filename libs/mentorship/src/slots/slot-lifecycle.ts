@@ -1,7 +1,15 @@
 import { ConflictException } from '@nestjs/common';
 import { MeetingStatus } from '../entities/meeting-status.enum.js';
 
-const { Tentative, MeetingRequested, UnderReview, Confirmed, CancellationRequested, Cancelled, Completed } = MeetingStatus;
+const {
+  Tentative,
+  MeetingRequested,
+  UnderReview,
+  Confirmed,
+  CancellationRequested,
+  Cancelled,
+  Completed,
+} = MeetingStatus;
 
 /** Every allowed slot transition, by action: the one place the lifecycle is defined. */
 export const SLOT_TRANSITIONS = {

@@ -1,6 +1,18 @@
-import { ConflictException, ForbiddenException, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
+import {
+  ConflictException,
+  ForbiddenException,
+  Injectable,
+  NotFoundException,
+  UnprocessableEntityException,
+} from '@nestjs/common';
 import { User, UserRole, UsersService } from '@mas/identity';
-import { Page, paginateByKeyset, PgCode, postgresErrorOf, TransactionRunner } from '@mas/persistence';
+import {
+  Page,
+  paginateByKeyset,
+  PgCode,
+  postgresErrorOf,
+  TransactionRunner,
+} from '@mas/persistence';
 import { Brackets } from 'typeorm';
 import { CreateSlotDto, ListSlotsQuery } from '../dto/slot.dto.js';
 import { MeetingStatus } from '../entities/meeting-status.enum.js';
@@ -19,7 +31,12 @@ export class SlotsService {
     const slots = this.transactions.manager().getRepository(Slot);
     try {
       return await slots.save(
-        slots.create({ mentorId, startsAt: input.startsAt, endsAt: input.endsAt, priceTokens: input.priceTokens }),
+        slots.create({
+          mentorId,
+          startsAt: input.startsAt,
+          endsAt: input.endsAt,
+          priceTokens: input.priceTokens,
+        }),
       );
     } catch (error) {
       if (postgresErrorOf(error)?.code === PgCode.exclusionViolation) {
@@ -43,7 +60,9 @@ export class SlotsService {
     if (query.from) slots.andWhere('slot.startsAt >= :from', { from: query.from });
     if (query.to) slots.andWhere('slot.startsAt < :to', { to: query.to });
     if (query.available) {
-      slots.andWhere('slot.status = :tentative AND slot.startsAt > now()', { tentative: MeetingStatus.Tentative });
+      slots.andWhere('slot.status = :tentative AND slot.startsAt > now()', {
+        tentative: MeetingStatus.Tentative,
+      });
     }
     return paginateByKeyset(slots, { ...query, sortBy: 'startsAt', direction: 'ASC' });
   }
@@ -53,19 +72,25 @@ export class SlotsService {
     const slots = this.transactions
       .manager()
       .createQueryBuilder(Slot, 'slot')
-      .where(new Brackets((where) => where.where('slot.studentId = :me').orWhere('slot.mentorId = :me')), { me: user.id })
+      .where(
+        new Brackets((where) => where.where('slot.studentId = :me').orWhere('slot.mentorId = :me')),
+        { me: user.id },
+      )
       .andWhere('slot.studentId IS NOT NULL');
     return paginateByKeyset(slots, { ...page, sortBy: 'startsAt', direction: 'DESC' });
   }
 
   private async mentorFor(requested: string | undefined, caller: User): Promise<string> {
     if (caller.role === UserRole.Expert) {
-      if (requested && requested !== caller.id) throw new ForbiddenException('experts create slots for themselves');
+      if (requested && requested !== caller.id)
+        throw new ForbiddenException('experts create slots for themselves');
       return caller.id;
     }
-    if (!requested) throw new UnprocessableEntityException('mentorId is required when an admin creates a slot');
+    if (!requested)
+      throw new UnprocessableEntityException('mentorId is required when an admin creates a slot');
     const mentor = await this.users.findById(requested);
-    if (mentor?.role !== UserRole.Expert) throw new UnprocessableEntityException('mentorId must be the id of an expert');
+    if (mentor?.role !== UserRole.Expert)
+      throw new UnprocessableEntityException('mentorId must be the id of an expert');
     return mentor.id;
   }
 }

@@ -61,9 +61,15 @@ export class SnakeNamingStrategy extends DefaultNamingStrategy implements Naming
     return readable('uq', table, columnNames, () => super.uniqueConstraintName(table, columnNames));
   }
 
-  override relationConstraintName(table: Table | string, columnNames: string[], where?: string): string {
+  override relationConstraintName(
+    table: Table | string,
+    columnNames: string[],
+    where?: string,
+  ): string {
     if (where) return super.relationConstraintName(table, columnNames, where);
-    return readable('rel', table, columnNames, () => super.relationConstraintName(table, columnNames));
+    return readable('rel', table, columnNames, () =>
+      super.relationConstraintName(table, columnNames),
+    );
   }
 
   override foreignKeyName(table: Table | string, columnNames: string[]): string {
