@@ -1,7 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import { CrmModule } from '@mas/crm';
 import { FinanceModule } from '@mas/finance';
 import { IdentityModule } from '@mas/identity';
+import { LmsModule } from '@mas/lms';
 import { MentorshipModule } from '@mas/mentorship';
 import { AllExceptionsFilter, DatabaseConnection, PersistenceModule } from '@mas/persistence';
 import type { DestinationStream } from 'pino';
@@ -30,6 +32,8 @@ export class AppModule {
         IdentityModule.forRoot(config.identity),
         FinanceModule,
         MentorshipModule,
+        LmsModule,
+        CrmModule,
         HealthModule,
       ],
       providers: [

@@ -43,9 +43,9 @@ describe('migrations on a real database', () => {
       'superadmin',
     ]);
     const extensions = await database.sql(
-      `SELECT extname FROM pg_extension WHERE extname IN ('citext', 'pgcrypto', 'btree_gist')`,
+      `SELECT extname FROM pg_extension WHERE extname IN ('citext', 'pgcrypto', 'btree_gist', 'pg_trgm')`,
     );
-    expect(extensions.rowCount).toBe(3);
+    expect(extensions.rowCount).toBe(4);
   });
 
   it('reverts every migration down to zero, leaving no application tables or types', async () => {

@@ -22,3 +22,5 @@ export * from './seeding/seed-runner.service.js';
 export * from './persistence.tokens.js';
 export * from './persistence.module.js';
 export * from './query/like-pattern.js';
+export * from './validation/money.js';
+export * from './transactions/update-if-status.js';

@@ -1,6 +1,14 @@
+import { CRM_ENTITIES } from '@mas/crm';
 import { FINANCE_ENTITIES } from '@mas/finance';
 import { IDENTITY_ENTITIES } from '@mas/identity';
+import { LMS_ENTITIES } from '@mas/lms';
 import { MENTORSHIP_ENTITIES } from '@mas/mentorship';
 
 /** Every entity of every lib: the composition root is the one place that knows them all. */
-export const ALL_ENTITIES = [...IDENTITY_ENTITIES, ...FINANCE_ENTITIES, ...MENTORSHIP_ENTITIES];
+export const ALL_ENTITIES = [
+  ...IDENTITY_ENTITIES,
+  ...FINANCE_ENTITIES,
+  ...MENTORSHIP_ENTITIES,
+  ...LMS_ENTITIES,
+  ...CRM_ENTITIES,
+];

@@ -1,15 +1,16 @@
-import {
-  ConflictException,
-  Injectable,
-  NotFoundException,
-  UnprocessableEntityException,
-} from '@nestjs/common';
-import { Page, paginateByKeyset, TransactionRunner } from '@mas/persistence';
+import { Injectable, UnprocessableEntityException } from '@nestjs/common';
+import { Page, paginateByKeyset, TransactionRunner, updateIfStatus } from '@mas/persistence';
 import { UsersService } from '@mas/identity';
-import { EntityManager } from 'typeorm';
 import { AllotmentRequest, AllotmentStatus } from '../entities/allotment-request.entity.js';
 import { TokenUsageType } from '../entities/token-usage.entity.js';
 import { LedgerService } from '../ledger/ledger.service.js';
+
+const DECIDED = (status: AllotmentStatus, decidedById: string, decisionNote: string | null) => ({
+  status,
+  decidedById,
+  decisionNote,
+  decidedAt: () => 'now()',
+});
 
 export interface NewAllotment {
   userId: string;
@@ -47,7 +48,14 @@ export class AllotmentsService {
    */
   approve(id: string, adminId: string): Promise<AllotmentRequest> {
     return this.transactions.run(async (tx) => {
-      const request = await this.decide(tx, id, adminId, AllotmentStatus.Approved, null);
+      const request = await updateIfStatus(
+        tx,
+        AllotmentRequest,
+        id,
+        AllotmentStatus.Pending,
+        DECIDED(AllotmentStatus.Approved, adminId, null),
+        'allotment request',
+      );
       await this.ledger.credit(tx, request.userId, request.tokens, TokenUsageType.Allotment, {
         note: `allotment ${request.id}: ${request.reason}`,
       });
@@ -57,26 +65,14 @@ export class AllotmentsService {
 
   reject(id: string, adminId: string, note: string): Promise<AllotmentRequest> {
     return this.transactions.run((tx) =>
-      this.decide(tx, id, adminId, AllotmentStatus.Rejected, note),
+      updateIfStatus(
+        tx,
+        AllotmentRequest,
+        id,
+        AllotmentStatus.Pending,
+        DECIDED(AllotmentStatus.Rejected, adminId, note),
+        'allotment request',
+      ),
     );
-  }
-
-  private async decide(
-    tx: EntityManager,
-    id: string,
-    adminId: string,
-    status: AllotmentStatus,
-    note: string | null,
-  ): Promise<AllotmentRequest> {
-    const result = await tx
-      .createQueryBuilder()
-      .update(AllotmentRequest)
-      .set({ status, decidedById: adminId, decidedAt: () => 'now()', decisionNote: note })
-      .where('id = :id AND status = :pending', { id, pending: AllotmentStatus.Pending })
-      .execute();
-    if (result.affected) return tx.findOneByOrFail(AllotmentRequest, { id });
-    const existing = await tx.findOneBy(AllotmentRequest, { id });
-    if (!existing) throw new NotFoundException('allotment request not found');
-    throw new ConflictException(`allotment request is already ${existing.status}`);
   }
 }

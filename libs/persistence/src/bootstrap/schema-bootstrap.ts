@@ -5,8 +5,11 @@ import { DatabaseConnection } from '../config/database-config.js';
 /** The product schemas that share one database. */
 export const NAMED_SCHEMAS = ['public', 'mas_crm', 'mrlearn', 'mrtest', 'superadmin'] as const;
 
-/** Extensions the migrations rely on: uuids, case-insensitive text, exclusion constraints on uuid + range. */
-export const EXTENSIONS = ['pgcrypto', 'citext', 'btree_gist'] as const;
+/**
+ * Extensions the migrations rely on: uuids, case-insensitive text, exclusion constraints on
+ * uuid + range, and trigram indexes for text search.
+ */
+export const EXTENSIONS = ['pgcrypto', 'citext', 'btree_gist', 'pg_trgm'] as const;
 
 const DUPLICATE_DATABASE = '42P04';
 const UNIQUE_VIOLATION = '23505';

@@ -1,0 +1,104 @@
+import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CurrentUser, Roles, User, UserRole } from '@mas/identity';
+import { Page, PageQueryDto } from '@mas/persistence';
+import {
+  ActivityResponse,
+  CreateActivityDto,
+  CreateLeadDto,
+  CreateTagDto,
+  LeadResponse,
+  ListLeadsQuery,
+  TagResponse,
+  UpdateLeadDto,
+} from './dto/lead.dto.js';
+import { ActivitiesService } from './leads/activities.service.js';
+import { LeadsService } from './leads/leads.service.js';
+import { TagsService } from './tags/tags.service.js';
+
+const CRM_ROLES = [UserRole.Admin, UserRole.Sales, UserRole.SalesHead];
+
+@ApiTags('crm')
+@ApiBearerAuth()
+@Roles(...CRM_ROLES)
+@Controller('crm')
+export class CrmController {
+  constructor(
+    private readonly leads: LeadsService,
+    private readonly activities: ActivitiesService,
+    private readonly tags: TagsService,
+  ) {}
+
+  @Get('leads')
+  @ApiOperation({
+    summary: 'Leads, newest first: sales see their own, sales heads their team’s, admins all',
+  })
+  async list(
+    @CurrentUser() user: User,
+    @Query() query: ListLeadsQuery,
+  ): Promise<Page<LeadResponse>> {
+    const page = await this.leads.list(query, user);
+    return { items: page.items.map((lead) => LeadResponse.of(lead)), nextCursor: page.nextCursor };
+  }
+
+  @Post('leads')
+  @ApiOperation({ summary: 'Create a lead (owned by its creator unless an admin)' })
+  async create(@CurrentUser() user: User, @Body() body: CreateLeadDto): Promise<LeadResponse> {
+    return LeadResponse.of(await this.leads.create(body, user));
+  }
+
+  @Get('leads/:id')
+  @ApiOperation({ summary: 'One lead you can see (404 otherwise)' })
+  async get(
+    @CurrentUser() user: User,
+    @Param('id', new ParseUUIDPipe()) id: string,
+  ): Promise<LeadResponse> {
+    return LeadResponse.of(await this.leads.get(id, user));
+  }
+
+  @Patch('leads/:id')
+  @ApiOperation({ summary: 'Change status, owner (sales heads and admins), tags, name or phone' })
+  async update(
+    @CurrentUser() user: User,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: UpdateLeadDto,
+  ): Promise<LeadResponse> {
+    return LeadResponse.of(await this.leads.update(id, body, user));
+  }
+
+  @Post('leads/:id/activities')
+  @ApiOperation({ summary: 'Log an activity on a lead' })
+  async addActivity(
+    @CurrentUser() user: User,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: CreateActivityDto,
+  ): Promise<ActivityResponse> {
+    return ActivityResponse.of(await this.activities.add(id, body, user));
+  }
+
+  @Get('leads/:id/activities')
+  @ApiOperation({ summary: 'Activities of a lead, newest first' })
+  async listActivities(
+    @CurrentUser() user: User,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Query() query: PageQueryDto,
+  ): Promise<Page<ActivityResponse>> {
+    const page = await this.activities.list(id, user, query);
+    return {
+      items: page.items.map((activity) => ActivityResponse.of(activity)),
+      nextCursor: page.nextCursor,
+    };
+  }
+
+  @Get('tags')
+  @ApiOperation({ summary: 'All tags by name' })
+  async listTags(): Promise<TagResponse[]> {
+    return (await this.tags.list()).map((tag) => TagResponse.of(tag));
+  }
+
+  @Post('tags')
+  @ApiOperation({ summary: 'Create a tag (names are unique, case-insensitive)' })
+  async createTag(@Body() body: CreateTagDto): Promise<TagResponse> {
+    return TagResponse.of(await this.tags.create(body.name));
+  }
+}

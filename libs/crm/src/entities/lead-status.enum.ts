@@ -1,0 +1,7 @@
+export enum LeadStatus {
+  Active = 'active',
+  Contacted = 'contacted',
+  Qualified = 'qualified',
+  Converted = 'converted',
+  Lost = 'lost',
+}

@@ -1,0 +1,76 @@
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Query,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CurrentUser, Roles, User, UserRole } from '@mas/identity';
+import {
+  ApproveDiscountDto,
+  CreateDiscountRequestDto,
+  DiscountPageResponse,
+  DiscountQuery,
+  DiscountResponse,
+  RejectDiscountDto,
+} from '../dto/discount.dto.js';
+import { DiscountsService } from './discounts.service.js';
+
+@ApiTags('finance')
+@ApiBearerAuth()
+@Controller('finance/discount-requests')
+export class DiscountsController {
+  constructor(private readonly discounts: DiscountsService) {}
+
+  @Post()
+  @Roles(UserRole.Sales, UserRole.SalesHead)
+  @ApiOperation({
+    summary: 'Ask for a lower price on an application; one pending request per application',
+  })
+  async request(
+    @CurrentUser() user: User,
+    @Body() body: CreateDiscountRequestDto,
+  ): Promise<DiscountResponse> {
+    return DiscountResponse.of(await this.discounts.request(body, user.id));
+  }
+
+  @Get()
+  @Roles(UserRole.Admin, UserRole.Sales, UserRole.SalesHead)
+  @ApiOperation({ summary: 'Discount requests, newest first' })
+  async list(@Query() query: DiscountQuery): Promise<DiscountPageResponse> {
+    const page = await this.discounts.list(query.status, query);
+    return {
+      items: page.items.map((request) => DiscountResponse.of(request)),
+      nextCursor: page.nextCursor,
+    };
+  }
+
+  @Post(':id/approve')
+  @HttpCode(HttpStatus.OK)
+  @Roles(UserRole.Admin)
+  @ApiOperation({ summary: "Approve: sets the application's finalAmount in the same transaction" })
+  async approve(
+    @CurrentUser() admin: User,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: ApproveDiscountDto,
+  ): Promise<DiscountResponse> {
+    return DiscountResponse.of(await this.discounts.approve(id, body.approvedPrice, admin.id));
+  }
+
+  @Post(':id/reject')
+  @HttpCode(HttpStatus.OK)
+  @Roles(UserRole.Admin)
+  @ApiOperation({ summary: 'Reject a pending request' })
+  async reject(
+    @CurrentUser() admin: User,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: RejectDiscountDto,
+  ): Promise<DiscountResponse> {
+    return DiscountResponse.of(await this.discounts.reject(id, body.note, admin.id));
+  }
+}

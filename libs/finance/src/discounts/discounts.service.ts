@@ -1,0 +1,104 @@
+import { ConflictException, Injectable, UnprocessableEntityException } from '@nestjs/common';
+import {
+  moneyToCents,
+  Page,
+  paginateByKeyset,
+  PgCode,
+  postgresErrorOf,
+  TransactionRunner,
+  updateIfStatus,
+} from '@mas/persistence';
+import { DiscountRequest, DiscountStatus } from '../entities/discount-request.entity.js';
+import { DiscountTargets } from './discount-target.js';
+
+export interface NewDiscountRequest {
+  applicationId: string;
+  requestedPrice: string;
+  note?: string;
+}
+
+@Injectable()
+export class DiscountsService {
+  constructor(
+    private readonly transactions: TransactionRunner,
+    private readonly targets: DiscountTargets,
+  ) {}
+
+  /** One pending request per application: a second is a 409 (partial unique index). */
+  request(input: NewDiscountRequest, requestedById: string): Promise<DiscountRequest> {
+    return this.transactions.run(async (tx) => {
+      const currentPrice = await this.targets.get().lockCurrentPrice(tx, input.applicationId);
+      if (currentPrice === null)
+        throw new UnprocessableEntityException('applicationId is not a known application');
+      if (moneyToCents(input.requestedPrice) >= moneyToCents(currentPrice)) {
+        throw new UnprocessableEntityException(
+          `requestedPrice must be below the current price ${currentPrice}`,
+        );
+      }
+      const requests = tx.getRepository(DiscountRequest);
+      try {
+        return await requests.save(
+          requests.create({
+            applicationId: input.applicationId,
+            requestedPrice: input.requestedPrice,
+            note: input.note ?? null,
+            requestedById,
+          }),
+        );
+      } catch (error) {
+        if (postgresErrorOf(error)?.code === PgCode.uniqueViolation) {
+          throw new ConflictException('this application already has a pending discount request');
+        }
+        throw error;
+      }
+    });
+  }
+
+  list(
+    status: DiscountStatus | undefined,
+    page: { limit?: number; cursor?: string },
+  ): Promise<Page<DiscountRequest>> {
+    const query = this.transactions.manager().createQueryBuilder(DiscountRequest, 'discount');
+    if (status) query.where('discount.status = :status', { status });
+    return paginateByKeyset(query, page);
+  }
+
+  /** Approves and sets the application's final amount in the same transaction. */
+  approve(id: string, approvedPrice: string, adminId: string): Promise<DiscountRequest> {
+    return this.transactions.run(async (tx) => {
+      const request = await updateIfStatus(
+        tx,
+        DiscountRequest,
+        id,
+        DiscountStatus.Pending,
+        {
+          status: DiscountStatus.Approved,
+          approvedPrice,
+          decidedById: adminId,
+          decidedAt: () => 'now()',
+        },
+        'discount request',
+      );
+      await this.targets.get().applyApprovedPrice(tx, request.applicationId, approvedPrice);
+      return request;
+    });
+  }
+
+  reject(id: string, note: string, adminId: string): Promise<DiscountRequest> {
+    return this.transactions.run((tx) =>
+      updateIfStatus(
+        tx,
+        DiscountRequest,
+        id,
+        DiscountStatus.Pending,
+        {
+          status: DiscountStatus.Rejected,
+          decisionNote: note,
+          decidedById: adminId,
+          decidedAt: () => 'now()',
+        },
+        'discount request',
+      ),
+    );
+  }
+}

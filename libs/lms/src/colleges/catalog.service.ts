@@ -1,0 +1,59 @@
+import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import {
+  Page,
+  paginateByKeyset,
+  PgCode,
+  postgresErrorOf,
+  prefixPattern,
+  TransactionRunner,
+} from '@mas/persistence';
+import { CreateBatchDto, CreateCourseDto } from '../dto/lms.dto.js';
+import { Batch } from '../entities/batch.entity.js';
+import { College } from '../entities/college.entity.js';
+import { Course } from '../entities/course.entity.js';
+
+/** Colleges, courses and batches: the LMS catalogue. */
+@Injectable()
+export class CatalogService {
+  constructor(private readonly transactions: TransactionRunner) {}
+
+  /** Name prefix search, case-insensitive, on the `lower(name) text_pattern_ops` index. */
+  colleges(query: { q?: string; limit?: number; cursor?: string }): Promise<Page<College>> {
+    const colleges = this.transactions.manager().createQueryBuilder(College, 'college');
+    if (query.q)
+      colleges.where('lower(college.name) LIKE :prefix', {
+        prefix: prefixPattern(query.q.toLowerCase()),
+      });
+    return paginateByKeyset(colleges, query);
+  }
+
+  courses(page: { limit?: number; cursor?: string }): Promise<Page<Course>> {
+    return paginateByKeyset(this.transactions.manager().createQueryBuilder(Course, 'course'), page);
+  }
+
+  async createCourse(input: CreateCourseDto): Promise<Course> {
+    const courses = this.transactions.manager().getRepository(Course);
+    try {
+      return await courses.save(
+        courses.create({ ...input, description: input.description ?? null }),
+      );
+    } catch (error) {
+      if (postgresErrorOf(error)?.code === PgCode.uniqueViolation)
+        throw new ConflictException(`course code ${input.code} already exists`);
+      throw error;
+    }
+  }
+
+  batches(query: { courseId?: string; limit?: number; cursor?: string }): Promise<Page<Batch>> {
+    const batches = this.transactions.manager().createQueryBuilder(Batch, 'batch');
+    if (query.courseId) batches.where('batch.courseId = :courseId', { courseId: query.courseId });
+    return paginateByKeyset(batches, query);
+  }
+
+  async createBatch(input: CreateBatchDto): Promise<Batch> {
+    const manager = this.transactions.manager();
+    if (!(await manager.existsBy(Course, { id: input.courseId })))
+      throw new NotFoundException('course not found');
+    return manager.getRepository(Batch).save(manager.create(Batch, input));
+  }
+}

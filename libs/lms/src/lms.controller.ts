@@ -1,0 +1,142 @@
+import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CurrentUser, Roles, User, UserRole } from '@mas/identity';
+import { Page, PageQueryDto } from '@mas/persistence';
+import { ApplicationsService } from './applications/applications.service.js';
+import { CatalogService } from './colleges/catalog.service.js';
+import {
+  ApplicationResponse,
+  BatchResponse,
+  CollegeResponse,
+  CourseResponse,
+  CreateApplicationDto,
+  CreateBatchDto,
+  CreateCourseDto,
+  ListApplicationsQuery,
+  ListBatchesQuery,
+  PapResponse,
+  SearchQuery,
+  UpdateApplicationStatusDto,
+  UpdatePapDto,
+} from './dto/lms.dto.js';
+import { PapService } from './pap/pap.service.js';
+
+function mapPage<T, R>(page: Page<T>, map: (item: T) => R): Page<R> {
+  return { items: page.items.map(map), nextCursor: page.nextCursor };
+}
+
+const STAFF = [UserRole.Admin, UserRole.Sales, UserRole.SalesHead];
+
+@ApiTags('lms')
+@ApiBearerAuth()
+@Controller('lms')
+export class LmsController {
+  constructor(
+    private readonly catalog: CatalogService,
+    private readonly applications: ApplicationsService,
+    private readonly pap: PapService,
+  ) {}
+
+  @Get('colleges')
+  @ApiOperation({ summary: 'Colleges; q is a case-insensitive name prefix' })
+  async colleges(@Query() query: SearchQuery): Promise<Page<CollegeResponse>> {
+    return mapPage(await this.catalog.colleges(query), (college) => CollegeResponse.of(college));
+  }
+
+  @Get('courses')
+  @ApiOperation({ summary: 'Courses, newest first' })
+  async courses(@Query() query: PageQueryDto): Promise<Page<CourseResponse>> {
+    return mapPage(await this.catalog.courses(query), (course) => CourseResponse.of(course));
+  }
+
+  @Post('courses')
+  @Roles(UserRole.Admin)
+  @ApiOperation({ summary: 'Create a course (admin); the code is unique' })
+  async createCourse(@Body() body: CreateCourseDto): Promise<CourseResponse> {
+    return CourseResponse.of(await this.catalog.createCourse(body));
+  }
+
+  @Get('batches')
+  @ApiOperation({ summary: 'Batches, newest first; filter by courseId' })
+  async batches(@Query() query: ListBatchesQuery): Promise<Page<BatchResponse>> {
+    return mapPage(await this.catalog.batches(query), (batch) => BatchResponse.of(batch));
+  }
+
+  @Post('batches')
+  @Roles(UserRole.Admin)
+  @ApiOperation({ summary: 'Create a batch of a course (admin)' })
+  async createBatch(@Body() body: CreateBatchDto): Promise<BatchResponse> {
+    return BatchResponse.of(await this.catalog.createBatch(body));
+  }
+
+  @Post('applications')
+  @Roles(UserRole.Student)
+  @ApiOperation({
+    summary: 'Apply to a batch (student); also creates a CRM lead in the same transaction',
+  })
+  async apply(
+    @CurrentUser() user: User,
+    @Body() body: CreateApplicationDto,
+  ): Promise<ApplicationResponse> {
+    return ApplicationResponse.of(await this.applications.create(body, user));
+  }
+
+  @Get('applications')
+  @Roles(UserRole.Student, ...STAFF)
+  @ApiOperation({ summary: 'Applications, newest first (students see their own)' })
+  async listApplications(
+    @CurrentUser() user: User,
+    @Query() query: ListApplicationsQuery,
+  ): Promise<Page<ApplicationResponse>> {
+    return mapPage(await this.applications.list(query, user), (application) =>
+      ApplicationResponse.of(application),
+    );
+  }
+
+  @Get('applications/:id')
+  @Roles(UserRole.Student, ...STAFF)
+  @ApiOperation({ summary: 'One application' })
+  async getApplication(
+    @CurrentUser() user: User,
+    @Param('id', new ParseUUIDPipe()) id: string,
+  ): Promise<ApplicationResponse> {
+    return ApplicationResponse.of(await this.applications.get(id, user));
+  }
+
+  @Patch('applications/:id/status')
+  @Roles(UserRole.Student, ...STAFF)
+  @ApiOperation({
+    summary: 'Move an application along its lifecycle (409 otherwise); students may only withdraw',
+  })
+  async changeStatus(
+    @CurrentUser() user: User,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: UpdateApplicationStatusDto,
+  ): Promise<ApplicationResponse> {
+    return ApplicationResponse.of(await this.applications.changeStatus(id, body.status, user));
+  }
+
+  @Post('applications/:id/pap')
+  @Roles(UserRole.Admin)
+  @ApiOperation({ summary: 'Start the MAS-101 pay-after-placement workflow (admin)' })
+  async startPap(@Param('id', new ParseUUIDPipe()) id: string): Promise<PapResponse> {
+    return PapResponse.of(await this.pap.start(id));
+  }
+
+  @Get('pap/:id')
+  @Roles(...STAFF)
+  @ApiOperation({ summary: 'One PAP workflow' })
+  async getPap(@Param('id', new ParseUUIDPipe()) id: string): Promise<PapResponse> {
+    return PapResponse.of(await this.pap.get(id));
+  }
+
+  @Patch('pap/:id')
+  @Roles(UserRole.Admin)
+  @ApiOperation({ summary: 'Move a PAP workflow along its lifecycle (409 otherwise)' })
+  async changePap(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: UpdatePapDto,
+  ): Promise<PapResponse> {
+    return PapResponse.of(await this.pap.changeStatus(id, body.status));
+  }
+}

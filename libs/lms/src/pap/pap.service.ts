@@ -1,0 +1,68 @@
+import {
+  ConflictException,
+  Injectable,
+  NotFoundException,
+  UnprocessableEntityException,
+} from '@nestjs/common';
+import { PgCode, postgresErrorOf, TransactionRunner } from '@mas/persistence';
+import { assertTransition, PAP_TRANSITIONS } from '../applications/application-lifecycle.js';
+import { ApplicationStatus, PapStatus } from '../entities/application-status.enum.js';
+import { Application } from '../entities/application.entity.js';
+import { PapWorkflow } from '../entities/pap-workflow.entity.js';
+
+/** Only applications to this course have a pay-after-placement workflow. */
+export const PAP_COURSE_CODE = 'MAS-101';
+
+@Injectable()
+export class PapService {
+  constructor(private readonly transactions: TransactionRunner) {}
+
+  /** Starts the workflow of an accepted or enrolled MAS-101 application (once: 409 after). */
+  start(applicationId: string): Promise<PapWorkflow> {
+    return this.transactions.run(async (tx) => {
+      const application = await tx
+        .createQueryBuilder(Application, 'application')
+        .innerJoinAndSelect('application.batch', 'batch')
+        .innerJoinAndSelect('batch.course', 'course')
+        .where('application.id = :applicationId', { applicationId })
+        .getOne();
+      if (!application) throw new NotFoundException('application not found');
+      if (application.batch?.course?.code !== PAP_COURSE_CODE) {
+        throw new UnprocessableEntityException(
+          `pay-after-placement is only for ${PAP_COURSE_CODE} applications`,
+        );
+      }
+      if (![ApplicationStatus.Accepted, ApplicationStatus.Enrolled].includes(application.status)) {
+        throw new UnprocessableEntityException(
+          `application is ${application.status}; it must be accepted or enrolled`,
+        );
+      }
+      try {
+        return await tx.save(tx.create(PapWorkflow, { applicationId }));
+      } catch (error) {
+        if (postgresErrorOf(error)?.code === PgCode.uniqueViolation)
+          throw new ConflictException('this application already has a PAP workflow');
+        throw error;
+      }
+    });
+  }
+
+  async get(id: string): Promise<PapWorkflow> {
+    const pap = await this.transactions.manager().findOneBy(PapWorkflow, { id });
+    if (!pap) throw new NotFoundException('PAP workflow not found');
+    return pap;
+  }
+
+  changeStatus(id: string, status: PapStatus): Promise<PapWorkflow> {
+    return this.transactions.run(async (tx) => {
+      const pap = await tx.findOne(PapWorkflow, {
+        where: { id },
+        lock: { mode: 'pessimistic_write' },
+      });
+      if (!pap) throw new NotFoundException('PAP workflow not found');
+      assertTransition('PAP workflow', PAP_TRANSITIONS, pap.status, status);
+      pap.status = status;
+      return tx.save(pap);
+    });
+  }
+}
