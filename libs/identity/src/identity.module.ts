@@ -1,3 +1,4 @@
+import { createSecretKey } from 'node:crypto';
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
@@ -24,8 +25,10 @@ export class IdentityModule {
       global: true,
       imports: [
         TypeOrmModule.forFeature([User]),
+        // A KeyObject, not a string: jsonwebtoken otherwise tries (and fails) to parse the string as a
+        // public key on every verification, which dominated the cost of an authenticated request.
         JwtModule.register({
-          secret: config.jwtSecret,
+          secret: createSecretKey(Buffer.from(config.jwtSecret)),
           signOptions: { expiresIn: config.jwtTtlSeconds },
         }),
       ],

