@@ -24,3 +24,11 @@ export * from './persistence.module.js';
 export * from './query/like-pattern.js';
 export * from './validation/money.js';
 export * from './transactions/update-if-status.js';
+export * from './outbox/outbox-message.entity.js';
+export * from './outbox/outbox.service.js';
+export * from './outbox/outbox-relay.js';
+
+import { OutboxMessage } from './outbox/outbox-message.entity.js';
+
+/** Entities this lib owns, for the composition root's DataSource. */
+export const PERSISTENCE_ENTITIES = [OutboxMessage];

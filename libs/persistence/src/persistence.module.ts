@@ -5,6 +5,8 @@ import { DatabaseConfig, DatabaseConnection } from './config/database-config.js'
 import { buildDataSourceOptions, SchemaParts } from './data-source/data-source-options.js';
 import { loadMigrations } from './data-source/migration-files.js';
 import { openDataSource } from './data-source/open-data-source.js';
+import { OutboxRelay } from './outbox/outbox-relay.js';
+import { OutboxService } from './outbox/outbox.service.js';
 import { DATABASE_CONFIG } from './persistence.tokens.js';
 import { EnsureSeedsOnBoot } from './seeding/ensure-seeds-on-boot.js';
 import { SeedRunner } from './seeding/seed-runner.service.js';
@@ -50,8 +52,10 @@ export class PersistenceModule {
         TransactionRunner,
         SeedRunner,
         EnsureSeedsOnBoot,
+        OutboxService,
+        OutboxRelay,
       ],
-      exports: [DATABASE_CONFIG, TransactionRunner, SeedRunner],
+      exports: [DATABASE_CONFIG, TransactionRunner, SeedRunner, OutboxService, OutboxRelay],
     };
   }
 }

@@ -3,12 +3,18 @@ import { FINANCE_ENTITIES } from '@mas/finance';
 import { IDENTITY_ENTITIES } from '@mas/identity';
 import { LMS_ENTITIES } from '@mas/lms';
 import { MENTORSHIP_ENTITIES } from '@mas/mentorship';
+import { PERSISTENCE_ENTITIES } from '@mas/persistence';
+import { EmailDelivery } from '../email/email-delivery.entity.js';
+import { KpiSnapshot } from '../kpi/kpi-snapshot.entity.js';
 
 /** Every entity of every lib: the composition root is the one place that knows them all. */
 export const ALL_ENTITIES = [
+  ...PERSISTENCE_ENTITIES,
   ...IDENTITY_ENTITIES,
   ...FINANCE_ENTITIES,
   ...MENTORSHIP_ENTITIES,
   ...LMS_ENTITIES,
   ...CRM_ENTITIES,
+  KpiSnapshot,
+  EmailDelivery,
 ];

@@ -23,6 +23,13 @@ export interface DatabaseConfig {
   /** Embedded Postgres settings, used only when `connection` is null. */
   embedded: { dataDir: string; port: number; database: string };
   logQueries: boolean;
+  outbox: {
+    relayEnabled: boolean;
+    pollMs: number;
+    batchSize: number;
+    maxAttempts: number;
+    retentionDays: number;
+  };
 }
 
 const POSTGRES_PROTOCOLS = ['postgres:', 'postgresql:'] as const;
@@ -50,6 +57,13 @@ export function loadDatabaseConfig(env: Env): DatabaseConfig {
       database: read.string('EMBEDDED_PG_DATABASE', 'mas'),
     },
     logQueries: read.bool('DB_LOG_QUERIES', false),
+    outbox: {
+      relayEnabled: read.bool('OUTBOX_RELAY_ENABLED', true),
+      pollMs: read.int('OUTBOX_POLL_MS', 200, { min: 10, max: 60_000 }),
+      batchSize: read.int('OUTBOX_BATCH_SIZE', 100, { min: 1, max: 10_000 }),
+      maxAttempts: read.int('OUTBOX_MAX_ATTEMPTS', 10, { min: 1, max: 100 }),
+      retentionDays: read.int('OUTBOX_RETENTION_DAYS', 7, { min: 0, max: 3650 }),
+    },
   };
 }
 

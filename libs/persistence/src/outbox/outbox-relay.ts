@@ -1,0 +1,124 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from '@nestjs/common';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DataSource } from 'typeorm';
+import { DatabaseConfig } from '../config/database-config.js';
+import { DATABASE_CONFIG } from '../persistence.tokens.js';
+import { OutboxChannel, OutboxMessage } from './outbox-message.entity.js';
+
+export type OutboxDispatcher = (message: OutboxMessage) => Promise<void>;
+
+interface ClaimedRow {
+  id: string;
+  channel: OutboxChannel;
+  topic: string;
+  payload: Record<string, unknown>;
+  audience: string[];
+  attempts: number;
+  created_at: Date;
+}
+
+/** How long a claimed message is reserved for the instance that claimed it. */
+const LEASE_SECONDS = 30;
+
+/**
+ * Dispatches committed outbox rows. Each instance claims due rows with `FOR UPDATE SKIP LOCKED` and
+ * pushes their next attempt past a lease, so instances never dispatch the same row concurrently; a
+ * dispatched row is marked done, a failed one is retried with exponential backoff and marked failed
+ * after the last attempt. Only channels with a registered dispatcher in this process are claimed.
+ */
+@Injectable()
+export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('OutboxRelay');
+  private readonly dispatchers = new Map<OutboxChannel, OutboxDispatcher>();
+  private running = false;
+  private loop?: Promise<void>;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(DATABASE_CONFIG) private readonly config: DatabaseConfig,
+  ) {}
+
+  register(channel: OutboxChannel, dispatcher: OutboxDispatcher): void {
+    this.dispatchers.set(channel, dispatcher);
+  }
+
+  onApplicationBootstrap(): void {
+    if (!this.config.outbox.relayEnabled) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.running = false;
+    await this.loop;
+  }
+
+  /** Dispatches one batch of due messages; returns how many were claimed. */
+  async drainOnce(): Promise<number> {
+    const channels = [...this.dispatchers.keys()];
+    if (!channels.length) return 0;
+    const claimed = await this.claim(channels);
+    await Promise.all(claimed.map((row) => this.dispatch(row)));
+    return claimed.length;
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      const claimed = await this.drainOnce().catch((error: unknown) => {
+        this.logger.warn(`outbox relay: ${(error as Error).message}`);
+        return 0;
+      });
+      if (claimed < this.config.outbox.batchSize) await sleep(this.config.outbox.pollMs);
+    }
+  }
+
+  private async claim(channels: OutboxChannel[]): Promise<ClaimedRow[]> {
+    return this.dataSource
+      .query<ClaimedRow[]>(
+        `UPDATE outbox_messages SET attempts = attempts + 1, next_attempt_at = now() + make_interval(secs => $3)
+        WHERE id IN (SELECT id FROM outbox_messages
+                      WHERE status = 'pending' AND next_attempt_at <= now() AND channel = ANY($1::outbox_channel[])
+                      ORDER BY next_attempt_at, created_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+        RETURNING id, channel, topic, payload, audience, attempts, created_at`,
+        [channels, this.config.outbox.batchSize, LEASE_SECONDS],
+      )
+      .then((result) => (result as unknown as [ClaimedRow[], number])[0]);
+  }
+
+  private async dispatch(row: ClaimedRow): Promise<void> {
+    const message = this.dataSource.manager.create(OutboxMessage, {
+      id: row.id,
+      channel: row.channel,
+      topic: row.topic,
+      payload: row.payload,
+      audience: row.audience,
+      attempts: row.attempts,
+      createdAt: row.created_at,
+    });
+    try {
+      await this.dispatchers.get(row.channel)!(message);
+      await this.dataSource.query(
+        `UPDATE outbox_messages SET status = 'dispatched', dispatched_at = now(), last_error = NULL WHERE id = $1`,
+        [row.id],
+      );
+    } catch (error) {
+      const failed = row.attempts >= this.config.outbox.maxAttempts;
+      await this.dataSource.query(
+        `UPDATE outbox_messages SET last_error = $2, status = $3,
+                next_attempt_at = now() + make_interval(secs => least(300, power(2, attempts)::int))
+          WHERE id = $1`,
+        [row.id, (error as Error).message.slice(0, 2000), failed ? 'failed' : 'pending'],
+      );
+      if (failed)
+        this.logger.error(
+          `outbox message ${row.id} (${row.topic}) failed after ${row.attempts} attempts`,
+        );
+    }
+  }
+}
