@@ -7,6 +7,13 @@ export interface AppConfig {
   port: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   redisUrl: string;
+  /** What this process runs: HTTP API + relay + gateway (`api`), queue workers (`worker`), or both. */
+  appRole: 'all' | 'api' | 'worker';
+  /** SMTP server for emails; unset: emails are written to the log. */
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  /** Port of the worker's own health endpoint (APP_ROLE=worker). */
+  workerHealthPort: number;
   /** How long SIGTERM waits for in-flight requests before closing anyway. */
   shutdownTimeoutMs: number;
   database: DatabaseConfig;
@@ -26,6 +33,10 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
       'info',
     ),
     redisUrl: read.url('REDIS_URL', ['redis:', 'rediss:'], 'redis://127.0.0.1:6379').toString(),
+    appRole: read.oneOf('APP_ROLE', ['all', 'api', 'worker'], 'all'),
+    smtpUrl: read.has('SMTP_URL') ? read.url('SMTP_URL', ['smtp:', 'smtps:']).toString() : undefined,
+    mailFrom: read.string('MAIL_FROM', 'MAS <no-reply@mas.local>'),
+    workerHealthPort: read.int('WORKER_HEALTH_PORT', 3001, { min: 0, max: 65535 }),
     shutdownTimeoutMs: read.int('SHUTDOWN_TIMEOUT_MS', 10_000, { min: 0 }),
     database: loadDatabaseConfig(env),
     identity: loadIdentityConfig(env),
