@@ -128,6 +128,11 @@ describe('CRM: leads, visibility, tags, activities', () => {
         .send({ ownerId: teamSeller.id })
         .expect(200);
       expect(assigned.body.ownerId).toBe(teamSeller.id);
+      const event = await database.sql(
+        `SELECT audience FROM outbox_messages WHERE topic = 'lead.assigned' AND payload -> 'data' ->> 'leadId' = $1`,
+        [lead],
+      );
+      expect(event.rows).toEqual([{ audience: [`user:${teamSeller.id}`] }]);
       expect(await visibleIds(teamSeller)).toContain(lead);
       await app
         .http()

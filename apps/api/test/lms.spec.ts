@@ -125,6 +125,11 @@ describe('LMS: catalogue, applications, discounts, PAP', () => {
       finalAmount: '1499.50',
       extraData: { referral: 'friend' },
     });
+    const received = await database.sql(
+      `SELECT payload FROM outbox_messages WHERE topic = 'application_received' AND payload ->> 'to' = $1`,
+      [student.email],
+    );
+    expect(received.rows).toHaveLength(1);
     const again = await apply(student).expect(409);
     expect(again.body.message).toBe('you already applied to this batch');
     const leads = await database.sql(
@@ -189,6 +194,15 @@ describe('LMS: catalogue, applications, discounts, PAP', () => {
     await patch(sales, 'under_review').expect(200);
     await patch(sales, 'accepted').expect(200);
     await patch(sales, 'bogus').expect(400);
+    const events = await database.sql(
+      `SELECT payload -> 'data' ->> 'to' AS status, audience FROM outbox_messages
+        WHERE topic = 'application.status_changed' AND payload -> 'data' ->> 'applicationId' = $1 ORDER BY created_at`,
+      [id],
+    );
+    expect(events.rows).toEqual([
+      { status: 'under_review', audience: [`user:${student.id}`] },
+      { status: 'accepted', audience: [`user:${student.id}`] },
+    ]);
     const withdrawn = await patch(student, 'withdrawn').expect(200);
     expect(withdrawn.body.status).toBe('withdrawn');
     await patch(sales, 'enrolled').expect(409);

@@ -172,6 +172,25 @@ describe('mentorship: slots and booking', () => {
       ]);
       const again = await post(`${slot.id}/book`, await fundedStudent(5)).expect(409);
       expect(again.body.message).toBe('slot is confirmed; cannot book');
+      const outbox = await database.sql(
+        `SELECT channel, topic, audience, payload FROM outbox_messages WHERE payload -> 'data' ->> 'slotId' = $1 ORDER BY channel`,
+        [slot.id],
+      );
+      expect(outbox.rows).toHaveLength(2);
+      expect(outbox.rows[0]).toMatchObject({
+        channel: 'realtime',
+        topic: 'slot.booked',
+        audience: [`user:${mentor.id}`, `user:${student.id}`],
+      });
+      expect(outbox.rows[0].payload).toMatchObject({
+        type: 'slot.booked',
+        data: { slotId: slot.id, status: 'confirmed' },
+      });
+      expect(outbox.rows[1]).toMatchObject({
+        channel: 'email',
+        topic: 'booking_confirmation',
+        payload: { to: student.email },
+      });
     });
 
     it('refuses with 422 and changes nothing when the student is short of tokens', async () => {
@@ -184,6 +203,11 @@ describe('mentorship: slots and booking', () => {
         slot.id,
       ]);
       expect(row.rows[0]).toEqual({ status: 'tentative', student_id: null });
+      const outbox = await database.sql(
+        `SELECT 1 FROM outbox_messages WHERE payload -> 'data' ->> 'slotId' = $1`,
+        [slot.id],
+      );
+      expect(outbox.rowCount).toBe(0);
     });
 
     it('refuses past slots (409), unknown slots (404), bad ids (400) and non-students (403)', async () => {

@@ -3,6 +3,7 @@ export * from './entities/slot.entity.js';
 export * from './entities/mentor-profile.entity.js';
 export * from './slots/slot-lifecycle.js';
 export * from './slots/booking.service.js';
+export * from './slots/slot-notifications.js';
 export * from './slots/slots.service.js';
 export * from './mentorship.module.js';
 

@@ -5,7 +5,7 @@ import {
   UnprocessableEntityException,
 } from '@nestjs/common';
 import { User, UserRole, UsersService } from '@mas/identity';
-import { Page, paginateByKeyset, TransactionRunner } from '@mas/persistence';
+import { OutboxService, Page, paginateByKeyset, TransactionRunner } from '@mas/persistence';
 import { EntityManager, In } from 'typeorm';
 import { CreateLeadDto, ListLeadsQuery, UpdateLeadDto } from '../dto/lead.dto.js';
 import { Lead } from '../entities/lead.entity.js';
@@ -17,6 +17,7 @@ export class LeadsService {
   constructor(
     private readonly transactions: TransactionRunner,
     private readonly users: UsersService,
+    private readonly outbox: OutboxService,
   ) {}
 
   /** Newest first, only what the viewer may see, every filter on an index. */
@@ -83,6 +84,13 @@ export class LeadsService {
       if (changes.ownerId !== undefined && changes.ownerId !== lead.ownerId) {
         await this.assertCanAssign(editor, changes.ownerId);
         lead.ownerId = changes.ownerId;
+        if (lead.ownerId) {
+          await this.outbox.publish(tx, {
+            type: 'lead.assigned',
+            data: { leadId: lead.id, fullName: lead.fullName, assignedBy: editor.id },
+            rooms: [`user:${lead.ownerId}`],
+          });
+        }
       }
       if (changes.status) lead.status = changes.status;
       if (changes.fullName) lead.fullName = changes.fullName;

@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import { User, UserRole } from '@mas/identity';
 import {
+  OutboxService,
   Page,
   paginateByKeyset,
   PgCode,
@@ -20,9 +21,14 @@ import { Batch } from '../entities/batch.entity.js';
 import { College } from '../entities/college.entity.js';
 import { APPLICATION_TRANSITIONS, assertTransition } from './application-lifecycle.js';
 
+export const APPLICATION_RECEIVED_EMAIL = 'application_received';
+
 @Injectable()
 export class ApplicationsService {
-  constructor(private readonly transactions: TransactionRunner) {}
+  constructor(
+    private readonly transactions: TransactionRunner,
+    private readonly outbox: OutboxService,
+  ) {}
 
   /**
    * One per student and batch (409). The price is the batch price at the time of applying.
@@ -37,7 +43,7 @@ export class ApplicationsService {
       }
       const applications = tx.getRepository(Application);
       try {
-        return await applications.save(
+        const application = await applications.save(
           applications.create({
             userId: student.id,
             batchId: batch.id,
@@ -46,6 +52,16 @@ export class ApplicationsService {
             extraData: input.extraData ?? null,
           }),
         );
+        await this.outbox.email(tx, {
+          template: APPLICATION_RECEIVED_EMAIL,
+          to: student.email,
+          data: {
+            fullName: student.fullName,
+            applicationId: application.id,
+            batchName: batch.name,
+          },
+        });
+        return application;
       } catch (error) {
         if (postgresErrorOf(error)?.code === PgCode.uniqueViolation)
           throw new ConflictException('you already applied to this batch');
@@ -88,8 +104,15 @@ export class ApplicationsService {
         throw new ForbiddenException('students may only withdraw their own applications');
       }
       assertTransition('application', APPLICATION_TRANSITIONS, application.status, status);
+      const previous = application.status;
       application.status = status;
-      return tx.save(application);
+      const saved = await tx.save(application);
+      await this.outbox.publish(tx, {
+        type: 'application.status_changed',
+        data: { applicationId: application.id, from: previous, to: status },
+        rooms: [`user:${application.userId}`],
+      });
+      return saved;
     });
   }
 }

@@ -1,60 +1,71 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { LedgerService, TokenUsageType } from '@mas/finance';
 import { User } from '@mas/identity';
-import { TransactionRunner } from '@mas/persistence';
+import { OutboxService, TransactionRunner } from '@mas/persistence';
 import { EntityManager } from 'typeorm';
 import { Slot } from '../entities/slot.entity.js';
 import { lockSlot, saveSlotState } from './slot-rows.js';
 import { SlotAccess } from './slot-access.js';
-import { SlotEvents, SlotEventType } from './slot-events.js';
+import { SlotNotifications } from './slot-notifications.js';
 import { nextStatus, SlotAction } from './slot-lifecycle.js';
 
 /**
  * Booking and its siblings. Each is one transaction that locks the slot row first, checks the
- * lifecycle and who is asking, moves tokens through the ledger and updates the slot; events leave
- * only after commit.
+ * lifecycle and who is asking, moves tokens through the ledger, updates the slot and records its
+ * notifications in the outbox, which the relay dispatches only after commit.
  */
 @Injectable()
 export class BookingService {
   constructor(
     private readonly transactions: TransactionRunner,
     private readonly ledger: LedgerService,
-    private readonly events: SlotEvents,
+    private readonly notifications: SlotNotifications,
+    private readonly outbox: OutboxService,
   ) {}
 
   /** tentative → confirmed, debiting the student (422 and nothing changes when short of tokens). */
   book(slotId: string, student: User): Promise<Slot> {
-    return this.change(slotId, 'book', 'slot.booked', async (tx, slot) => {
-      SlotAccess.asStudent(slot, student);
-      assertUpcoming(slot);
-      await this.ledger.debit(tx, student.id, slot.priceTokens, TokenUsageType.MeetingBooking, {
-        slotId: slot.id,
-      });
-      return { studentId: student.id };
-    });
+    return this.change(
+      slotId,
+      'book',
+      async (tx, slot) => {
+        SlotAccess.asStudent(slot, student);
+        assertUpcoming(slot);
+        await this.ledger.debit(tx, student.id, slot.priceTokens, TokenUsageType.MeetingBooking, {
+          slotId: slot.id,
+        });
+        return { studentId: student.id };
+      },
+      student,
+    );
   }
 
   /** tentative → meeting_requested; the tokens are held by a debit until approval or rejection. */
   request(slotId: string, student: User): Promise<Slot> {
-    return this.change(slotId, 'request', 'slot.requested', async (tx, slot) => {
-      SlotAccess.asStudent(slot, student);
-      assertUpcoming(slot);
-      await this.ledger.debit(tx, student.id, slot.priceTokens, TokenUsageType.MeetingBooking, {
-        slotId: slot.id,
-      });
-      return { studentId: student.id };
-    });
+    return this.change(
+      slotId,
+      'request',
+      async (tx, slot) => {
+        SlotAccess.asStudent(slot, student);
+        assertUpcoming(slot);
+        await this.ledger.debit(tx, student.id, slot.priceTokens, TokenUsageType.MeetingBooking, {
+          slotId: slot.id,
+        });
+        return { studentId: student.id };
+      },
+      student,
+    );
   }
 
   review(slotId: string, user: User): Promise<Slot> {
-    return this.change(slotId, 'review', null, (_tx, slot) => {
+    return this.change(slotId, 'review', (_tx, slot) => {
       SlotAccess.asMentorOrAdmin(slot, user);
       return Promise.resolve({});
     });
   }
 
   approve(slotId: string, user: User): Promise<Slot> {
-    return this.change(slotId, 'approve', 'slot.booked', (_tx, slot) => {
+    return this.change(slotId, 'approve', (_tx, slot) => {
       SlotAccess.asMentorOrAdmin(slot, user);
       return Promise.resolve({});
     });
@@ -62,7 +73,7 @@ export class BookingService {
 
   /** Back to tentative; the held tokens go back to the student with one refund row. */
   reject(slotId: string, user: User): Promise<Slot> {
-    return this.change(slotId, 'reject', null, async (tx, slot) => {
+    return this.change(slotId, 'reject', async (tx, slot) => {
       SlotAccess.asMentorOrAdmin(slot, user);
       await this.refund(tx, slot, 'request rejected');
       return { studentId: null };
@@ -70,7 +81,7 @@ export class BookingService {
   }
 
   cancel(slotId: string, user: User): Promise<Slot> {
-    return this.change(slotId, 'cancel', null, (_tx, slot) => {
+    return this.change(slotId, 'cancel', (_tx, slot) => {
       SlotAccess.asParticipant(slot, user);
       return Promise.resolve({ cancellationRequestedById: user.id });
     });
@@ -78,7 +89,7 @@ export class BookingService {
 
   /** cancellation_requested → cancelled with exactly one refund row. */
   approveCancellation(slotId: string, user: User): Promise<Slot> {
-    return this.change(slotId, 'approveCancellation', 'slot.cancelled', async (tx, slot) => {
+    return this.change(slotId, 'approveCancellation', async (tx, slot) => {
       SlotAccess.asOtherPartyOrAdmin(slot, user);
       await this.refund(tx, slot, 'booking cancelled');
       return {};
@@ -87,7 +98,7 @@ export class BookingService {
 
   /** confirmed → completed after the start; the mentor is credited once. */
   complete(slotId: string, user: User): Promise<Slot> {
-    return this.change(slotId, 'complete', 'slot.completed', async (tx, slot) => {
+    return this.change(slotId, 'complete', async (tx, slot) => {
       SlotAccess.asMentorOrAdmin(slot, user);
       if (slot.startsAt.getTime() > Date.now())
         throw new ConflictException('slot has not started yet; cannot complete');
@@ -100,31 +111,27 @@ export class BookingService {
     });
   }
 
+  /** `actor` is passed on to notifications when it is the slot's student (saves a lookup). */
   private async change(
     slotId: string,
     action: SlotAction,
-    event: SlotEventType | null,
     work: (tx: EntityManager, slot: Slot) => Promise<Partial<Slot>>,
+    actor?: User,
   ): Promise<Slot> {
-    const slot = await this.transactions.run(async (tx) => {
+    return this.transactions.run(async (tx) => {
       const locked = await lockSlot(tx, slotId);
       if (!locked) throw new NotFoundException('slot not found');
       const status = nextStatus(action, locked.status);
       // updated_at is set here (not by the database) so the returned slot matches the row exactly.
       Object.assign(locked, await work(tx, locked), { status, updatedAt: new Date() });
       await saveSlotState(tx, locked);
+      const student = actor && actor.id === locked.studentId ? actor : null;
+      await this.outbox.record(
+        tx,
+        await this.notifications.entriesFor(tx, action, locked, student),
+      );
       return locked;
     });
-    if (event) {
-      this.events.afterCommit({
-        type: event,
-        slotId: slot.id,
-        mentorId: slot.mentorId,
-        studentId: slot.studentId,
-        status: slot.status,
-      });
-    }
-    return slot;
   }
 
   private async refund(tx: EntityManager, slot: Slot, note: string): Promise<void> {

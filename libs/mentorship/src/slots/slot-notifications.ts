@@ -1,0 +1,77 @@
+import { Injectable } from '@nestjs/common';
+import { User } from '@mas/identity';
+import { OutboxEntries, OutboxEntry } from '@mas/persistence';
+import { EntityManager } from 'typeorm';
+import { Slot } from '../entities/slot.entity.js';
+import { SlotAction } from './slot-lifecycle.js';
+
+export const SlotEmailTemplates = {
+  bookingConfirmation: 'booking_confirmation',
+  bookingCancelled: 'booking_cancelled',
+} as const;
+
+const EVENT_OF: Partial<Record<SlotAction, string>> = {
+  book: 'slot.booked',
+  approve: 'slot.booked',
+  request: 'slot.requested',
+  approveCancellation: 'slot.cancelled',
+  complete: 'slot.completed',
+};
+
+const EMAIL_OF: Partial<Record<SlotAction, string>> = {
+  book: SlotEmailTemplates.bookingConfirmation,
+  approve: SlotEmailTemplates.bookingConfirmation,
+  approveCancellation: SlotEmailTemplates.bookingCancelled,
+};
+
+/**
+ * The one place that decides what a slot transition tells the outside world: a realtime event to
+ * the mentor and the student and, for bookings and cancellations, an email to the student. The
+ * entries are written to the outbox in the transition's transaction and leave after commit.
+ */
+@Injectable()
+export class SlotNotifications {
+  async entriesFor(
+    tx: EntityManager,
+    action: SlotAction,
+    slot: Slot,
+    student: User | null,
+  ): Promise<OutboxEntry[]> {
+    const entries: OutboxEntry[] = [];
+    const event = EVENT_OF[action];
+    if (event) {
+      entries.push(
+        OutboxEntries.realtime({
+          type: event,
+          data: {
+            slotId: slot.id,
+            status: slot.status,
+            mentorId: slot.mentorId,
+            studentId: slot.studentId,
+            startsAt: slot.startsAt.toISOString(),
+          },
+          rooms: [`user:${slot.mentorId}`, ...(slot.studentId ? [`user:${slot.studentId}`] : [])],
+        }),
+      );
+    }
+    const template = EMAIL_OF[action];
+    const recipient =
+      template &&
+      (student ?? (slot.studentId ? await tx.findOneBy(User, { id: slot.studentId }) : null));
+    if (template && recipient) {
+      entries.push(
+        OutboxEntries.email({
+          template,
+          to: recipient.email,
+          data: {
+            fullName: recipient.fullName,
+            slotId: slot.id,
+            startsAt: slot.startsAt.toISOString(),
+            endsAt: slot.endsAt.toISOString(),
+          },
+        }),
+      );
+    }
+    return entries;
+  }
+}
