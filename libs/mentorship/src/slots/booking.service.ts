@@ -4,7 +4,7 @@ import { User } from '@mas/identity';
 import { OutboxService, TransactionRunner } from '@mas/persistence';
 import { EntityManager } from 'typeorm';
 import { Slot } from '../entities/slot.entity.js';
-import { lockSlot, saveSlotState } from './slot-rows.js';
+import { lockSlot, slotStateUpdate } from './slot-rows.js';
 import { SlotAccess } from './slot-access.js';
 import { SlotNotifications } from './slot-notifications.js';
 import { nextStatus, SlotAction } from './slot-lifecycle.js';
@@ -124,12 +124,10 @@ export class BookingService {
       const status = nextStatus(action, locked.status);
       // updated_at is set here (not by the database) so the returned slot matches the row exactly.
       Object.assign(locked, await work(tx, locked), { status, updatedAt: new Date() });
-      await saveSlotState(tx, locked);
       const student = actor && actor.id === locked.studentId ? actor : null;
-      await this.outbox.record(
-        tx,
-        await this.notifications.entriesFor(tx, action, locked, student),
-      );
+      const notifications = await this.notifications.entriesFor(tx, action, locked, student);
+      // The slot update and its outbox rows go to the database in one round trip.
+      await this.outbox.record(tx, notifications, slotStateUpdate(locked));
       return locked;
     });
   }

@@ -30,12 +30,12 @@ export async function lockSlot(tx: EntityManager, id: string): Promise<Slot | nu
   return row ? toSlot(tx, row) : null;
 }
 
-/** Writes every field a transition may change. */
-export async function saveSlotState(tx: EntityManager, slot: Slot): Promise<void> {
-  await tx.query(
-    `UPDATE slots SET status = $2, student_id = $3, earnings_credited = $4, cancellation_requested_by_id = $5,
+/** The statement writing every field a transition may change (run along the outbox insert). */
+export function slotStateUpdate(slot: Slot): { sql: string; params: unknown[] } {
+  return {
+    sql: `UPDATE slots SET status = $2, student_id = $3, earnings_credited = $4, cancellation_requested_by_id = $5,
             updated_at = $6 WHERE id = $1`,
-    [
+    params: [
       slot.id,
       slot.status,
       slot.studentId,
@@ -43,7 +43,7 @@ export async function saveSlotState(tx: EntityManager, slot: Slot): Promise<void
       slot.cancellationRequestedById,
       slot.updatedAt,
     ],
-  );
+  };
 }
 
 function toSlot(tx: EntityManager, row: SlotRow): Slot {

@@ -61,22 +61,34 @@ export class OutboxService {
     return this.record(tx, [OutboxEntries.job(queue, data)]);
   }
 
-  /** Several entries in one statement (one round trip on hot paths such as booking). */
-  async record(tx: EntityManager, entries: OutboxEntry[]): Promise<void> {
-    if (!entries.length) return;
-    const rows = entries.map(
-      (_, i) =>
-        `($${i * 4 + 1}::outbox_channel, $${i * 4 + 2}, $${i * 4 + 3}::jsonb, $${i * 4 + 4}::text[])`,
-    );
+  /**
+   * Several entries in one statement. `along` runs a data-modifying statement (its parameters
+   * numbered from $1) in the same round trip, as a CTE: hot paths such as booking save a round trip.
+   */
+  async record(
+    tx: EntityManager,
+    entries: OutboxEntry[],
+    along?: { sql: string; params: unknown[] },
+  ): Promise<void> {
+    const offset = along?.params.length ?? 0;
+    if (!entries.length) {
+      if (along) await tx.query(along.sql, along.params);
+      return;
+    }
+    const rows = entries.map((_, i) => {
+      const n = offset + i * 4;
+      return `($${n + 1}::outbox_channel, $${n + 2}, $${n + 3}::jsonb, $${n + 4}::text[])`;
+    });
     const values = entries.flatMap((entry) => [
       entry.channel,
       entry.topic,
       entry.payload,
       entry.audience ?? [],
     ]);
-    await tx.query(
-      `INSERT INTO outbox_messages (channel, topic, payload, audience) VALUES ${rows.join(', ')}`,
-      values,
-    );
+    const insert = `INSERT INTO outbox_messages (channel, topic, payload, audience) VALUES ${rows.join(', ')}`;
+    await tx.query(along ? `WITH along AS (${along.sql}) ${insert}` : insert, [
+      ...(along?.params ?? []),
+      ...values,
+    ]);
   }
 }
