@@ -7,11 +7,16 @@ import { LmsModule } from '@mas/lms';
 import { MentorshipModule } from '@mas/mentorship';
 import { AllExceptionsFilter, DatabaseConnection, PersistenceModule } from '@mas/persistence';
 import type { DestinationStream } from 'pino';
+import { AdminModule } from './admin/admin.module.js';
 import { AppConfig } from './config/app-config.js';
 import { APP_CONFIG } from './config/app-config.token.js';
 import { ALL_ENTITIES } from './database/entities.js';
 import { HealthModule } from './health/health.module.js';
+import { JobsModule } from './jobs/jobs.module.js';
+import { KpiModule } from './kpi/kpi.module.js';
 import { createLoggerModule } from './logging/logger.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
+import { RealtimeModule } from './realtime/realtime.module.js';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -35,6 +40,11 @@ export class AppModule {
         LmsModule,
         CrmModule,
         HealthModule,
+        JobsModule.forRoot(config),
+        KpiModule,
+        MetricsModule,
+        AdminModule,
+        RealtimeModule.forRoot(config),
       ],
       providers: [
         { provide: APP_CONFIG, useValue: config },

@@ -2,6 +2,7 @@ import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
+import { RedisIoAdapter } from './realtime/redis-io.adapter.js';
 import { createValidationPipe } from './validation.js';
 
 export const API_PREFIX = 'api';
@@ -12,6 +13,7 @@ export function configureApp(app: INestApplication): INestApplication {
   app.setGlobalPrefix(API_PREFIX);
   app.use(helmet());
   app.useGlobalPipes(createValidationPipe());
+  app.useWebSocketAdapter(new RedisIoAdapter(app));
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

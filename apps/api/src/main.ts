@@ -1,8 +1,10 @@
 import 'reflect-metadata';
+import { INestApplicationContext } from '@nestjs/common';
 import { ConfigError, resolveConnection } from '@mas/persistence';
 import { Logger } from 'nestjs-pino';
 import { AppConfig, loadAppConfig } from './config/app-config.js';
 import { createApiApp } from './create-app.js';
+import { createWorkerApp } from './worker.js';
 
 function loadConfigOrExit(): AppConfig {
   try {
@@ -20,14 +22,24 @@ async function main(): Promise<void> {
   const started = performance.now();
   const config = loadConfigOrExit();
   const database = await resolveConnection(config.database, (message) => console.log(message));
-  const app = await createApiApp({ config, connection: database.connection });
-  await app.listen(config.port, config.host);
+  const options = { config, connection: database.connection };
+  let app: INestApplicationContext;
+  let where: string;
+  if (config.appRole === 'worker') {
+    // A worker serves no API, only its own health server on WORKER_HEALTH_PORT.
+    app = await createWorkerApp(options);
+    where = `(health: http://localhost:${config.workerHealthPort}/health)`;
+  } else {
+    const api = await createApiApp(options);
+    await api.listen(config.port, config.host);
+    app = api;
+    const url = `http://localhost:${config.port}/api`;
+    where = `at ${url} (docs: ${url}/docs)`;
+  }
 
   const logger = app.get(Logger);
-  const url = `http://localhost:${config.port}/api`;
-  logger.log(
-    `MAS API ready in ${Math.round(performance.now() - started)} ms at ${url} (docs: ${url}/docs)`,
-  );
+  const what = config.appRole === 'worker' ? 'worker' : 'API';
+  logger.log(`MAS ${what} ready in ${Math.round(performance.now() - started)} ms ${where}`);
   if (database.embedded) {
     logger.log(
       `embedded PostgreSQL on 127.0.0.1:${database.connection.port}, data in ${config.database.embedded.dataDir}`,

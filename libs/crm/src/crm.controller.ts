@@ -1,5 +1,24 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  Body,
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  HttpStatus,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Query,
+} from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiConsumes,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { CurrentUser, Roles, User, UserRole } from '@mas/identity';
 import { Page, PageQueryDto } from '@mas/persistence';
 import {
@@ -12,6 +31,11 @@ import {
   TagResponse,
   UpdateLeadDto,
 } from './dto/lead.dto.js';
+import { ImportLeadRow } from './imports/import-lead-row.dto.js';
+import { MAX_IMPORT_ROWS_PER_REQUEST } from './imports/import-limits.js';
+import { importRowsOfBody } from './imports/lead-import-body.js';
+import { LeadImportSummary } from './imports/lead-import-summary.js';
+import { LeadImportService, ownerOfImportedLeads } from './imports/lead-import.service.js';
 import { ActivitiesService } from './leads/activities.service.js';
 import { LeadsService } from './leads/leads.service.js';
 import { TagsService } from './tags/tags.service.js';
@@ -27,6 +51,7 @@ export class CrmController {
     private readonly leads: LeadsService,
     private readonly activities: ActivitiesService,
     private readonly tags: TagsService,
+    private readonly imports: LeadImportService,
   ) {}
 
   @Get('leads')
@@ -45,6 +70,28 @@ export class CrmController {
   @ApiOperation({ summary: 'Create a lead (owned by its creator unless an admin)' })
   async create(@CurrentUser() user: User, @Body() body: CreateLeadDto): Promise<LeadResponse> {
     return LeadResponse.of(await this.leads.create(body, user));
+  }
+
+  @Post('leads/import')
+  @Roles(UserRole.Admin, UserRole.SalesHead)
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    summary: `Import up to ${MAX_IMPORT_ROWS_PER_REQUEST} leads from a JSON array or CSV (header row first)`,
+    description:
+      'Rows whose source and email exist already (or repeat in the body) are skipped, invalid rows ' +
+      'are listed with their reason and never stop the others. Leads are owned by an importing ' +
+      'sales head, unassigned for an admin.',
+  })
+  @ApiConsumes('application/json', 'text/csv')
+  @ApiBody({ type: [ImportLeadRow] })
+  @ApiOkResponse({ type: LeadImportSummary })
+  async importLeads(
+    @CurrentUser() user: User,
+    @Body() body: unknown,
+    @Headers('content-type') contentType: string | undefined,
+  ): Promise<LeadImportSummary> {
+    const rows = await importRowsOfBody(body, contentType);
+    return this.imports.import(rows, { ownerId: ownerOfImportedLeads(user) });
   }
 
   @Get('leads/:id')

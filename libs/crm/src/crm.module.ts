@@ -1,5 +1,8 @@
-import { Module } from '@nestjs/common';
+import { MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
+import express from 'express';
 import { CrmController } from './crm.controller.js';
+import { MAX_IMPORT_BODY } from './imports/import-limits.js';
+import { LeadImportService } from './imports/lead-import.service.js';
 import { ActivitiesService } from './leads/activities.service.js';
 import { LeadsService } from './leads/leads.service.js';
 import { LeadOnApplicationInsert } from './subscribers/lead-on-application-insert.subscriber.js';
@@ -8,7 +11,24 @@ import { TagsService } from './tags/tags.service.js';
 /** Leads, tags, activities and imports (Postgres schema mas_crm). */
 @Module({
   controllers: [CrmController],
-  providers: [LeadsService, ActivitiesService, TagsService, LeadOnApplicationInsert],
-  exports: [LeadsService],
+  providers: [
+    LeadsService,
+    ActivitiesService,
+    TagsService,
+    LeadImportService,
+    LeadOnApplicationInsert,
+  ],
+  exports: [LeadsService, LeadImportService],
 })
-export class CrmModule {}
+export class CrmModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    // Nest parses only JSON and form bodies; the import route also takes CSV.
+    consumer
+      .apply(express.text({ type: 'text/csv', limit: MAX_IMPORT_BODY }))
+      .forRoutes({ path: 'crm/leads/import', method: RequestMethod.POST });
+  }
+}
+
+// Until libs/crm/src/index.ts exports './imports/index.js' itself, @mas/crm reaches the import
+// API (service, file reader, progress line) through this module file.
+export * from './imports/index.js';

@@ -34,7 +34,9 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
     ),
     redisUrl: read.url('REDIS_URL', ['redis:', 'rediss:'], 'redis://127.0.0.1:6379').toString(),
     appRole: read.oneOf('APP_ROLE', ['all', 'api', 'worker'], 'all'),
-    smtpUrl: read.has('SMTP_URL') ? read.url('SMTP_URL', ['smtp:', 'smtps:']).toString() : undefined,
+    smtpUrl: read.has('SMTP_URL')
+      ? read.url('SMTP_URL', ['smtp:', 'smtps:']).toString()
+      : undefined,
     mailFrom: read.string('MAIL_FROM', 'MAS <no-reply@mas.local>'),
     workerHealthPort: read.int('WORKER_HEALTH_PORT', 3001, { min: 0, max: 65535 }),
     shutdownTimeoutMs: read.int('SHUTDOWN_TIMEOUT_MS', 10_000, { min: 0 }),

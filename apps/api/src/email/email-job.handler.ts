@@ -1,0 +1,97 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { TransactionRunner } from '@mas/persistence';
+import { Job, UnrecoverableError } from 'bullmq';
+import { AppConfig } from '../config/app-config.js';
+import { APP_CONFIG } from '../config/app-config.token.js';
+import { JobHandler } from '../jobs/job-handler.js';
+import { QueueName } from '../jobs/queue-names.js';
+import { EmailJobData } from './email-job-data.js';
+import { MAIL_TRANSPORT, MailTransport } from './mail-transport.js';
+import { EmailDataError } from './templates/email-data-error.js';
+import { EmailContent } from './templates/email-layout.js';
+import { renderEmail } from './templates/render-email.js';
+
+export type EmailOutcome = 'sent' | 'already-handled';
+
+/**
+ * Sends each outbox email at most once, however often its job runs.
+ *
+ * Order: record, then send, in one transaction. The `email_deliveries` row (keyed by the outbox
+ * message id) is inserted first with ON CONFLICT DO NOTHING; only the run that inserted it sends,
+ * and the insert commits only after the SMTP server accepted the message. So:
+ * - a retried or duplicated job finds the row and sends nothing (a concurrent duplicate waits on
+ *   the uncommitted row, then finds it);
+ * - a failed send rolls the row back, leaving the message free for BullMQ's next attempt;
+ * - the one remaining duplicate window is a crash between the server's acceptance and COMMIT.
+ * Send-then-record would resend on every failure after the send, and committing the record
+ * before sending would lose the email on a crash, both far wider windows.
+ * After the last attempt (or at once for data that can never render) the row is written as
+ * `failed` with the error.
+ */
+@Injectable()
+export class EmailJobHandler implements JobHandler {
+  readonly queue = QueueName.Email;
+  readonly concurrency = 5;
+
+  constructor(
+    private readonly transactions: TransactionRunner,
+    @Inject(MAIL_TRANSPORT) private readonly transport: MailTransport,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async handle(job: Job<EmailJobData>): Promise<EmailOutcome> {
+    const message = job.data;
+    try {
+      return (await this.sendOnce(message, this.render(message))) ? 'sent' : 'already-handled';
+    } catch (error) {
+      const unrecoverable = error instanceof EmailDataError;
+      if (unrecoverable || isLastAttempt(job)) await this.recordFailure(message, error as Error);
+      // UnrecoverableError: BullMQ fails the job without spending the remaining attempts.
+      throw unrecoverable ? new UnrecoverableError(error.message) : error;
+    }
+  }
+
+  private render(message: EmailJobData): EmailContent {
+    if (!message.to || message.to.length > 320) {
+      throw new EmailDataError(`email ${message.outboxMessageId} has no valid recipient`);
+    }
+    return renderEmail(message.template, message.data ?? {});
+  }
+
+  /** True when this run sent the message; false when an earlier run already handled it. */
+  private sendOnce(message: EmailJobData, content: EmailContent): Promise<boolean> {
+    return this.transactions.run(
+      async (tx) => {
+        const claimed = await tx.query<unknown[]>(
+          `INSERT INTO email_deliveries (outbox_message_id, template, recipient, status)
+           VALUES ($1, $2, $3, 'sent') ON CONFLICT (outbox_message_id) DO NOTHING
+           RETURNING outbox_message_id`,
+          [message.outboxMessageId, message.template, message.to],
+        );
+        if (!claimed.length) return false;
+        await this.transport.send({ from: this.config.mailFrom, to: message.to, ...content });
+        return true;
+      },
+      // Retrying the transaction would send a second time.
+      { maxAttempts: 1 },
+    );
+  }
+
+  private async recordFailure(message: EmailJobData, error: Error): Promise<void> {
+    await this.transactions.manager().query(
+      `INSERT INTO email_deliveries (outbox_message_id, template, recipient, status, error)
+       VALUES ($1, $2, $3, 'failed', $4) ON CONFLICT (outbox_message_id) DO NOTHING`,
+      [
+        message.outboxMessageId,
+        message.template.slice(0, 100),
+        (message.to ?? '').slice(0, 320),
+        error.message.slice(0, 2000),
+      ],
+    );
+  }
+}
+
+function isLastAttempt(job: Job): boolean {
+  // attemptsMade counts the attempts that already failed, not the running one.
+  return job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+}

@@ -1,0 +1,28 @@
+import { Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { AppConfig } from '../config/app-config.js';
+import { APP_CONFIG } from '../config/app-config.token.js';
+import { EmailJobHandler } from './email-job.handler.js';
+import { LogMailTransport } from './log-mail-transport.js';
+import { MAIL_TRANSPORT, MailTransport } from './mail-transport.js';
+import { SmtpMailTransport } from './smtp-mail-transport.js';
+
+/** Rendering and sending of outbox emails (the `email` queue's handler). */
+@Module({
+  providers: [
+    {
+      provide: MAIL_TRANSPORT,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig): MailTransport =>
+        config.smtpUrl ? new SmtpMailTransport(config.smtpUrl) : new LogMailTransport(),
+    },
+    EmailJobHandler,
+  ],
+  exports: [EmailJobHandler, MAIL_TRANSPORT],
+})
+export class EmailModule implements OnApplicationShutdown {
+  constructor(@Inject(MAIL_TRANSPORT) private readonly transport: MailTransport) {}
+
+  onApplicationShutdown(): void {
+    this.transport.close();
+  }
+}

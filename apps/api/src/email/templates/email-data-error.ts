@@ -1,0 +1,2 @@
+/** The message cannot be rendered (unknown template, missing data): retrying will not help. */
+export class EmailDataError extends Error {}

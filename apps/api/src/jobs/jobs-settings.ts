@@ -1,0 +1,40 @@
+import { ConfigError, Env, EnvReader } from '@mas/persistence';
+import { AppConfig } from '../config/app-config.js';
+
+export interface JobsSettings {
+  redisUrl: string;
+  /** BullMQ key prefix: separates deployments (and test files) that share one Redis. */
+  prefix: string;
+  /** Queue processors and the schedules they serve (APP_ROLE worker and all). */
+  runsWorkers: boolean;
+  /** Outbox dispatchers for the email and job channels (APP_ROLE api and all, beside the relay). */
+  runsOutboxDispatchers: boolean;
+  /** The worker process's own /health server (APP_ROLE worker: it serves no API). */
+  servesWorkerHealth: boolean;
+  /** How long shutdown waits for running jobs. */
+  shutdownTimeoutMs: number;
+}
+
+const PREFIX = /^[\w.-]{1,100}$/;
+
+/**
+ * BULLMQ_PREFIX defaults to `bull`; under NODE_ENV=test it defaults to one prefix per test
+ * database, so test files booting apps in parallel never process each other's jobs.
+ */
+export function loadJobsSettings(config: AppConfig, env: Env = process.env): JobsSettings {
+  const read = new EnvReader(env);
+  const testDatabase = config.database.connection?.database;
+  const fallback = config.nodeEnv === 'test' && testDatabase ? `bull-test-${testDatabase}` : 'bull';
+  const prefix = read.string('BULLMQ_PREFIX', fallback);
+  if (!PREFIX.test(prefix)) {
+    throw new ConfigError('BULLMQ_PREFIX', 'must be 1-100 letters, digits, ".", "_" or "-"');
+  }
+  return {
+    redisUrl: config.redisUrl,
+    prefix,
+    runsWorkers: config.appRole !== 'api',
+    runsOutboxDispatchers: config.appRole !== 'worker',
+    servesWorkerHealth: config.appRole === 'worker',
+    shutdownTimeoutMs: config.shutdownTimeoutMs,
+  };
+}

@@ -1,0 +1,100 @@
+import { BullModule } from '@nestjs/bullmq';
+import { DynamicModule, Module, Provider } from '@nestjs/common';
+import type { DefaultJobOptions } from 'bullmq';
+import { AppConfig } from '../config/app-config.js';
+import { EmailJobHandler } from '../email/email-job.handler.js';
+import { EmailModule } from '../email/email.module.js';
+import { KpiJobHandler } from '../kpi/kpi-job.handler.js';
+import { KpiModule } from '../kpi/kpi.module.js';
+import { RedisModule } from '../redis/redis.module.js';
+import { CleanupJobHandler } from './cleanup/cleanup-job.handler.js';
+import { CleanupService } from './cleanup/cleanup.service.js';
+import { JOB_HANDLERS, JOBS_SETTINGS } from './job-handler.js';
+import { JobSchedulesRegistrar } from './job-schedules.registrar.js';
+import { loadJobsSettings } from './jobs-settings.js';
+import { LoggedQueue } from './logged-queue.js';
+import { OutboxQueueDispatchers } from './outbox-queue-dispatchers.js';
+import { QueueName } from './queue-names.js';
+import { QueueRegistry } from './queue-registry.js';
+import { QueueWorkers } from './queue-workers.js';
+import { producerConnection } from './redis-connections.js';
+import { WorkerHealthCheck } from './worker-health/worker-health.check.js';
+import { WorkerHealthServer } from './worker-health/worker-health.server.js';
+
+/**
+ * Finished jobs stay a day, failed ones a week: long enough for the dashboard, and for jobId
+ * deduplication to outlive the outbox relay's retry window (a removed job id could be re-added).
+ */
+const KEEP: DefaultJobOptions = {
+  removeOnComplete: { age: 24 * 3600, count: 5000 },
+  removeOnFail: { age: 7 * 24 * 3600, count: 5000 },
+};
+
+/**
+ * BullMQ queues (cleanup, kpi, email) in every process; what else runs depends on APP_ROLE:
+ * outbox dispatchers beside the relay (api, all), workers and schedules (worker, all), the worker's
+ * own health server (worker).
+ */
+@Module({})
+export class JobsModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    const settings = loadJobsSettings(config);
+    BullModule.queueClass = LoggedQueue;
+    const queues = BullModule.registerQueue(
+      {
+        name: QueueName.Email,
+        defaultJobOptions: {
+          ...KEEP,
+          attempts: 5,
+          backoff: { type: 'exponential', delay: 10_000 },
+        },
+      },
+      {
+        name: QueueName.Kpi,
+        defaultJobOptions: {
+          ...KEEP,
+          attempts: 3,
+          backoff: { type: 'exponential', delay: 30_000 },
+        },
+      },
+      {
+        name: QueueName.Cleanup,
+        defaultJobOptions: {
+          ...KEEP,
+          attempts: 3,
+          backoff: { type: 'exponential', delay: 60_000 },
+        },
+      },
+    );
+    const handlers: Provider = {
+      provide: JOB_HANDLERS,
+      inject: [CleanupJobHandler, KpiJobHandler, EmailJobHandler],
+      useFactory: (...all: unknown[]) => all,
+    };
+    return {
+      module: JobsModule,
+      global: true,
+      imports: [
+        BullModule.forRoot({
+          connection: producerConnection(settings.redisUrl),
+          prefix: settings.prefix,
+        }),
+        queues,
+        KpiModule,
+        EmailModule,
+        RedisModule,
+      ],
+      providers: [
+        { provide: JOBS_SETTINGS, useValue: settings },
+        QueueRegistry,
+        CleanupService,
+        CleanupJobHandler,
+        handlers,
+        ...(settings.runsOutboxDispatchers ? [OutboxQueueDispatchers] : []),
+        ...(settings.runsWorkers ? [QueueWorkers, JobSchedulesRegistrar] : []),
+        ...(settings.servesWorkerHealth ? [WorkerHealthCheck, WorkerHealthServer] : []),
+      ],
+      exports: [queues, JOBS_SETTINGS, QueueRegistry, CleanupService],
+    };
+  }
+}

@@ -1,0 +1,17 @@
+import { Logger } from '@nestjs/common';
+import { Queue, QueueOptions } from 'bullmq';
+import { throttledErrorLog } from './throttled-error-log.js';
+
+const logger = new Logger('Queues');
+
+/**
+ * A Queue that logs its errors from the moment it exists. A Queue without an `error` listener
+ * prints every failed reconnect to stderr, and @nestjs/bullmq creates queues (which start
+ * connecting) long before any provider could attach one.
+ */
+export class LoggedQueue extends Queue {
+  constructor(name: string, options?: QueueOptions) {
+    super(name, options);
+    this.on('error', throttledErrorLog(logger, `queue ${name}`));
+  }
+}

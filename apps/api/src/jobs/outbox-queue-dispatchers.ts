@@ -1,0 +1,57 @@
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { OutboxChannel, OutboxMessage, OutboxRelay } from '@mas/persistence';
+import type { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { EmailJobData } from '../email/email-job-data.js';
+import { REDIS } from '../redis/redis.module.js';
+import { enqueue } from './enqueue.js';
+import { QueueName } from './queue-names.js';
+import { QueueRegistry } from './queue-registry.js';
+
+/**
+ * Turns committed outbox rows into BullMQ jobs. The job id is the outbox message id, so a relay
+ * retry (after a timeout whose add landed anyway) never enqueues the same message twice. A failed
+ * add throws: the relay keeps the row pending and retries it with backoff.
+ */
+@Injectable()
+export class OutboxQueueDispatchers implements OnModuleInit {
+  constructor(
+    private readonly relay: OutboxRelay,
+    private readonly queues: QueueRegistry,
+    @Inject(REDIS) private readonly redis: Redis,
+  ) {}
+
+  onModuleInit(): void {
+    this.relay.register(OutboxChannel.Email, (message) => this.dispatchEmail(message));
+    this.relay.register(OutboxChannel.Job, (message) => this.dispatchJob(message));
+  }
+
+  async dispatchEmail(message: OutboxMessage): Promise<void> {
+    const { to, data } = message.payload as { to?: unknown; data?: unknown };
+    const job: EmailJobData = {
+      outboxMessageId: message.id,
+      template: message.topic,
+      to: typeof to === 'string' ? to : '',
+      data: isRecord(data) ? data : {},
+    };
+    await enqueue(this.queue(QueueName.Email), message.topic, { ...job }, { jobId: message.id });
+  }
+
+  async dispatchJob(message: OutboxMessage): Promise<void> {
+    await enqueue(this.queue(message.topic), message.topic, message.payload, {
+      jobId: message.id,
+    });
+  }
+
+  private queue(name: string): Queue {
+    const queue = this.queues.get(name);
+    if (!queue) throw new Error(`no queue named "${name}" is registered`);
+    // Fails the whole batch at once during an outage instead of one enqueue timeout per row.
+    if (this.redis.status !== 'ready') throw new Error('redis is not connected');
+    return queue;
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

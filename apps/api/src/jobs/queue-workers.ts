@@ -1,0 +1,76 @@
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
+import { UnrecoverableError, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import { withTimeout } from '../health/with-timeout.js';
+import { REDIS } from '../redis/redis.module.js';
+import { JOB_HANDLERS, JOBS_SETTINGS, JobHandler } from './job-handler.js';
+import { JobsSettings } from './jobs-settings.js';
+import { workerConnection } from './redis-connections.js';
+import { throttledErrorLog } from './throttled-error-log.js';
+
+/**
+ * One BullMQ worker per job handler, created here rather than through @Processor: workers need
+ * their own Redis options (maxRetriesPerRequest null, offline queue on) while the queues they
+ * share a name with are producers that must fail fast, and @nestjs/bullmq hands a processor the
+ * queue's connection. Closed before the database pool goes away, letting running jobs finish.
+ */
+@Injectable()
+export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('QueueWorkers');
+  private workers: Worker[] = [];
+
+  constructor(
+    @Inject(JOBS_SETTINGS) private readonly settings: JobsSettings,
+    @Inject(JOB_HANDLERS) private readonly handlers: JobHandler[],
+    @Inject(REDIS) private readonly redis: Redis,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.workers = this.handlers.map((handler) => this.start(handler));
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    // Without Redis no running job could record its result, and a graceful close would wait for
+    // a reconnect that may never come.
+    const force = this.redis.status !== 'ready';
+    await Promise.all(this.workers.map((worker) => this.close(worker, force)));
+  }
+
+  /** Each worker's queue and whether it is processing (false once closed or crashed). */
+  status(): { queue: string; running: boolean }[] {
+    return this.workers.map((worker) => ({ queue: worker.name, running: worker.isRunning() }));
+  }
+
+  private async close(worker: Worker, force: boolean): Promise<void> {
+    try {
+      await withTimeout(worker.close(force), force ? 2000 : this.settings.shutdownTimeoutMs);
+    } catch (error) {
+      this.logger.warn(`worker ${worker.name} did not close: ${(error as Error).message}`);
+      await worker.disconnect().catch(() => undefined);
+    }
+  }
+
+  private start(handler: JobHandler): Worker {
+    const worker = new Worker(handler.queue, (job) => handler.handle(job), {
+      connection: workerConnection(this.settings.redisUrl),
+      prefix: this.settings.prefix,
+      concurrency: handler.concurrency,
+    });
+    worker.on('error', throttledErrorLog(this.logger, `worker ${handler.queue}`));
+    worker.on('failed', (job, error) => {
+      if (!job) return;
+      const final =
+        error instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
+      const message = `job ${handler.queue}/${job.id} failed (attempt ${job.attemptsMade}): ${error.message}`;
+      if (final) this.logger.error(message);
+      else this.logger.warn(message);
+    });
+    return worker;
+  }
+}

@@ -1,0 +1,85 @@
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { AppConfig } from '../../config/app-config.js';
+import { APP_CONFIG } from '../../config/app-config.token.js';
+import { WorkerHealthCheck } from './worker-health.check.js';
+import { WORKER_METRICS_SOURCE, WorkerMetricsSource } from './worker-metrics.js';
+
+/**
+ * The HTTP surface of an APP_ROLE=worker process, which serves no API: `GET /health` (200 or
+ * 503 with the checks), `GET /health/live` and `GET /metrics` on WORKER_HEALTH_PORT.
+ */
+@Injectable()
+export class WorkerHealthServer implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('WorkerHealth');
+  private readonly server: Server = createServer((request, response) => {
+    this.respond(request, response).catch((error: unknown) => {
+      this.logger.error(`worker health: ${(error as Error).message}`);
+      if (!response.headersSent) response.writeHead(500);
+      response.end();
+    });
+  });
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly health: WorkerHealthCheck,
+    private readonly moduleRef: ModuleRef,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(this.config.workerHealthPort, this.config.host, resolve);
+    });
+    this.logger.log(`worker health at http://localhost:${this.port()}/health`);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    if (!this.server.listening) return;
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  /** The port actually bound (WORKER_HEALTH_PORT=0 picks a free one). */
+  port(): number {
+    return (this.server.address() as AddressInfo).port;
+  }
+
+  private async respond(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const path = (request.url ?? '/').split('?')[0];
+    if (request.method !== 'GET') return send(response, 405, { message: 'only GET' });
+    if (path === '/health/live') return send(response, 200, { status: 'ok' });
+    if (path === '/health') {
+      const health = await this.health.check();
+      return send(response, health.status === 'ok' ? 200 : 503, health);
+    }
+    const metrics = this.metricsSource();
+    if (path === '/metrics' && metrics) {
+      response.writeHead(200, { 'Content-Type': metrics.contentType });
+      response.end(await metrics.render());
+      return;
+    }
+    send(response, 404, { message: `no route ${path}` });
+  }
+
+  private metricsSource(): WorkerMetricsSource | undefined {
+    try {
+      return this.moduleRef.get<WorkerMetricsSource>(WORKER_METRICS_SOURCE, { strict: false });
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+function send(response: ServerResponse, status: number, body: unknown): void {
+  response.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8' });
+  response.end(JSON.stringify(body));
+}

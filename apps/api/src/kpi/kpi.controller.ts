@@ -1,0 +1,38 @@
+import { Controller, Get, NotFoundException, Post } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { Roles, UserRole } from '@mas/identity';
+import { KpiSnapshotResponse } from './kpi-snapshot.response.js';
+import { KpiService } from './kpi.service.js';
+
+@ApiTags('kpi')
+@ApiBearerAuth()
+@Controller('kpi')
+export class KpiController {
+  constructor(private readonly kpi: KpiService) {}
+
+  @Get('latest')
+  @Roles(UserRole.Admin, UserRole.SalesHead)
+  @ApiOperation({ summary: 'The newest KPI snapshot (admin, sales_head)' })
+  @ApiOkResponse({ type: KpiSnapshotResponse })
+  @ApiNotFoundResponse({ description: 'no snapshot has been computed yet' })
+  async latest(): Promise<KpiSnapshotResponse> {
+    const snapshot = await this.kpi.latest();
+    if (!snapshot) throw new NotFoundException('no KPI snapshot has been computed yet');
+    return KpiSnapshotResponse.of(snapshot);
+  }
+
+  @Post('refresh')
+  @Roles(UserRole.Admin)
+  @ApiOperation({ summary: 'Compute and store a KPI snapshot now (admin)' })
+  @ApiCreatedResponse({ type: KpiSnapshotResponse })
+  async refresh(): Promise<KpiSnapshotResponse> {
+    return KpiSnapshotResponse.of(await this.kpi.computeSnapshot());
+  }
+}

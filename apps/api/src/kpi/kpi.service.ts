@@ -1,0 +1,58 @@
+import { Injectable } from '@nestjs/common';
+import { OutboxService, TransactionRunner } from '@mas/persistence';
+import { UserRole } from '@mas/identity';
+import { KPI_METRICS_SQL, KpiMetrics } from './kpi-metrics.sql.js';
+import { KpiSnapshot } from './kpi-snapshot.entity.js';
+
+export interface KpiSnapshotView {
+  id: string;
+  computedAt: Date;
+  metrics: KpiMetrics;
+}
+
+interface SnapshotRow {
+  id: string;
+  computed_at: Date;
+  metrics: KpiMetrics;
+}
+
+@Injectable()
+export class KpiService {
+  constructor(
+    private readonly transactions: TransactionRunner,
+    private readonly outbox: OutboxService,
+  ) {}
+
+  /**
+   * Computes the aggregates and stores them as a snapshot; the `kpi.updated` event is recorded in
+   * the same transaction, so admins hear of exactly the snapshots that were committed.
+   */
+  async computeSnapshot(): Promise<KpiSnapshotView> {
+    return this.transactions.run(async (tx) => {
+      const [row] = await tx.query<SnapshotRow[]>(
+        `INSERT INTO superadmin.kpi_snapshots (metrics) ${KPI_METRICS_SQL} RETURNING id, computed_at, metrics`,
+      );
+      const snapshot = { id: row.id, computedAt: row.computed_at, metrics: row.metrics };
+      await this.outbox.publish(tx, {
+        type: 'kpi.updated',
+        data: { snapshotId: snapshot.id, computedAt: snapshot.computedAt.toISOString() },
+        rooms: [`role:${UserRole.Admin}`],
+      });
+      return snapshot;
+    });
+  }
+
+  async latest(): Promise<KpiSnapshotView | null> {
+    const snapshot = await this.transactions
+      .manager()
+      .getRepository(KpiSnapshot)
+      .findOne({ where: {}, order: { computedAt: 'DESC', id: 'DESC' } });
+    return snapshot
+      ? {
+          id: snapshot.id,
+          computedAt: snapshot.computedAt,
+          metrics: snapshot.metrics as unknown as KpiMetrics,
+        }
+      : null;
+  }
+}

@@ -1,0 +1,35 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { OutboxChannel, OutboxMessage, OutboxRelay } from '@mas/persistence';
+import { EventsGateway } from './events.gateway.js';
+import { RealtimeRedis } from './realtime-redis.js';
+
+/** How long a dispatch waits for Redis to confirm the broadcast before the row is retried. */
+const PUBLISH_CONFIRM_TIMEOUT_MS = 2000;
+
+/**
+ * Sends committed realtime outbox rows to their rooms on every instance. Throwing leaves the row
+ * pending for a retry: while Redis cannot carry the event to the other instances nothing is sent
+ * (not even to this instance's clients, who would get it twice on the retry). Delivery is at least
+ * once: a broadcast that Redis does not confirm in time is sent again.
+ */
+@Injectable()
+export class RealtimeDispatcher implements OnModuleInit {
+  constructor(
+    private readonly relay: OutboxRelay,
+    private readonly gateway: EventsGateway,
+    private readonly redis: RealtimeRedis,
+  ) {}
+
+  onModuleInit(): void {
+    this.relay.register(OutboxChannel.Realtime, (message) => this.dispatch(message));
+  }
+
+  async dispatch(message: OutboxMessage): Promise<void> {
+    // An empty room list would mean "everyone" to Socket.IO.
+    if (!message.audience.length) return;
+    if (!this.redis.isReady())
+      throw new Error('redis is not ready: the event cannot reach the other instances');
+    this.gateway.emit(message.audience, message.topic, message.payload);
+    await this.redis.confirmPublished(PUBLISH_CONFIRM_TIMEOUT_MS);
+  }
+}

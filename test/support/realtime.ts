@@ -1,0 +1,117 @@
+import type { AddressInfo } from 'node:net';
+import { io, Socket } from 'socket.io-client';
+import { TestApp } from './test-app.js';
+
+export interface ReceivedEvent {
+  event: string;
+  payload: unknown;
+}
+
+/** A client of the `/events` namespace that records every event it receives. */
+export interface EventsClient {
+  socket: Socket;
+  received: ReceivedEvent[];
+  /** The first `event` received (before or after the call), or a rejection after `timeoutMs`. */
+  next(event: string, timeoutMs?: number): Promise<unknown>;
+  close(): void;
+}
+
+export interface HandshakeCredentials {
+  token?: string;
+  headers?: Record<string, string>;
+}
+
+/** Makes the test app listen on an ephemeral port; returns its base URL. */
+export async function listen(testApp: TestApp): Promise<string> {
+  await testApp.app.listen(0, '127.0.0.1');
+  const { port } = testApp.app.getHttpServer().address() as AddressInfo;
+  return `http://127.0.0.1:${port}`;
+}
+
+function openSocket(baseUrl: string, { token, headers }: HandshakeCredentials): Socket {
+  return io(`${baseUrl}/events`, {
+    path: '/socket.io',
+    transports: ['websocket'],
+    auth: token === undefined ? {} : { token },
+    extraHeaders: headers,
+    reconnection: false,
+    forceNew: true,
+  });
+}
+
+/** Connects and resolves once the server accepted the handshake. */
+export function connectEvents(
+  baseUrl: string,
+  credentials: HandshakeCredentials,
+  timeoutMs = 5000,
+): Promise<EventsClient> {
+  const socket = openSocket(baseUrl, credentials);
+  const received: ReceivedEvent[] = [];
+  const waiters = new Set<() => void>();
+  socket.onAny((event: string, payload: unknown) => {
+    received.push({ event, payload });
+    waiters.forEach((check) => check());
+  });
+  const client: EventsClient = {
+    socket,
+    received,
+    next: (event, eventTimeoutMs = 5000) =>
+      new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          const seen = received.map((entry) => entry.event).join(', ') || 'nothing';
+          reject(new Error(`no "${event}" within ${eventTimeoutMs} ms (received: ${seen})`));
+        }, eventTimeoutMs);
+        const check = () => {
+          const found = received.find((entry) => entry.event === event);
+          if (!found) return;
+          clearTimeout(timer);
+          waiters.delete(check);
+          resolve(found.payload);
+        };
+        waiters.add(check);
+        check();
+      }),
+    close: () => {
+      socket.close();
+    },
+  };
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      socket.close();
+      reject(new Error(`not connected within ${timeoutMs} ms`));
+    }, timeoutMs);
+    socket.once('connect', () => {
+      clearTimeout(timer);
+      resolve(client);
+    });
+    socket.once('connect_error', (error) => {
+      clearTimeout(timer);
+      socket.close();
+      reject(error);
+    });
+  });
+}
+
+/** Resolves with the handshake error; rejects if the server accepts the connection. */
+export function handshakeRefusal(
+  baseUrl: string,
+  credentials: HandshakeCredentials,
+  timeoutMs = 5000,
+): Promise<Error> {
+  const socket = openSocket(baseUrl, credentials);
+  return new Promise<Error>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`no answer within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+    socket.once('connect', () => {
+      clearTimeout(timer);
+      reject(new Error('the server accepted the connection'));
+    });
+    socket.once('connect_error', (error) => {
+      clearTimeout(timer);
+      resolve(error);
+    });
+  }).finally(() => socket.close());
+}
