@@ -1,7 +1,8 @@
+import { Redis } from 'ioredis';
 import pg from 'pg';
 
 /** Drops every database this run created (also those of a test that failed before its own cleanup). */
-export default async function globalTeardown() {
+async function dropRunDatabases() {
   const client = new pg.Client({
     connectionString: process.env.TEST_SERVER_URL,
     database: 'postgres',
@@ -17,5 +18,35 @@ export default async function globalTeardown() {
   } finally {
     await client.end();
   }
+}
+
+/** Removes the BullMQ keys of this run's test databases (their prefix is `bull-test-<database>`). */
+async function deleteRunQueueKeys() {
+  const redis = new Redis('redis://127.0.0.1:6379', { lazyConnect: true, maxRetriesPerRequest: 1 });
+  redis.on('error', () => undefined);
+  try {
+    await redis.connect();
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(
+        cursor,
+        'MATCH',
+        `bull-test-${process.env.TEST_RUN_ID}_*`,
+        'COUNT',
+        1000,
+      );
+      if (keys.length) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } catch {
+    // Redis not running: nothing of this run can be in it.
+  } finally {
+    redis.disconnect();
+  }
+}
+
+export default async function globalTeardown() {
+  await dropRunDatabases();
+  await deleteRunQueueKeys();
   await globalThis.stopTestPostgres?.();
 }
