@@ -28,7 +28,3 @@ export class CrmModule implements NestModule {
       .forRoutes({ path: 'crm/leads/import', method: RequestMethod.POST });
   }
 }
-
-// Until libs/crm/src/index.ts exports './imports/index.js' itself, @mas/crm reaches the import
-// API (service, file reader, progress line) through this module file.
-export * from './imports/index.js';

@@ -4,6 +4,7 @@ export * from './entities/lead-tag.entity.js';
 export * from './entities/lead-activity.entity.js';
 export * from './leads/leads.service.js';
 export * from './crm.module.js';
+export * from './imports/index.js';
 
 import { LeadActivity } from './entities/lead-activity.entity.js';
 import { LeadTag } from './entities/lead-tag.entity.js';
