@@ -1,6 +1,6 @@
-import { BaseEntity } from '@mas/persistence';
 import { User } from '@mas/identity';
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, type Relation } from 'typeorm';
+import { ReviewedRequest } from './reviewed-request.entity.js';
 
 export enum AllotmentStatus {
   Pending = 'pending',
@@ -13,7 +13,7 @@ export enum AllotmentStatus {
 @Check('chk_token_allotment_requests_tokens_positive', '"tokens" > 0')
 @Index(['status', 'createdAt', 'id'])
 @Index(['userId'])
-export class AllotmentRequest extends BaseEntity {
+export class AllotmentRequest extends ReviewedRequest {
   @Column({ type: 'uuid' })
   userId: string;
 
@@ -34,24 +34,4 @@ export class AllotmentRequest extends BaseEntity {
     default: AllotmentStatus.Pending,
   })
   status: AllotmentStatus;
-
-  @Column({ type: 'uuid' })
-  requestedById: string;
-
-  @ManyToOne(() => User, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'requested_by_id' })
-  requestedBy?: Relation<User>;
-
-  @Column({ type: 'uuid', nullable: true })
-  decidedById: string | null;
-
-  @ManyToOne(() => User, { onDelete: 'RESTRICT', nullable: true })
-  @JoinColumn({ name: 'decided_by_id' })
-  decidedBy?: Relation<User> | null;
-
-  @Column({ type: 'timestamptz', precision: 3, nullable: true })
-  decidedAt: Date | null;
-
-  @Column({ type: 'text', nullable: true })
-  decisionNote: string | null;
 }

@@ -1,6 +1,5 @@
-import { BaseEntity } from '@mas/persistence';
-import { User } from '@mas/identity';
-import { Column, Entity, Index, JoinColumn, ManyToOne, type Relation } from 'typeorm';
+import { Column, Entity, Index } from 'typeorm';
+import { ReviewedRequest } from './reviewed-request.entity.js';
 
 export enum DiscountStatus {
   Pending = 'pending',
@@ -20,7 +19,7 @@ export enum DiscountStatus {
 })
 @Index(['applicationId', 'createdAt'])
 @Index(['status', 'createdAt', 'id'])
-export class DiscountRequest extends BaseEntity {
+export class DiscountRequest extends ReviewedRequest {
   @Column({ type: 'uuid' })
   applicationId: string;
 
@@ -40,24 +39,4 @@ export class DiscountRequest extends BaseEntity {
 
   @Column({ type: 'text', nullable: true })
   note: string | null;
-
-  @Column({ type: 'uuid' })
-  requestedById: string;
-
-  @ManyToOne(() => User, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'requested_by_id' })
-  requestedBy?: Relation<User>;
-
-  @Column({ type: 'uuid', nullable: true })
-  decidedById: string | null;
-
-  @ManyToOne(() => User, { onDelete: 'RESTRICT', nullable: true })
-  @JoinColumn({ name: 'decided_by_id' })
-  decidedBy?: Relation<User> | null;
-
-  @Column({ type: 'timestamptz', precision: 3, nullable: true })
-  decidedAt: Date | null;
-
-  @Column({ type: 'text', nullable: true })
-  decisionNote: string | null;
 }
