@@ -2,9 +2,10 @@ import { BaseEntity } from '@mas/persistence';
 import { User } from '@mas/identity';
 import { Column, Entity, Index, JoinColumn, OneToOne, type Relation } from 'typeorm';
 
-/** The public profile of an expert (one per expert user). */
+/** The public profile of an expert (one per expert user); `q` searches `lower(headline)` by prefix. */
 @Entity({ name: 'mentor_profiles' })
 @Index(['createdAt', 'id'])
+@Index('idx_mentor_profiles_headline_lower_prefix', { synchronize: false })
 export class MentorProfile extends BaseEntity {
   /** Unique through the one-to-one relation below. */
   @Column({ type: 'uuid' })

@@ -20,7 +20,9 @@ export class MentorsService {
   list(query: { q?: string; limit?: number; cursor?: string }): Promise<Page<MentorProfile>> {
     const profiles = this.transactions.manager().createQueryBuilder(MentorProfile, 'profile');
     if (query.q)
-      profiles.andWhere('profile.headline ILIKE :prefix', { prefix: prefixPattern(query.q) });
+      profiles.andWhere('lower(profile.headline) LIKE :prefix', {
+        prefix: prefixPattern(query.q.toLowerCase()),
+      });
     return paginateByKeyset(profiles, query);
   }
 }
