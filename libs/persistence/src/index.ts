@@ -32,3 +32,4 @@ import { OutboxMessage } from './outbox/outbox-message.entity.js';
 
 /** Entities this lib owns, for the composition root's DataSource. */
 export const PERSISTENCE_ENTITIES = [OutboxMessage];
+export * from './validation/transforms.js';

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { PageQueryDto } from '@mas/persistence';
-import { Transform, Type } from 'class-transformer';
+import { PageQueryDto, Trim, TrimLower } from '@mas/persistence';
+import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
@@ -19,33 +19,29 @@ import { LeadStatus } from '../entities/lead-status.enum.js';
 import { Lead } from '../entities/lead.entity.js';
 import { LeadTag } from '../entities/lead-tag.entity.js';
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-const lowerTrim = ({ value }: { value: unknown }) =>
-  typeof value === 'string' ? value.trim().toLowerCase() : value;
-
 export const PHONE_PATTERN = /^\+?[0-9 ()-]{6,20}$/;
 export const SOURCE_PATTERN = /^[a-z0-9][a-z0-9_.-]{0,59}$/;
 
 export class CreateLeadDto {
-  @ApiProperty() @Transform(trim) @IsString() @IsNotEmpty() @MaxLength(200) fullName: string;
+  @ApiProperty() @Trim() @IsString() @IsNotEmpty() @MaxLength(200) fullName: string;
   @ApiPropertyOptional()
   @IsOptional()
-  @Transform(lowerTrim)
+  @TrimLower()
   @IsEmail()
   @MaxLength(254)
   email?: string;
   @ApiPropertyOptional()
   @IsOptional()
-  @Transform(trim)
+  @Trim()
   @Matches(PHONE_PATTERN, { message: 'phone must be 6-20 digits, spaces, dashes or brackets' })
   phone?: string;
   @ApiProperty({ example: 'website' })
-  @Transform(lowerTrim)
+  @TrimLower()
   @Matches(SOURCE_PATTERN, { message: 'source must be 1-60 lower-case letters, digits, _ . or -' })
   source: string;
   @ApiPropertyOptional()
   @IsOptional()
-  @Transform(trim)
+  @Trim()
   @IsString()
   @MaxLength(40)
   platform?: string;
@@ -75,14 +71,14 @@ export class UpdateLeadDto {
   tags?: string[];
   @ApiPropertyOptional()
   @IsOptional()
-  @Transform(trim)
+  @Trim()
   @IsString()
   @IsNotEmpty()
   @MaxLength(200)
   fullName?: string;
   @ApiPropertyOptional()
   @IsOptional()
-  @Transform(trim)
+  @Trim()
   @Matches(PHONE_PATTERN, { message: 'phone must be 6-20 digits, spaces, dashes or brackets' })
   phone?: string;
 }
@@ -90,16 +86,16 @@ export class UpdateLeadDto {
 export class ListLeadsQuery extends PageQueryDto {
   @ApiPropertyOptional({ enum: LeadStatus }) @IsOptional() @IsEnum(LeadStatus) status?: LeadStatus;
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() ownerId?: string;
-  @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MaxLength(50) tag?: string;
+  @ApiPropertyOptional() @IsOptional() @Trim() @IsString() @MaxLength(50) tag?: string;
   @ApiPropertyOptional()
   @IsOptional()
-  @Transform(lowerTrim)
+  @TrimLower()
   @IsString()
   @MaxLength(60)
   source?: string;
   @ApiPropertyOptional({ description: 'text in the name or email (trigram search)' })
   @IsOptional()
-  @Transform(trim)
+  @Trim()
   @IsString()
   @MaxLength(100)
   q?: string;
@@ -117,11 +113,11 @@ export class ListLeadsQuery extends PageQueryDto {
 
 export class CreateActivityDto {
   @ApiProperty({ enum: LeadActivityType }) @IsEnum(LeadActivityType) type: LeadActivityType;
-  @ApiProperty() @Transform(trim) @IsString() @IsNotEmpty() @MaxLength(5000) body: string;
+  @ApiProperty() @Trim() @IsString() @IsNotEmpty() @MaxLength(5000) body: string;
 }
 
 export class CreateTagDto {
-  @ApiProperty() @Transform(trim) @IsString() @IsNotEmpty() @MaxLength(50) name: string;
+  @ApiProperty() @Trim() @IsString() @IsNotEmpty() @MaxLength(50) name: string;
 }
 
 export class LeadResponse {

@@ -5,7 +5,13 @@ import {
   UnprocessableEntityException,
 } from '@nestjs/common';
 import { User, UserRole, UsersService } from '@mas/identity';
-import { OutboxService, Page, paginateByKeyset, TransactionRunner } from '@mas/persistence';
+import {
+  containsPattern,
+  OutboxService,
+  Page,
+  paginateByKeyset,
+  TransactionRunner,
+} from '@mas/persistence';
 import { EntityManager, In } from 'typeorm';
 import { CreateLeadDto, ListLeadsQuery, UpdateLeadDto } from '../dto/lead.dto.js';
 import { Lead } from '../entities/lead.entity.js';
@@ -43,7 +49,7 @@ export class LeadsService {
     if (query.q) {
       // Same expression as the trigram index idx_leads_search_trgm.
       leads.andWhere(`lower(lead.fullName || ' ' || coalesce(lead.email::text, '')) LIKE :q`, {
-        q: `%${query.q.toLowerCase().replace(/[\\%_]/g, (char) => `\\${char}`)}%`,
+        q: containsPattern(query.q.toLowerCase()),
       });
     }
     const page = await paginateByKeyset(leads, query);

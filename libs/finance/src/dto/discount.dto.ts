@@ -1,15 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { formatMoney, IsMoneyString, PageQueryDto } from '@mas/persistence';
-import { Transform } from 'class-transformer';
+import { formatMoney, IsMoneyString, PageQueryDto, Trim } from '@mas/persistence';
 import { IsEnum, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { DiscountRequest, DiscountStatus } from '../entities/discount-request.entity.js';
-
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 export class CreateDiscountRequestDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID() applicationId: string;
   @ApiProperty({ example: '999.00' }) @IsMoneyString() requestedPrice: string;
-  @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MaxLength(1000) note?: string;
+  @ApiPropertyOptional() @IsOptional() @Trim() @IsString() @MaxLength(1000) note?: string;
 }
 
 export class ApproveDiscountDto {
@@ -17,7 +14,7 @@ export class ApproveDiscountDto {
 }
 
 export class RejectDiscountDto {
-  @ApiProperty() @Transform(trim) @IsString() @IsNotEmpty() @MaxLength(1000) note: string;
+  @ApiProperty() @Trim() @IsString() @IsNotEmpty() @MaxLength(1000) note: string;
 }
 
 export class DiscountQuery extends PageQueryDto {

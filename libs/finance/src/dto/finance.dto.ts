@@ -1,6 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { PageQueryDto } from '@mas/persistence';
-import { Transform } from 'class-transformer';
+import { PageQueryDto, Trim } from '@mas/persistence';
 import {
   IsEnum,
   IsInt,
@@ -15,8 +14,6 @@ import {
 import { AllotmentRequest, AllotmentStatus } from '../entities/allotment-request.entity.js';
 import { TokenUsage, TokenUsageType } from '../entities/token-usage.entity.js';
 import { TokenWallet } from '../entities/token-wallet.entity.js';
-
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 export class WalletResponse {
   @ApiProperty({ format: 'uuid' }) userId: string;
@@ -70,7 +67,7 @@ export class CreateAllotmentDto {
   @ApiProperty({ minimum: 1, maximum: 1_000_000 }) @IsInt() @Min(1) @Max(1_000_000) tokens: number;
 
   @ApiProperty()
-  @Transform(trim)
+  @Trim()
   @IsString()
   @IsNotEmpty()
   @MaxLength(500)
@@ -79,7 +76,7 @@ export class CreateAllotmentDto {
 
 export class RejectDto {
   @ApiProperty()
-  @Transform(trim)
+  @Trim()
   @IsString()
   @IsNotEmpty()
   @MaxLength(500)

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { PageQueryDto } from '@mas/persistence';
+import { PageQueryDto, Trim } from '@mas/persistence';
 import {
   IsBoolean,
   IsEnum,
@@ -11,7 +11,6 @@ import {
 } from 'class-validator';
 import { UserRole, UserStage } from '../entities/user-role.enum.js';
 import { RegisterDto } from './credentials.dto.js';
-import { Trim } from './field-transforms.js';
 
 export class CreateUserDto extends RegisterDto {
   @ApiProperty({ enum: UserRole })

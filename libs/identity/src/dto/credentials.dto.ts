@@ -1,13 +1,13 @@
+import { Trim, TrimLower } from '@mas/persistence';
 import { ApiProperty } from '@nestjs/swagger';
 import { IsEmail, IsNotEmpty, IsString, MaxLength, MinLength } from 'class-validator';
-import { NormalizeEmail, Trim } from './field-transforms.js';
 
 export const PASSWORD_MIN_LENGTH = 8;
 export const PASSWORD_MAX_LENGTH = 128;
 
 export class LoginDto {
   @ApiProperty({ example: 'student@example.com' })
-  @NormalizeEmail()
+  @TrimLower()
   @IsEmail()
   @MaxLength(254)
   email: string;
@@ -21,7 +21,7 @@ export class LoginDto {
 
 export class RegisterDto {
   @ApiProperty({ example: 'student@example.com' })
-  @NormalizeEmail()
+  @TrimLower()
   @IsEmail()
   @MaxLength(254)
   email: string;

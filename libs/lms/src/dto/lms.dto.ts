@@ -1,6 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { formatMoney, IsMoneyString, PageQueryDto } from '@mas/persistence';
-import { Transform } from 'class-transformer';
+import { formatMoney, IsMoneyString, PageQueryDto, Trim } from '@mas/persistence';
 import {
   IsDateString,
   IsEnum,
@@ -22,12 +21,10 @@ import { College } from '../entities/college.entity.js';
 import { Course } from '../entities/course.entity.js';
 import { PapWorkflow } from '../entities/pap-workflow.entity.js';
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-
 export class SearchQuery extends PageQueryDto {
   @ApiPropertyOptional({ description: 'name prefix, case-insensitive' })
   @IsOptional()
-  @Transform(trim)
+  @Trim()
   @IsString()
   @MaxLength(100)
   q?: string;
@@ -46,13 +43,13 @@ export class CollegeResponse {
 
 export class CreateCourseDto {
   @ApiProperty({ example: 'MAS-101' })
-  @Transform(trim)
+  @Trim()
   @Matches(/^[A-Z0-9][A-Z0-9-]{1,29}$/, {
     message: 'code must be 2-30 upper-case letters, digits or dashes',
   })
   code: string;
 
-  @ApiProperty() @Transform(trim) @IsString() @IsNotEmpty() @MaxLength(200) title: string;
+  @ApiProperty() @Trim() @IsString() @IsNotEmpty() @MaxLength(200) title: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(5000) description?: string;
   @ApiProperty({ example: '1499.00' }) @IsMoneyString() price: string;
 }
@@ -79,7 +76,7 @@ export class CourseResponse {
 
 export class CreateBatchDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID() courseId: string;
-  @ApiProperty() @Transform(trim) @IsString() @IsNotEmpty() @MaxLength(150) name: string;
+  @ApiProperty() @Trim() @IsString() @IsNotEmpty() @MaxLength(150) name: string;
   @ApiProperty({ example: '2027-01-15' })
   @IsDateString({ strict: true })
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'startsOn must be a date (YYYY-MM-DD)' })

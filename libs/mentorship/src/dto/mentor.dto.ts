@@ -1,6 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { PageQueryDto } from '@mas/persistence';
-import { Transform } from 'class-transformer';
+import { PageQueryDto, Trim } from '@mas/persistence';
 import {
   ArrayMaxSize,
   IsArray,
@@ -11,10 +10,8 @@ import {
 } from 'class-validator';
 import { MentorProfile } from '../entities/mentor-profile.entity.js';
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-
 export class UpsertMentorProfileDto {
-  @ApiProperty() @Transform(trim) @IsString() @IsNotEmpty() @MaxLength(200) headline: string;
+  @ApiProperty() @Trim() @IsString() @IsNotEmpty() @MaxLength(200) headline: string;
 
   @ApiProperty({ type: [String] })
   @IsArray()
@@ -24,13 +21,13 @@ export class UpsertMentorProfileDto {
   @MaxLength(60, { each: true })
   expertise: string[];
 
-  @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MaxLength(5000) bio?: string;
+  @ApiPropertyOptional() @IsOptional() @Trim() @IsString() @MaxLength(5000) bio?: string;
 }
 
 export class ListMentorsQuery extends PageQueryDto {
   @ApiPropertyOptional({ description: 'headline prefix, case-insensitive' })
   @IsOptional()
-  @Transform(trim)
+  @Trim()
   @IsString()
   @MaxLength(100)
   q?: string;

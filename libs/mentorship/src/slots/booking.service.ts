@@ -25,36 +25,12 @@ export class BookingService {
 
   /** tentative → confirmed, debiting the student (422 and nothing changes when short of tokens). */
   book(slotId: string, student: User): Promise<Slot> {
-    return this.change(
-      slotId,
-      'book',
-      async (tx, slot) => {
-        SlotAccess.asStudent(slot, student);
-        assertUpcoming(slot);
-        await this.ledger.debit(tx, student.id, slot.priceTokens, TokenUsageType.MeetingBooking, {
-          slotId: slot.id,
-        });
-        return { studentId: student.id };
-      },
-      student,
-    );
+    return this.change(slotId, 'book', (tx, slot) => this.takeSlot(tx, slot, student), student);
   }
 
   /** tentative → meeting_requested; the tokens are held by a debit until approval or rejection. */
   request(slotId: string, student: User): Promise<Slot> {
-    return this.change(
-      slotId,
-      'request',
-      async (tx, slot) => {
-        SlotAccess.asStudent(slot, student);
-        assertUpcoming(slot);
-        await this.ledger.debit(tx, student.id, slot.priceTokens, TokenUsageType.MeetingBooking, {
-          slotId: slot.id,
-        });
-        return { studentId: student.id };
-      },
-      student,
-    );
+    return this.change(slotId, 'request', (tx, slot) => this.takeSlot(tx, slot, student), student);
   }
 
   review(slotId: string, user: User): Promise<Slot> {
@@ -130,6 +106,16 @@ export class BookingService {
       await this.outbox.record(tx, notifications, slotStateUpdate(locked));
       return locked;
     });
+  }
+
+  /** A student takes an upcoming slot that is not their own, paying its price now. */
+  private async takeSlot(tx: EntityManager, slot: Slot, student: User): Promise<Partial<Slot>> {
+    SlotAccess.asStudent(slot, student);
+    assertUpcoming(slot);
+    await this.ledger.debit(tx, student.id, slot.priceTokens, TokenUsageType.MeetingBooking, {
+      slotId: slot.id,
+    });
+    return { studentId: student.id };
   }
 
   private async refund(tx: EntityManager, slot: Slot, note: string): Promise<void> {
