@@ -20,7 +20,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { CurrentUser, Roles, User, UserRole } from '@mas/identity';
-import { Page, PageQueryDto } from '@mas/persistence';
+import { mapPage, Page, PageQueryDto } from '@mas/persistence';
 import {
   ActivityResponse,
   CreateActivityDto,
@@ -63,7 +63,7 @@ export class CrmController {
     @Query() query: ListLeadsQuery,
   ): Promise<Page<LeadResponse>> {
     const page = await this.leads.list(query, user);
-    return { items: page.items.map((lead) => LeadResponse.of(lead)), nextCursor: page.nextCursor };
+    return mapPage(page, (lead) => LeadResponse.of(lead));
   }
 
   @Post('leads')
@@ -131,10 +131,7 @@ export class CrmController {
     @Query() query: PageQueryDto,
   ): Promise<Page<ActivityResponse>> {
     const page = await this.activities.list(id, user, query);
-    return {
-      items: page.items.map((activity) => ActivityResponse.of(activity)),
-      nextCursor: page.nextCursor,
-    };
+    return mapPage(page, (activity) => ActivityResponse.of(activity));
   }
 
   @Get('tags')

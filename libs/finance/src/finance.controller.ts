@@ -10,6 +10,7 @@ import {
   Post,
   Query,
 } from '@nestjs/common';
+import { mapPage } from '@mas/persistence';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, Roles, User, UserRole } from '@mas/identity';
 import { AllotmentsService } from './allotments/allotments.service.js';
@@ -58,10 +59,7 @@ export class FinanceController {
     if (userId !== user.id && user.role !== UserRole.Admin)
       throw new ForbiddenException("only admins may read another user's ledger");
     const page = await this.wallets.listLedger(userId, query);
-    return {
-      items: page.items.map((entry) => LedgerEntryResponse.of(entry)),
-      nextCursor: page.nextCursor,
-    };
+    return mapPage(page, (entry) => LedgerEntryResponse.of(entry));
   }
 
   @Post('allotments')
@@ -81,10 +79,7 @@ export class FinanceController {
   @ApiOperation({ summary: 'Allotment requests, newest first' })
   async listAllotments(@Query() query: AllotmentQuery): Promise<AllotmentPageResponse> {
     const page = await this.allotments.list(query.status, query);
-    return {
-      items: page.items.map((request) => AllotmentResponse.of(request)),
-      nextCursor: page.nextCursor,
-    };
+    return mapPage(page, (request) => AllotmentResponse.of(request));
   }
 
   @Post('allotments/:id/approve')

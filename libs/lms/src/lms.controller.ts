@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, Roles, User, UserRole } from '@mas/identity';
-import { Page, PageQueryDto } from '@mas/persistence';
+import { mapPage, Page, PageQueryDto } from '@mas/persistence';
 import { ApplicationsService } from './applications/applications.service.js';
 import { CatalogService } from './colleges/catalog.service.js';
 import {
@@ -20,10 +20,6 @@ import {
   UpdatePapDto,
 } from './dto/lms.dto.js';
 import { PapService } from './pap/pap.service.js';
-
-function mapPage<T, R>(page: Page<T>, map: (item: T) => R): Page<R> {
-  return { items: page.items.map(map), nextCursor: page.nextCursor };
-}
 
 const STAFF = [UserRole.Admin, UserRole.Sales, UserRole.SalesHead];
 

@@ -12,7 +12,7 @@ import {
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, Roles, User, UserRole } from '@mas/identity';
-import { PageQueryDto } from '@mas/persistence';
+import { mapPage, Page, PageQueryDto } from '@mas/persistence';
 import {
   ListMentorsQuery,
   MentorPageResponse,
@@ -25,10 +25,8 @@ import { MentorsService } from './mentors/mentors.service.js';
 import { BookingService } from './slots/booking.service.js';
 import { SlotsService } from './slots/slots.service.js';
 
-const page = (result: { items: Slot[]; nextCursor: string | null }): SlotPageResponse => ({
-  items: result.items.map((slot) => SlotResponse.of(slot)),
-  nextCursor: result.nextCursor,
-});
+const page = (result: Page<Slot>): SlotPageResponse =>
+  mapPage(result, (slot) => SlotResponse.of(slot));
 
 @ApiTags('mentorship')
 @ApiBearerAuth()
@@ -54,10 +52,7 @@ export class MentorshipController {
   @ApiOperation({ summary: 'Mentor profiles, newest first; q filters by headline prefix' })
   async listMentors(@Query() query: ListMentorsQuery): Promise<MentorPageResponse> {
     const result = await this.mentors.list(query);
-    return {
-      items: result.items.map((profile) => MentorProfileResponse.of(profile)),
-      nextCursor: result.nextCursor,
-    };
+    return mapPage(result, (profile) => MentorProfileResponse.of(profile));
   }
 
   @Post('slots')

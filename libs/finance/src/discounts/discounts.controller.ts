@@ -9,6 +9,7 @@ import {
   Post,
   Query,
 } from '@nestjs/common';
+import { mapPage } from '@mas/persistence';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, Roles, User, UserRole } from '@mas/identity';
 import {
@@ -44,10 +45,7 @@ export class DiscountsController {
   @ApiOperation({ summary: 'Discount requests, newest first' })
   async list(@Query() query: DiscountQuery): Promise<DiscountPageResponse> {
     const page = await this.discounts.list(query.status, query);
-    return {
-      items: page.items.map((request) => DiscountResponse.of(request)),
-      nextCursor: page.nextCursor,
-    };
+    return mapPage(page, (request) => DiscountResponse.of(request));
   }
 
   @Post(':id/approve')

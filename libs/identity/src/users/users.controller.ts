@@ -1,4 +1,5 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { mapPage } from '@mas/persistence';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, Roles } from '../auth/auth.decorators.js';
 import { CreateUserDto, ListUsersQuery, UpdateUserDto } from '../dto/admin-user.dto.js';
@@ -24,7 +25,7 @@ export class UsersController {
   @ApiOperation({ summary: 'List users, newest first (admin)' })
   async list(@Query() query: ListUsersQuery): Promise<UserPageResponse> {
     const page = await this.users.list(query);
-    return { items: page.items.map((user) => UserResponse.of(user)), nextCursor: page.nextCursor };
+    return mapPage(page, (user) => UserResponse.of(user));
   }
 
   @Post()

@@ -26,3 +26,8 @@ export interface Page<T> {
   items: T[];
   nextCursor: string | null;
 }
+
+/** The same page with every item turned into its response shape. */
+export function mapPage<T, R>(page: Page<T>, map: (item: T) => R): Page<R> {
+  return { items: page.items.map(map), nextCursor: page.nextCursor };
+}
