@@ -17,6 +17,7 @@ import { KpiModule } from './kpi/kpi.module.js';
 import { createLoggerModule } from './logging/logger.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
+import { WorkflowApiModule } from './workflow/workflow-api.module.js';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -45,6 +46,7 @@ export class AppModule {
         MetricsModule,
         AdminModule,
         RealtimeModule.forRoot(config),
+        WorkflowApiModule,
       ],
       providers: [
         { provide: APP_CONFIG, useValue: config },

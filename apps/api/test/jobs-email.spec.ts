@@ -43,8 +43,12 @@ describe('email templates', () => {
   it('lists the templates other code may name', () => {
     expect([...EmailTemplates].sort()).toEqual([
       'application_received',
+      'application_review_reminder',
+      'application_under_review',
       'booking_cancelled',
       'booking_confirmation',
+      'pap_agreement_reminder',
+      'pap_onboarding',
     ]);
   });
 

@@ -1,4 +1,5 @@
 import { MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
+import { WorkflowModule } from '@mas/workflow';
 import express from 'express';
 import { CrmController } from './crm.controller.js';
 import { MAX_IMPORT_BODY } from './imports/import-limits.js';
@@ -7,9 +8,11 @@ import { ActivitiesService } from './leads/activities.service.js';
 import { LeadsService } from './leads/leads.service.js';
 import { LeadOnApplicationInsert } from './subscribers/lead-on-application-insert.subscriber.js';
 import { TagsService } from './tags/tags.service.js';
+import { CrmWorkflowActions } from './workflow/crm-workflow-actions.js';
 
-/** Leads, tags, activities and imports (Postgres schema mas_crm). */
+/** Leads, tags, activities and imports (Postgres schema mas_crm); registers crm.* workflow actions. */
 @Module({
+  imports: [WorkflowModule],
   controllers: [CrmController],
   providers: [
     LeadsService,
@@ -17,6 +20,7 @@ import { TagsService } from './tags/tags.service.js';
     TagsService,
     LeadImportService,
     LeadOnApplicationInsert,
+    CrmWorkflowActions,
   ],
   exports: [LeadsService, LeadImportService],
 })

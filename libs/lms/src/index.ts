@@ -15,3 +15,4 @@ import { PapWorkflow } from './entities/pap-workflow.entity.js';
 
 /** Entities this lib owns, for the composition root's DataSource. */
 export const LMS_ENTITIES = [College, Course, Batch, Application, PapWorkflow];
+export * from './workflow/lms-workflow-actions.js';

@@ -4,6 +4,7 @@ import { IDENTITY_ENTITIES } from '@mas/identity';
 import { LMS_ENTITIES } from '@mas/lms';
 import { MENTORSHIP_ENTITIES } from '@mas/mentorship';
 import { PERSISTENCE_ENTITIES } from '@mas/persistence';
+import { WORKFLOW_ENTITIES } from '@mas/workflow';
 import { EmailDelivery } from '../email/email-delivery.entity.js';
 import { KpiSnapshot } from '../kpi/kpi-snapshot.entity.js';
 
@@ -15,6 +16,7 @@ export const ALL_ENTITIES = [
   ...MENTORSHIP_ENTITIES,
   ...LMS_ENTITIES,
   ...CRM_ENTITIES,
+  ...WORKFLOW_ENTITIES,
   KpiSnapshot,
   EmailDelivery,
 ];

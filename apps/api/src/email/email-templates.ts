@@ -3,6 +3,10 @@ export const EmailTemplate = {
   BookingConfirmation: 'booking_confirmation',
   BookingCancelled: 'booking_cancelled',
   ApplicationReceived: 'application_received',
+  ApplicationUnderReview: 'application_under_review',
+  ApplicationReviewReminder: 'application_review_reminder',
+  PapOnboarding: 'pap_onboarding',
+  PapAgreementReminder: 'pap_agreement_reminder',
 } as const;
 
 export type EmailTemplateName = (typeof EmailTemplate)[keyof typeof EmailTemplate];

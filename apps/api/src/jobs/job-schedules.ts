@@ -1,4 +1,5 @@
 import type { RepeatOptions } from 'bullmq';
+import { SWEEP_JOB } from '../workflow/workflow-job.handler.js';
 import { QueueName } from './queue-names.js';
 
 export interface JobSchedule {
@@ -25,5 +26,11 @@ export const JOB_SCHEDULES: readonly JobSchedule[] = [
     queue: QueueName.Kpi,
     jobName: 'kpi-snapshot',
     repeat: { pattern: '*/15 * * * *', tz: 'UTC' },
+  },
+  {
+    id: 'workflow-sweep-every-minute',
+    queue: QueueName.Workflow,
+    jobName: SWEEP_JOB,
+    repeat: { pattern: '* * * * *', tz: 'UTC' },
   },
 ];

@@ -13,6 +13,13 @@ export interface JobsSettings {
   servesWorkerHealth: boolean;
   /** How long shutdown waits for running jobs. */
   shutdownTimeoutMs: number;
+  /** Workflow jobs one process runs at once (WORKFLOW_CONCURRENCY). */
+  workflowConcurrency: number;
+  /**
+   * A job's lock (WORKER_LOCK_DURATION_MS): a worker that dies holding a job stops renewing it, and
+   * after this long another worker takes the job over.
+   */
+  lockDurationMs: number;
 }
 
 const PREFIX = /^[\w.-]{1,100}$/;
@@ -36,5 +43,7 @@ export function loadJobsSettings(config: AppConfig, env: Env = process.env): Job
     runsOutboxDispatchers: config.appRole !== 'worker',
     servesWorkerHealth: config.appRole === 'worker',
     shutdownTimeoutMs: config.shutdownTimeoutMs,
+    workflowConcurrency: read.int('WORKFLOW_CONCURRENCY', 10, { min: 1, max: 100 }),
+    lockDurationMs: read.int('WORKER_LOCK_DURATION_MS', 30_000, { min: 1000, max: 600_000 }),
   };
 }

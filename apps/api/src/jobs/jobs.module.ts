@@ -1,5 +1,6 @@
 import { BullModule } from '@nestjs/bullmq';
 import { DynamicModule, Module, Provider } from '@nestjs/common';
+import { WorkflowModule } from '@mas/workflow';
 import type { DefaultJobOptions } from 'bullmq';
 import { AppConfig } from '../config/app-config.js';
 import { EmailJobHandler } from '../email/email-job.handler.js';
@@ -7,6 +8,7 @@ import { EmailModule } from '../email/email.module.js';
 import { KpiJobHandler } from '../kpi/kpi-job.handler.js';
 import { KpiModule } from '../kpi/kpi.module.js';
 import { RedisModule } from '../redis/redis.module.js';
+import { WorkflowJobHandler } from '../workflow/workflow-job.handler.js';
 import { CleanupJobHandler } from './cleanup/cleanup-job.handler.js';
 import { CleanupService } from './cleanup/cleanup.service.js';
 import { JOB_HANDLERS, JOBS_SETTINGS } from './job-handler.js';
@@ -31,7 +33,7 @@ const KEEP: DefaultJobOptions = {
 };
 
 /**
- * BullMQ queues (cleanup, kpi, email) in every process; what else runs depends on APP_ROLE:
+ * BullMQ queues (cleanup, kpi, email, workflow) in every process; what else runs depends on APP_ROLE:
  * outbox dispatchers beside the relay (api, all), workers and schedules (worker, all), the worker's
  * own health server (worker).
  */
@@ -58,6 +60,16 @@ export class JobsModule {
         },
       },
       {
+        name: QueueName.Workflow,
+        // Step failures are the engine's (recorded, retried per step); a failed job means the
+        // database was unreachable, and the job is simply tried again.
+        defaultJobOptions: {
+          ...KEEP,
+          attempts: 10,
+          backoff: { type: 'exponential', delay: 1000 },
+        },
+      },
+      {
         name: QueueName.Cleanup,
         defaultJobOptions: {
           ...KEEP,
@@ -68,7 +80,7 @@ export class JobsModule {
     );
     const handlers: Provider = {
       provide: JOB_HANDLERS,
-      inject: [CleanupJobHandler, KpiJobHandler, EmailJobHandler],
+      inject: [CleanupJobHandler, KpiJobHandler, EmailJobHandler, WorkflowJobHandler],
       useFactory: (...all: unknown[]) => all,
     };
     return {
@@ -83,12 +95,14 @@ export class JobsModule {
         KpiModule,
         EmailModule,
         RedisModule,
+        WorkflowModule,
       ],
       providers: [
         { provide: JOBS_SETTINGS, useValue: settings },
         QueueRegistry,
         CleanupService,
         CleanupJobHandler,
+        WorkflowJobHandler,
         handlers,
         ...(settings.runsOutboxDispatchers ? [OutboxQueueDispatchers] : []),
         ...(settings.runsWorkers ? [QueueWorkers, JobSchedulesRegistrar] : []),

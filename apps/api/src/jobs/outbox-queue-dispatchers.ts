@@ -38,8 +38,10 @@ export class OutboxQueueDispatchers implements OnModuleInit {
   }
 
   async dispatchJob(message: OutboxMessage): Promise<void> {
+    const delay = message.runAt ? Math.max(0, message.runAt.getTime() - Date.now()) : undefined;
     await enqueue(this.queue(message.topic), message.topic, message.payload, {
       jobId: message.id,
+      delay,
     });
   }
 

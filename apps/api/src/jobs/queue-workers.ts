@@ -61,6 +61,8 @@ export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationSh
       connection: workerConnection(this.settings.redisUrl),
       prefix: this.settings.prefix,
       concurrency: handler.concurrency,
+      lockDuration: this.settings.lockDurationMs,
+      stalledInterval: this.settings.lockDurationMs,
     });
     worker.on('error', throttledErrorLog(this.logger, `worker ${handler.queue}`));
     worker.on('failed', (job, error) => {

@@ -17,6 +17,7 @@ import { CreateLeadDto, ListLeadsQuery, UpdateLeadDto } from '../dto/lead.dto.js
 import { Lead } from '../entities/lead.entity.js';
 import { LeadTag } from '../entities/lead-tag.entity.js';
 import { restrictToVisibleLeads } from './lead-visibility.js';
+import { leadAssignedEvent } from './lead-assigned-event.js';
 
 @Injectable()
 export class LeadsService {
@@ -91,11 +92,7 @@ export class LeadsService {
         await this.assertCanAssign(editor, changes.ownerId);
         lead.ownerId = changes.ownerId;
         if (lead.ownerId) {
-          await this.outbox.publish(tx, {
-            type: 'lead.assigned',
-            data: { leadId: lead.id, fullName: lead.fullName, assignedBy: editor.id },
-            rooms: [`user:${lead.ownerId}`],
-          });
+          await this.outbox.publish(tx, leadAssignedEvent(lead, lead.ownerId, editor.id));
         }
       }
       if (changes.status) lead.status = changes.status;

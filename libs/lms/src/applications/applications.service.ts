@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import { User, UserRole } from '@mas/identity';
 import {
+  OutboxEntries,
   OutboxService,
   Page,
   paginateByKeyset,
@@ -14,6 +15,7 @@ import {
   postgresErrorOf,
   TransactionRunner,
 } from '@mas/persistence';
+import { EntityManager } from 'typeorm';
 import { CreateApplicationDto, ListApplicationsQuery } from '../dto/lms.dto.js';
 import { ApplicationStatus } from '../entities/application-status.enum.js';
 import { Application } from '../entities/application.entity.js';
@@ -32,7 +34,8 @@ export class ApplicationsService {
 
   /**
    * One per student and batch (409). The price is the batch price at the time of applying.
-   * Subscribers on the insert (the CRM lead) run in this same transaction.
+   * Subscribers on the insert (the CRM lead) run in this same transaction; `application.created`
+   * (a domain event: the application review workflow starts on it) commits with it.
    */
   create(input: CreateApplicationDto, student: User): Promise<Application> {
     return this.transactions.run(async (tx) => {
@@ -59,6 +62,16 @@ export class ApplicationsService {
             fullName: student.fullName,
             applicationId: application.id,
             batchName: batch.name,
+          },
+        });
+        await this.outbox.event(tx, {
+          type: 'application.created',
+          subject: { type: 'application', id: application.id },
+          data: {
+            applicationId: application.id,
+            userId: student.id,
+            batchId: batch.id,
+            courseCode: await courseCodeOf(tx, batch.id),
           },
         });
         return application;
@@ -92,27 +105,57 @@ export class ApplicationsService {
   /** Staff move applications along the lifecycle; a student may only withdraw their own. */
   changeStatus(id: string, status: ApplicationStatus, caller: User): Promise<Application> {
     return this.transactions.run(async (tx) => {
-      const application = await tx.findOne(Application, {
-        where: { id },
-        lock: { mode: 'pessimistic_write' },
-      });
-      if (!application) throw new NotFoundException('application not found');
+      const application = await this.lock(tx, id);
       if (
         caller.role === UserRole.Student &&
         (application.userId !== caller.id || status !== ApplicationStatus.Withdrawn)
       ) {
         throw new ForbiddenException('students may only withdraw their own applications');
       }
-      assertTransition('application', APPLICATION_TRANSITIONS, application.status, status);
-      const previous = application.status;
-      application.status = status;
-      const saved = await tx.save(application);
-      await this.outbox.publish(tx, {
-        type: 'application.status_changed',
-        data: { applicationId: application.id, from: previous, to: status },
-        rooms: [`user:${application.userId}`],
-      });
-      return saved;
+      return this.transition(tx, application, status);
     });
   }
+
+  async lock(tx: EntityManager, id: string): Promise<Application> {
+    const application = await tx.findOne(Application, {
+      where: { id },
+      lock: { mode: 'pessimistic_write' },
+    });
+    if (!application) throw new NotFoundException('application not found');
+    return application;
+  }
+
+  /**
+   * Moves a locked application to `status` (409 when the lifecycle forbids it), telling the
+   * applicant (realtime) and the rest of the system (`application.status_changed` domain event).
+   */
+  async transition(
+    tx: EntityManager,
+    application: Application,
+    status: ApplicationStatus,
+  ): Promise<Application> {
+    assertTransition('application', APPLICATION_TRANSITIONS, application.status, status);
+    const previous = application.status;
+    await tx.update(Application, { id: application.id }, { status });
+    application.status = status;
+    const data = { applicationId: application.id, from: previous, to: status };
+    await this.outbox.record(tx, [
+      OutboxEntries.realtime({
+        type: 'application.status_changed',
+        data,
+        rooms: [`user:${application.userId}`],
+      }),
+      OutboxEntries.event({
+        type: 'application.status_changed',
+        subject: { type: 'application', id: application.id },
+        data: { ...data, courseCode: await courseCodeOf(tx, application.batchId) },
+      }),
+    ]);
+    return (await tx.findOneBy(Application, { id: application.id }))!;
+  }
+}
+
+async function courseCodeOf(tx: EntityManager, batchId: string): Promise<string | null> {
+  const batch = await tx.findOne(Batch, { where: { id: batchId }, relations: { course: true } });
+  return batch?.course?.code ?? null;
 }

@@ -5,6 +5,7 @@ import {
   UnprocessableEntityException,
 } from '@nestjs/common';
 import { PgCode, postgresErrorOf, TransactionRunner } from '@mas/persistence';
+import { EntityManager } from 'typeorm';
 import { assertTransition, PAP_TRANSITIONS } from '../applications/application-lifecycle.js';
 import { ApplicationStatus, PapStatus } from '../entities/application-status.enum.js';
 import { Application } from '../entities/application.entity.js';
@@ -19,31 +20,42 @@ export class PapService {
 
   /** Starts the workflow of an accepted or enrolled MAS-101 application (once: 409 after). */
   start(applicationId: string): Promise<PapWorkflow> {
-    return this.transactions.run(async (tx) => {
-      const application = await tx
-        .createQueryBuilder(Application, 'application')
-        .innerJoinAndSelect('application.batch', 'batch')
-        .innerJoinAndSelect('batch.course', 'course')
-        .where('application.id = :applicationId', { applicationId })
-        .getOne();
-      if (!application) throw new NotFoundException('application not found');
-      if (application.batch?.course?.code !== PAP_COURSE_CODE) {
-        throw new UnprocessableEntityException(
-          `pay-after-placement is only for ${PAP_COURSE_CODE} applications`,
-        );
-      }
-      if (![ApplicationStatus.Accepted, ApplicationStatus.Enrolled].includes(application.status)) {
-        throw new UnprocessableEntityException(
-          `application is ${application.status}; it must be accepted or enrolled`,
-        );
-      }
-      try {
-        return await tx.save(tx.create(PapWorkflow, { applicationId }));
-      } catch (error) {
-        if (postgresErrorOf(error)?.code === PgCode.uniqueViolation)
-          throw new ConflictException('this application already has a PAP workflow');
-        throw error;
-      }
+    return this.transactions.run((tx) => this.open(tx, applicationId));
+  }
+
+  /** Opens the workflow of an accepted or enrolled MAS-101 application in `tx`. */
+  async open(tx: EntityManager, applicationId: string): Promise<PapWorkflow> {
+    const application = await tx
+      .createQueryBuilder(Application, 'application')
+      .innerJoinAndSelect('application.batch', 'batch')
+      .innerJoinAndSelect('batch.course', 'course')
+      .where('application.id = :applicationId', { applicationId })
+      .getOne();
+    if (!application) throw new NotFoundException('application not found');
+    if (application.batch?.course?.code !== PAP_COURSE_CODE) {
+      throw new UnprocessableEntityException(
+        `pay-after-placement is only for ${PAP_COURSE_CODE} applications`,
+      );
+    }
+    if (![ApplicationStatus.Accepted, ApplicationStatus.Enrolled].includes(application.status)) {
+      throw new UnprocessableEntityException(
+        `application is ${application.status}; it must be accepted or enrolled`,
+      );
+    }
+    try {
+      return await tx.save(tx.create(PapWorkflow, { applicationId }));
+    } catch (error) {
+      if (postgresErrorOf(error)?.code === PgCode.uniqueViolation)
+        throw new ConflictException('this application already has a PAP workflow');
+      throw error;
+    }
+  }
+
+  /** The PAP workflow of an application, locked for update, or null. */
+  lockByApplication(tx: EntityManager, applicationId: string): Promise<PapWorkflow | null> {
+    return tx.findOne(PapWorkflow, {
+      where: { applicationId },
+      lock: { mode: 'pessimistic_write' },
     });
   }
 
@@ -60,9 +72,13 @@ export class PapService {
         lock: { mode: 'pessimistic_write' },
       });
       if (!pap) throw new NotFoundException('PAP workflow not found');
-      assertTransition('PAP workflow', PAP_TRANSITIONS, pap.status, status);
-      pap.status = status;
-      return tx.save(pap);
+      return this.transition(tx, pap, status);
     });
+  }
+
+  transition(tx: EntityManager, pap: PapWorkflow, status: PapStatus): Promise<PapWorkflow> {
+    assertTransition('PAP workflow', PAP_TRANSITIONS, pap.status, status);
+    pap.status = status;
+    return tx.save(pap);
   }
 }

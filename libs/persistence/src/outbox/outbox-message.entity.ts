@@ -14,6 +14,8 @@ export enum OutboxChannel {
   Email = 'email',
   /** A BullMQ job (`topic` is the queue name). */
   Job = 'job',
+  /** A domain event (`application.created`) for in-process subscribers such as workflow triggers. */
+  Event = 'event',
 }
 
 /**
@@ -54,6 +56,10 @@ export class OutboxMessage {
 
   @Column({ type: 'timestamptz', precision: 3, default: () => 'now()' })
   nextAttemptAt: Date;
+
+  /** Job channel: the job runs no earlier than this (a BullMQ delayed job); null runs it at once. */
+  @Column({ type: 'timestamptz', precision: 3, nullable: true })
+  runAt: Date | null;
 
   @Column({ type: 'text', nullable: true })
   lastError: string | null;

@@ -20,6 +20,7 @@ interface ClaimedRow {
   payload: Record<string, unknown>;
   audience: string[];
   attempts: number;
+  run_at: Date | null;
   created_at: Date;
 }
 
@@ -85,7 +86,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
         WHERE id IN (SELECT id FROM outbox_messages
                       WHERE status = 'pending' AND next_attempt_at <= now() AND channel = ANY($1::outbox_channel[])
                       ORDER BY next_attempt_at, created_at LIMIT $2 FOR UPDATE SKIP LOCKED)
-        RETURNING id, channel, topic, payload, audience, attempts, created_at`,
+        RETURNING id, channel, topic, payload, audience, attempts, run_at, created_at`,
         [channels, this.config.outbox.batchSize, LEASE_SECONDS],
       )
       .then((result) => (result as unknown as [ClaimedRow[], number])[0]);
@@ -99,6 +100,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       payload: row.payload,
       audience: row.audience,
       attempts: row.attempts,
+      runAt: row.run_at,
       createdAt: row.created_at,
     });
     try {

@@ -15,11 +15,19 @@ export interface EmailMessage {
   data: Record<string, unknown>;
 }
 
+/** A fact another part of the system may react to; `subject` names the row it is about. */
+export interface DomainEvent {
+  type: string;
+  subject: { type: string; id: string };
+  data: Record<string, unknown>;
+}
+
 export interface OutboxEntry {
   channel: OutboxChannel;
   topic: string;
   payload: Record<string, unknown>;
   audience?: string[];
+  runAt?: Date;
 }
 
 export const OutboxEntries = {
@@ -38,8 +46,15 @@ export const OutboxEntries = {
       payload: { to: message.to, data: message.data },
     };
   },
-  job(queue: string, data: Record<string, unknown> = {}): OutboxEntry {
-    return { channel: OutboxChannel.Job, topic: queue, payload: data };
+  job(queue: string, data: Record<string, unknown> = {}, runAt?: Date): OutboxEntry {
+    return { channel: OutboxChannel.Job, topic: queue, payload: data, runAt };
+  },
+  event(event: DomainEvent): OutboxEntry {
+    return {
+      channel: OutboxChannel.Event,
+      topic: event.type,
+      payload: { subject: event.subject, data: event.data },
+    };
   },
 };
 
@@ -57,8 +72,17 @@ export class OutboxService {
     return this.record(tx, [OutboxEntries.email(message)]);
   }
 
-  job(tx: EntityManager, queue: string, data: Record<string, unknown> = {}): Promise<void> {
-    return this.record(tx, [OutboxEntries.job(queue, data)]);
+  job(
+    tx: EntityManager,
+    queue: string,
+    data: Record<string, unknown> = {},
+    runAt?: Date,
+  ): Promise<void> {
+    return this.record(tx, [OutboxEntries.job(queue, data, runAt)]);
+  }
+
+  event(tx: EntityManager, event: DomainEvent): Promise<void> {
+    return this.record(tx, [OutboxEntries.event(event)]);
   }
 
   /**
@@ -76,16 +100,17 @@ export class OutboxService {
       return;
     }
     const rows = entries.map((_, i) => {
-      const n = offset + i * 4;
-      return `($${n + 1}::outbox_channel, $${n + 2}, $${n + 3}::jsonb, $${n + 4}::text[])`;
+      const n = offset + i * 5;
+      return `($${n + 1}::outbox_channel, $${n + 2}, $${n + 3}::jsonb, $${n + 4}::text[], $${n + 5}::timestamptz)`;
     });
     const values = entries.flatMap((entry) => [
       entry.channel,
       entry.topic,
       entry.payload,
       entry.audience ?? [],
+      entry.runAt ?? null,
     ]);
-    const insert = `INSERT INTO outbox_messages (channel, topic, payload, audience) VALUES ${rows.join(', ')}`;
+    const insert = `INSERT INTO outbox_messages (channel, topic, payload, audience, run_at) VALUES ${rows.join(', ')}`;
     await tx.query(along ? `WITH along AS (${along.sql}) ${insert}` : insert, [
       ...(along?.params ?? []),
       ...values,

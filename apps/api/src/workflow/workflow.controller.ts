@@ -1,0 +1,97 @@
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CurrentUser, Roles, User, UserRole } from '@mas/identity';
+import { mapPage, Page } from '@mas/persistence';
+import {
+  CreateDefinitionDto,
+  DefinitionResponse,
+  DefinitionsService,
+  ListDefinitionsQuery,
+  ListRunsQuery,
+  RunResponse,
+  RunsService,
+  RunWithStepsResponse,
+  SignalRunDto,
+  StartRunDto,
+} from '@mas/workflow';
+
+const STAFF = [UserRole.Admin, UserRole.SalesHead, UserRole.Sales];
+
+/** The workflow lib's HTTP surface; here because its access rules come from identity. */
+@ApiTags('workflow')
+@ApiBearerAuth()
+@Controller('workflow')
+export class WorkflowController {
+  constructor(
+    private readonly definitions: DefinitionsService,
+    private readonly runs: RunsService,
+  ) {}
+
+  @Get('definitions')
+  @Roles(...STAFF)
+  @ApiOperation({ summary: 'The newest version of each definition, or every version of ?key=' })
+  async listDefinitions(@Query() query: ListDefinitionsQuery): Promise<DefinitionResponse[]> {
+    const definitions = await this.definitions.list(query.key);
+    return definitions.map((definition) => DefinitionResponse.of(definition));
+  }
+
+  @Post('definitions')
+  @Roles(UserRole.Admin)
+  @ApiOperation({
+    summary: 'Save a definition (admin): a new key starts at version 1, a known key gets the next',
+  })
+  async createDefinition(
+    @CurrentUser() user: User,
+    @Body() body: CreateDefinitionDto,
+  ): Promise<DefinitionResponse> {
+    return DefinitionResponse.of(await this.definitions.create(body, user.id));
+  }
+
+  @Post('runs')
+  @Roles(UserRole.Admin)
+  @ApiOperation({ summary: "Start a run of the definition's newest version (admin)" })
+  async start(@CurrentUser() user: User, @Body() body: StartRunDto): Promise<RunResponse> {
+    const run = await this.runs.start({
+      definitionKey: body.definitionKey,
+      subject: { type: body.subjectType, id: body.subjectId },
+      context: body.context,
+      startedBy: user.id,
+    });
+    return RunResponse.of(run);
+  }
+
+  @Get('runs')
+  @Roles(...STAFF)
+  @ApiOperation({ summary: 'Runs, newest first, by definition, status or subject' })
+  async list(@Query() query: ListRunsQuery): Promise<Page<RunResponse>> {
+    return mapPage(await this.runs.list(query), (run) => RunResponse.of(run));
+  }
+
+  @Get('runs/:id')
+  @Roles(...STAFF)
+  @ApiOperation({ summary: 'A run with its step history (every attempt)' })
+  async get(@Param('id', ParseUUIDPipe) id: string): Promise<RunWithStepsResponse> {
+    return RunWithStepsResponse.withSteps(await this.runs.get(id));
+  }
+
+  @Post('runs/:id/signal')
+  @Roles(...STAFF)
+  @ApiOperation({ summary: 'Deliver a signal to a run waiting for it; 409 if it waits for none' })
+  async signal(
+    @CurrentUser() user: User,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: SignalRunDto,
+  ): Promise<RunResponse> {
+    return RunResponse.of(await this.runs.signal(id, body.event, body.payload ?? {}, user.id));
+  }
+
+  @Post('runs/:id/cancel')
+  @Roles(UserRole.Admin)
+  @ApiOperation({ summary: 'Cancel an unfinished run (admin)' })
+  async cancel(
+    @CurrentUser() user: User,
+    @Param('id', ParseUUIDPipe) id: string,
+  ): Promise<RunResponse> {
+    return RunResponse.of(await this.runs.cancel(id, user.id));
+  }
+}

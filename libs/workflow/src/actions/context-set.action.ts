@@ -1,0 +1,6 @@
+import type { WorkflowAction } from './workflow-actions.js';
+
+/** `context.set`: merges its params into the run's context (with no params, a no-op step). */
+export const contextSetAction: WorkflowAction = {
+  run: ({ params }) => Promise.resolve({ ...params }),
+};

@@ -1,0 +1,192 @@
+import {
+  ConflictException,
+  Injectable,
+  NotFoundException,
+  UnprocessableEntityException,
+} from '@nestjs/common';
+import { OutboxService, Page, paginateByKeyset, TransactionRunner } from '@mas/persistence';
+import { EntityManager } from 'typeorm';
+import { DefinitionsService } from '../definitions/definitions.service.js';
+import { WorkflowDefinition } from '../definitions/workflow-definition.entity.js';
+import { evaluateExpression, isTruthy, parseExpression } from '../expressions/index.js';
+import { RunChanges } from './run-changes.js';
+import { advanceRunEntry, runUpdatedEntry } from './run-outbox.js';
+import { FINISHED_RUN_STATUSES, RunStatus, StepRunStatus } from './run-status.js';
+import { WorkflowRun } from './workflow-run.entity.js';
+import { WorkflowStepRun } from './workflow-step-run.entity.js';
+
+export interface RunSubject {
+  type: string;
+  id: string;
+}
+
+export interface StartRun {
+  definitionKey: string;
+  subject: RunSubject;
+  context?: Record<string, unknown>;
+  startedBy?: string | null;
+}
+
+export interface RunFilter {
+  definitionKey?: string;
+  status?: RunStatus;
+  subjectType?: string;
+  subjectId?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+export interface RunWithSteps {
+  run: WorkflowRun;
+  steps: WorkflowStepRun[];
+}
+
+/** Starts runs, delivers signals, cancels and reads them. The engine executes them. */
+@Injectable()
+export class RunsService {
+  constructor(
+    private readonly transactions: TransactionRunner,
+    private readonly definitions: DefinitionsService,
+    private readonly outbox: OutboxService,
+  ) {}
+
+  /** A run of the newest version of `definitionKey`, queued to start once this commits. */
+  start(input: StartRun, within?: EntityManager): Promise<WorkflowRun> {
+    return this.transactions.run(
+      async (tx) => {
+        const definition = await this.definitions.latest(input.definitionKey, tx);
+        return (await this.insertRun(tx, definition, input))!;
+      },
+      { within },
+    );
+  }
+
+  /**
+   * A run started by a domain event (the outbox message `messageId`); a second delivery of the same
+   * message starts nothing. Returns null when the run already exists.
+   */
+  startForEvent(
+    tx: EntityManager,
+    definition: WorkflowDefinition,
+    input: Omit<StartRun, 'definitionKey'>,
+    messageId: string,
+  ): Promise<WorkflowRun | null> {
+    return this.insertRun(tx, definition, { ...input, definitionKey: definition.key }, messageId);
+  }
+
+  async get(id: string): Promise<RunWithSteps> {
+    const manager = this.transactions.manager();
+    const run = await manager.findOneBy(WorkflowRun, { id });
+    if (!run) throw new NotFoundException('workflow run not found');
+    const steps = await manager.find(WorkflowStepRun, {
+      where: { runId: id },
+      order: { stepNo: 'ASC', attempt: 'ASC' },
+    });
+    return { run, steps };
+  }
+
+  list(filter: RunFilter): Promise<Page<WorkflowRun>> {
+    const query = this.transactions.manager().createQueryBuilder(WorkflowRun, 'run');
+    if (filter.definitionKey)
+      query.andWhere('run.definitionKey = :key', { key: filter.definitionKey });
+    if (filter.status) query.andWhere('run.status = :status', { status: filter.status });
+    if (filter.subjectType) query.andWhere('run.subjectType = :type', { type: filter.subjectType });
+    if (filter.subjectId) query.andWhere('run.subjectId = :subject', { subject: filter.subjectId });
+    return paginateByKeyset(query, filter);
+  }
+
+  /**
+   * Resumes a run parked on a wait_for_signal step for `event`; the payload lands in
+   * `context.signals.<event>`. 409 when the run does not wait for that signal, 422 when the step's
+   * payloadCondition refuses the payload.
+   */
+  signal(
+    id: string,
+    event: string,
+    payload: Record<string, unknown>,
+    by: string | null,
+  ): Promise<WorkflowRun> {
+    return this.transactions.run(async (tx) => {
+      const run = await this.lockUnfinished(tx, id);
+      const { config } = await this.definitions.byId(run.definitionId, tx);
+      const step = config.steps[run.currentStep!];
+      if (run.status !== RunStatus.Waiting || step.type !== 'wait_for_signal') {
+        throw new ConflictException(
+          `run is ${run.status} at step "${run.currentStep}"; it waits for no signal`,
+        );
+      }
+      if (step.event !== event) {
+        throw new ConflictException(`run waits for the signal "${step.event}", not "${event}"`);
+      }
+      if (
+        step.payloadCondition &&
+        !isTruthy(evaluateExpression(parseExpression(step.payloadCondition), { payload }))
+      ) {
+        throw new UnprocessableEntityException({
+          message: `signal payload does not satisfy: ${step.payloadCondition}`,
+          details: { condition: step.payloadCondition },
+        });
+      }
+      const changes = new RunChanges(run);
+      await changes.closeWaitingStep(tx, StepRunStatus.Completed, { event, payload, by });
+      const signals = (run.context.signals ?? {}) as Record<string, unknown>;
+      run.context = { ...run.context, signals: { ...signals, [event]: payload } };
+      changes.moveTo(step.next);
+      changes.outbox.push(advanceRunEntry(run.id));
+      await changes.save(tx, this.outbox);
+      return run;
+    });
+  }
+
+  cancel(id: string, by: string | null): Promise<WorkflowRun> {
+    return this.transactions.run(async (tx) => {
+      const run = await this.lockUnfinished(tx, id);
+      const changes = new RunChanges(run);
+      await changes.closeWaitingStep(tx, StepRunStatus.Cancelled, { by });
+      changes.finish(RunStatus.Cancelled);
+      await changes.save(tx, this.outbox);
+      return run;
+    });
+  }
+
+  private async lockUnfinished(tx: EntityManager, id: string): Promise<WorkflowRun> {
+    const run = await tx.findOne(WorkflowRun, {
+      where: { id },
+      lock: { mode: 'pessimistic_write' },
+    });
+    if (!run) throw new NotFoundException('workflow run not found');
+    if (FINISHED_RUN_STATUSES.includes(run.status)) {
+      throw new ConflictException(`run is already ${run.status}`);
+    }
+    return run;
+  }
+
+  private async insertRun(
+    tx: EntityManager,
+    definition: WorkflowDefinition,
+    input: StartRun,
+    triggerMessageId: string | null = null,
+  ): Promise<WorkflowRun | null> {
+    const [inserted] = await tx.query<{ id: string }[]>(
+      `INSERT INTO workflow_runs (definition_id, definition_key, definition_version, status,
+              subject_type, subject_id, current_step, context, due_at, trigger_message_id, started_by)
+       VALUES ($1, $2, $3, 'pending', $4, $5, $6, $7::jsonb, now(), $8, $9)
+       ON CONFLICT DO NOTHING RETURNING id`,
+      [
+        definition.id,
+        definition.key,
+        definition.version,
+        input.subject.type,
+        input.subject.id,
+        definition.config.start,
+        JSON.stringify(input.context ?? {}),
+        triggerMessageId,
+        input.startedBy ?? null,
+      ],
+    );
+    if (!inserted) return null;
+    const run = await tx.findOneByOrFail(WorkflowRun, { id: inserted.id });
+    await this.outbox.record(tx, [advanceRunEntry(run.id), runUpdatedEntry(run)]);
+    return run;
+  }
+}

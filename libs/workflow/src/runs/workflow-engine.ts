@@ -1,0 +1,208 @@
+import { HttpException, Injectable, Logger } from '@nestjs/common';
+import { isRetryableTransactionError, OutboxService, TransactionRunner } from '@mas/persistence';
+import { EntityManager } from 'typeorm';
+import { PermanentStepError, WorkflowActions } from '../actions/workflow-actions.js';
+import type {
+  ActionStep,
+  BranchStep,
+  RetryPolicy,
+  StepConfig,
+} from '../definitions/definition-config.js';
+import { DefinitionsService } from '../definitions/definitions.service.js';
+import { evaluateExpression, isTruthy, parseExpression } from '../expressions/index.js';
+import { RunChanges } from './run-changes.js';
+import { advanceRunEntry } from './run-outbox.js';
+import { FINISHED_RUN_STATUSES, RunStatus, StepRunStatus } from './run-status.js';
+import { WorkflowRun } from './workflow-run.entity.js';
+
+/** Steps one job executes before handing the run to a fresh job (a cycle without waits). */
+const STEPS_PER_JOB = 50;
+
+export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 3, backoffMs: 1000 };
+
+/**
+ * Executes runs. Each step is one transaction that locks the run row, applies the step's effect,
+ * records the step execution (unique per run + step position + attempt) and moves the run on; jobs
+ * for later work (timers, retries) are outbox rows of that same transaction. A worker that dies
+ * mid-step leaves an uncommitted transaction behind, so the step had no effect and the next job
+ * for the run executes it again; a committed step is never executed twice.
+ */
+@Injectable()
+export class WorkflowEngine {
+  private readonly logger = new Logger('WorkflowEngine');
+
+  constructor(
+    private readonly transactions: TransactionRunner,
+    private readonly definitions: DefinitionsService,
+    private readonly actions: WorkflowActions,
+    private readonly outbox: OutboxService,
+  ) {}
+
+  /** Executes the run's due steps until it waits, finishes or has used this job's step budget. */
+  async advance(runId: string): Promise<void> {
+    for (let executed = 0; executed < STEPS_PER_JOB; executed++) {
+      const goOn = await this.transactions.run((tx) => this.executeDueStep(tx, runId));
+      if (!goOn) return;
+    }
+    await this.transactions.run((tx) => this.outbox.record(tx, [advanceRunEntry(runId)]));
+  }
+
+  /** Unfinished runs whose job is over a minute late: lost with Redis, or never enqueued. */
+  overdueRuns(limit = 1000): Promise<Pick<WorkflowRun, 'id' | 'stepNo' | 'attempt'>[]> {
+    return this.transactions.manager().query(
+      `SELECT id, step_no AS "stepNo", attempt FROM workflow_runs
+        WHERE status IN ('pending', 'running', 'waiting') AND due_at < now() - interval '1 minute'
+        ORDER BY due_at LIMIT $1`,
+      [limit],
+    );
+  }
+
+  /** One step of the run if it is due; true when the next step is due at once. */
+  private async executeDueStep(tx: EntityManager, runId: string): Promise<boolean> {
+    const run = await tx.findOne(WorkflowRun, {
+      where: { id: runId },
+      lock: { mode: 'pessimistic_write' },
+    });
+    if (!run || FINISHED_RUN_STATUSES.includes(run.status)) return false;
+    // Not due: waiting for a signal, or a timer/backoff/timeout still ahead (a stray job).
+    if (!run.dueAt || run.dueAt.getTime() > Date.now()) return false;
+    const { config } = await this.definitions.byId(run.definitionId, tx);
+    const step = config.steps[run.currentStep!];
+    const changes = new RunChanges(run);
+    if (run.status === RunStatus.Waiting) await this.resumeAfterWait(tx, changes, step);
+    else await this.execute(tx, changes, step);
+    await changes.save(tx, this.outbox);
+    return run.status === RunStatus.Running;
+  }
+
+  private async execute(tx: EntityManager, changes: RunChanges, step: StepConfig): Promise<void> {
+    switch (step.type) {
+      case 'action':
+        return this.executeAction(tx, changes, step);
+      case 'branch':
+        return this.executeBranch(tx, changes, step);
+      case 'wait': {
+        const until = new Date(changes.now.getTime() + step.durationMs);
+        return this.park(tx, changes, step.type, until);
+      }
+      case 'wait_for_signal': {
+        const until = step.timeoutMs ? new Date(changes.now.getTime() + step.timeoutMs) : null;
+        return this.park(tx, changes, step.type, until);
+      }
+      case 'end':
+        await changes.recordStep(tx, step.type, StepRunStatus.Completed);
+        return changes.finish(RunStatus.Completed);
+    }
+  }
+
+  /** The timer of a wait step ran out, or a wait_for_signal step's timeout passed. */
+  private async resumeAfterWait(
+    tx: EntityManager,
+    changes: RunChanges,
+    step: StepConfig,
+  ): Promise<void> {
+    if (step.type === 'wait') {
+      await changes.closeWaitingStep(tx, StepRunStatus.Completed);
+      return changes.moveTo(step.next);
+    }
+    if (step.type === 'wait_for_signal' && step.onTimeout) {
+      await changes.closeWaitingStep(tx, StepRunStatus.TimedOut);
+      return changes.moveTo(step.onTimeout);
+    }
+    throw new Error(`run ${changes.run.id} is due while waiting on a ${step.type} step`);
+  }
+
+  private async park(
+    tx: EntityManager,
+    changes: RunChanges,
+    type: string,
+    until: Date | null,
+  ): Promise<void> {
+    await changes.recordStep(tx, type, StepRunStatus.Waiting);
+    changes.waitUntil(until);
+    if (until) changes.outbox.push(advanceRunEntry(changes.run.id, until));
+  }
+
+  private async executeBranch(tx: EntityManager, changes: RunChanges, step: BranchStep) {
+    const scope = changes.run.context;
+    const taken = step.branches.find((branch) =>
+      isTruthy(evaluateExpression(parseExpression(branch.when), scope)),
+    );
+    const next = taken?.next ?? step.otherwise;
+    await changes.recordStep(tx, step.type, StepRunStatus.Completed, { output: { next } });
+    changes.moveTo(next);
+  }
+
+  /**
+   * Runs the executor under a savepoint: a failure undoes the executor's writes but keeps the
+   * transaction, which then records the failed attempt and schedules the retry (or fails the run).
+   */
+  private async executeAction(
+    tx: EntityManager,
+    changes: RunChanges,
+    step: ActionStep,
+  ): Promise<void> {
+    const { run } = changes;
+    const startedAt = new Date();
+    await tx.query('SAVEPOINT workflow_step');
+    try {
+      const output =
+        (await this.actions.get(step.action)!.run({
+          tx,
+          run: {
+            id: run.id,
+            definitionKey: run.definitionKey,
+            subjectType: run.subjectType,
+            subjectId: run.subjectId,
+            context: run.context,
+            attempt: run.attempt,
+          },
+          params: step.params ?? {},
+        })) ?? {};
+      await tx.query('RELEASE SAVEPOINT workflow_step');
+      await changes.recordStep(tx, step.type, StepRunStatus.Completed, { output, startedAt });
+      run.context = { ...run.context, ...output };
+      changes.moveTo(step.next);
+    } catch (error) {
+      await tx.query('ROLLBACK TO SAVEPOINT workflow_step');
+      // A deadlock or serialization failure: the TransactionRunner retries the whole step.
+      if (isRetryableTransactionError(error)) throw error;
+      await this.recordFailure(tx, changes, step, error as Error, startedAt);
+    }
+  }
+
+  private async recordFailure(
+    tx: EntityManager,
+    changes: RunChanges,
+    step: ActionStep,
+    error: Error,
+    startedAt: Date,
+  ): Promise<void> {
+    const { run } = changes;
+    const message = error.message.slice(0, 2000);
+    await changes.recordStep(tx, step.type, StepRunStatus.Failed, { error: message, startedAt });
+    const retry = step.retry ?? DEFAULT_RETRY;
+    changes.announceUpdate();
+    if (!isPermanent(error) && run.attempt < retry.maxAttempts) {
+      const retryAt = new Date(changes.now.getTime() + retry.backoffMs * 2 ** (run.attempt - 1));
+      run.attempt += 1;
+      run.dueAt = retryAt;
+      run.error = message;
+      changes.outbox.push(advanceRunEntry(run.id, retryAt));
+      return;
+    }
+    const attempts = `${run.attempt} attempt${run.attempt > 1 ? 's' : ''}`;
+    this.logger.warn(`workflow run ${run.id} failed at step ${run.currentStep}: ${message}`);
+    changes.finish(
+      RunStatus.Failed,
+      `step "${run.currentStep}" failed after ${attempts}: ${message}`,
+    );
+  }
+}
+
+function isPermanent(error: unknown): boolean {
+  return (
+    error instanceof PermanentStepError ||
+    (error instanceof HttpException && error.getStatus() < 500)
+  );
+}
