@@ -86,17 +86,18 @@ describe('jobs runtime: roles, schedules, outbox dispatch, metrics, dashboard', 
     const registry = app.app.get(QueueRegistry);
     const schedulers = async () => {
       const all = await Promise.all(
-        ['cleanup', 'kpi'].map((name) => registry.get(name)!.getJobSchedulers()),
+        ['cleanup', 'kpi', 'workflow'].map((name) => registry.get(name)!.getJobSchedulers()),
       );
       return all.flat().map((scheduler) => ({ id: scheduler.key, pattern: scheduler.pattern }));
     };
-    await until(async () => ((await schedulers()).length === 2 ? true : undefined), 'schedules');
+    await until(async () => ((await schedulers()).length === 3 ? true : undefined), 'schedules');
     const second = await boot({});
     await second.app.get(JobSchedulesRegistrar).registerAll();
     await app.app.get(JobSchedulesRegistrar).registerAll();
     expect((await schedulers()).sort((a, b) => a.id.localeCompare(b.id))).toEqual([
       { id: 'cleanup-daily', pattern: '0 3 * * *' },
       { id: 'kpi-every-15-minutes', pattern: '*/15 * * * *' },
+      { id: 'workflow-sweep-every-minute', pattern: '* * * * *' },
     ]);
   });
 
@@ -110,7 +111,7 @@ describe('jobs runtime: roles, schedules, outbox dispatch, metrics, dashboard', 
         .status()
         .map((worker) => worker.queue)
         .sort(),
-    ).toEqual(['cleanup', 'email', 'kpi']);
+    ).toEqual(['cleanup', 'email', 'kpi', 'workflow']);
     expect(app.app.get(OutboxQueueDispatchers)).toBeDefined();
   });
 
@@ -135,7 +136,7 @@ describe('jobs runtime: roles, schedules, outbox dispatch, metrics, dashboard', 
       status: 'ok',
       info: { database: { status: 'up' }, redis: { status: 'up' }, workers: { status: 'up' } },
     });
-    expect(health.body.info.workers.queues).toHaveLength(3);
+    expect(health.body.info.workers.queues).toHaveLength(4);
     await http.get('/health/live').expect(200, { status: 'ok' });
     const metrics = await http.get('/metrics').expect(200);
     expect(metrics.text).toContain('mas_db_pool_connections_in_use');
@@ -212,7 +213,7 @@ describe('jobs runtime: roles, schedules, outbox dispatch, metrics, dashboard', 
       /mas_http_request_duration_seconds_count\{method="GET",route="\/api\/health\/live",status="200"\} \d+/,
     );
     expect(text).toMatch(/route="\/api\/users\/me",status="401"/);
-    for (const queue of ['cleanup', 'kpi', 'email']) {
+    for (const queue of ['cleanup', 'kpi', 'email', 'workflow']) {
       for (const state of ['waiting', 'active', 'delayed', 'failed']) {
         expect(text).toMatch(
           new RegExp(`mas_queue_jobs\\{queue="${queue}",state="${state}"\\} \\d+`),
@@ -251,6 +252,7 @@ describe('jobs runtime: roles, schedules, outbox dispatch, metrics, dashboard', 
       'cleanup',
       'email',
       'kpi',
+      'workflow',
     ]);
   });
 

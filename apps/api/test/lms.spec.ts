@@ -1,6 +1,7 @@
 import { createTestDatabase, TestDatabase } from '../../../test/support/test-database.js';
 import { login, startTestApp, TEST_ADMIN, TestApp } from '../../../test/support/test-app.js';
 import { createUserWithRole, TestUser } from '../../../test/support/users.js';
+import { pauseDefaultWorkflows } from '../../../test/support/workflows.js';
 
 describe('LMS: catalogue, applications, discounts, PAP', () => {
   let database: TestDatabase;
@@ -25,6 +26,8 @@ describe('LMS: catalogue, applications, discounts, PAP', () => {
     database = await createTestDatabase({ migrated: true });
     app = await startTestApp(database);
     adminToken = await login(app, TEST_ADMIN.email, TEST_ADMIN.password);
+    // This suite moves applications by hand; workflow.spec covers the automated review.
+    await pauseDefaultWorkflows(app, adminToken);
     sales = await createUserWithRole(app, 'sales', adminToken);
     course = (
       await app
@@ -196,7 +199,8 @@ describe('LMS: catalogue, applications, discounts, PAP', () => {
     await patch(sales, 'bogus').expect(400);
     const events = await database.sql(
       `SELECT payload -> 'data' ->> 'to' AS status, audience FROM outbox_messages
-        WHERE topic = 'application.status_changed' AND payload -> 'data' ->> 'applicationId' = $1 ORDER BY created_at`,
+        WHERE channel = 'realtime' AND topic = 'application.status_changed'
+          AND payload -> 'data' ->> 'applicationId' = $1 ORDER BY created_at`,
       [id],
     );
     expect(events.rows).toEqual([

@@ -10,6 +10,7 @@ export * from './runs/workflow-step-run.entity.js';
 export * from './runs/runs.service.js';
 export * from './runs/workflow-engine.js';
 export * from './dto/workflow.dto.js';
+export * from './triggers/workflow-triggers.js';
 export * from './workflow.module.js';
 
 import { WorkflowDefinition } from './definitions/workflow-definition.entity.js';

@@ -1,4 +1,13 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Query,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, Roles, User, UserRole } from '@mas/identity';
 import { mapPage, Page } from '@mas/persistence';
@@ -75,6 +84,7 @@ export class WorkflowController {
   }
 
   @Post('runs/:id/signal')
+  @HttpCode(200)
   @Roles(...STAFF)
   @ApiOperation({ summary: 'Deliver a signal to a run waiting for it; 409 if it waits for none' })
   async signal(
@@ -86,6 +96,7 @@ export class WorkflowController {
   }
 
   @Post('runs/:id/cancel')
+  @HttpCode(200)
   @Roles(UserRole.Admin)
   @ApiOperation({ summary: 'Cancel an unfinished run (admin)' })
   async cancel(

@@ -1,0 +1,562 @@
+import { OutboxChannel, OutboxMessage } from '@mas/persistence';
+import { WorkflowTriggers } from '@mas/workflow';
+import { createTestDatabase, TestDatabase } from '../../../test/support/test-database.js';
+import { login, startTestApp, TEST_ADMIN, TestApp } from '../../../test/support/test-app.js';
+import { connectEvents, EventsClient, listen } from '../../../test/support/realtime.js';
+import { until } from '../../../test/support/until.js';
+import { createUserWithRole, TestUser } from '../../../test/support/users.js';
+
+interface RunBody {
+  id: string;
+  status: string;
+  currentStep: string | null;
+  definitionVersion: number;
+  context: Record<string, any>;
+  error: string | null;
+  steps: { stepNo: number; stepKey: string; attempt: number; status: string; error: string }[];
+}
+
+const END = { done: { type: 'end' } };
+
+describe('workflow engine: definitions, runs, signals, timers, retries, triggers', () => {
+  let database: TestDatabase;
+  let app: TestApp;
+  let adminToken: string;
+  let sales: TestUser[];
+  let batchId: string;
+  let admin: EventsClient;
+  const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
+
+  beforeAll(async () => {
+    database = await createTestDatabase({ migrated: true });
+    app = await startTestApp(database, { OUTBOX_POLL_MS: '20' });
+    adminToken = await login(app, TEST_ADMIN.email, TEST_ADMIN.password);
+    sales = [
+      await createUserWithRole(app, 'sales', adminToken),
+      await createUserWithRole(app, 'sales', adminToken),
+    ];
+    const course = await app
+      .http()
+      .post('/api/lms/courses')
+      .set(auth(adminToken))
+      .send({ code: 'MAS-101', title: 'Data Science', price: '1499.00' })
+      .expect(201);
+    const batch = await app
+      .http()
+      .post('/api/lms/batches')
+      .set(auth(adminToken))
+      .send({
+        courseId: course.body.id,
+        name: 'Spring',
+        startsOn: '2031-03-01',
+        capacity: 500,
+        price: '1499.00',
+      })
+      .expect(201);
+    batchId = batch.body.id;
+    admin = await connectEvents(await listen(app), { token: adminToken });
+  });
+
+  afterAll(async () => {
+    admin?.close();
+    await app?.close();
+    await database?.drop();
+  });
+
+  const getRun = async (id: string): Promise<RunBody> =>
+    (await app.http().get(`/api/workflow/runs/${id}`).set(auth(adminToken)).expect(200)).body;
+
+  const runReaches = (id: string, status: string, step?: string) =>
+    until(
+      async () => {
+        const run = await getRun(id);
+        return run.status === status && (!step || run.currentStep === step) ? run : undefined;
+      },
+      `run ${id} ${status} ${step ?? ''}`,
+    );
+
+  const define = (body: Record<string, unknown>) =>
+    app.http().post('/api/workflow/definitions').set(auth(adminToken)).send(body);
+
+  const start = (definitionKey: string, context: Record<string, unknown> = {}) =>
+    app
+      .http()
+      .post('/api/workflow/runs')
+      .set(auth(adminToken))
+      .send({ definitionKey, subjectType: 'test', subjectId: 'subject-1', context });
+
+  const signal = (id: string, event: string, payload?: Record<string, unknown>) =>
+    app
+      .http()
+      .post(`/api/workflow/runs/${id}/signal`)
+      .set(auth(adminToken))
+      .send({ event, payload });
+
+  async function applyAsNewStudent(): Promise<{ student: TestUser; applicationId: string }> {
+    const student = await createUserWithRole(app, 'student', adminToken);
+    const applied = await app
+      .http()
+      .post('/api/lms/applications')
+      .set(auth(student.token))
+      .send({ batchId })
+      .expect(201);
+    return { student, applicationId: applied.body.id };
+  }
+
+  async function runOf(definitionKey: string, applicationId: string): Promise<RunBody> {
+    const found = await until(async () => {
+      const page = await app
+        .http()
+        .get(`/api/workflow/runs?definitionKey=${definitionKey}&subjectId=${applicationId}`)
+        .set(auth(adminToken))
+        .expect(200);
+      return page.body.items[0] as RunBody | undefined;
+    }, `a ${definitionKey} run for ${applicationId}`);
+    return getRun(found.id);
+  }
+
+  const emailsTo = async (to: string, template: string) =>
+    (
+      await database.sql(
+        `SELECT payload FROM outbox_messages WHERE channel = 'email' AND topic = $1 AND payload ->> 'to' = $2`,
+        [template, to],
+      )
+    ).rows;
+
+  it('seeds the default workflows once, as version 1', async () => {
+    const list = await app
+      .http()
+      .get('/api/workflow/definitions')
+      .set(auth(adminToken))
+      .expect(200);
+    expect(list.body.map((d: { key: string; version: number }) => [d.key, d.version])).toEqual([
+      ['application_review', 1],
+      ['pap_onboarding', 1],
+    ]);
+    expect(list.body[0].trigger).toEqual({ event: 'application.created' });
+  });
+
+  it('rejects invalid definitions with 400 naming every problem, and saves nothing', async () => {
+    const invalid = await define({
+      key: 'broken',
+      name: 'Broken',
+      trigger: { event: 'Not An Event', when: 'data.x ==' },
+      config: {
+        start: 'first',
+        steps: {
+          first: { type: 'action', action: 'no.such_action', next: 'second' },
+          second: { type: 'teleport', next: 'done' },
+          orphan: { type: 'wait', durationMs: 0, next: 'done' },
+          choose: {
+            type: 'branch',
+            branches: [{ when: 'a = 1', next: 'done' }],
+            otherwise: 'done',
+          },
+          ...END,
+        },
+      },
+    }).expect(400);
+    const paths = invalid.body.details.map((problem: { path: string }) => problem.path);
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        'trigger.event',
+        'trigger.when',
+        'config.steps.first.action',
+        'config.steps.second.type',
+        'config.steps.orphan.durationMs',
+        'config.steps.choose.branches.0.when',
+      ]),
+    );
+
+    const graph = await define({
+      key: 'broken',
+      name: 'Broken graph',
+      config: {
+        start: 'first',
+        steps: {
+          first: { type: 'action', action: 'context.set', next: 'nowhere' },
+          island: { type: 'end' },
+        },
+      },
+    }).expect(400);
+    expect(graph.body.details).toEqual([
+      { path: 'config.steps.first', message: 'transition to "nowhere", which is not a step' },
+    ]);
+    const unreachable = await define({
+      key: 'broken',
+      name: 'Unreachable',
+      config: {
+        start: 'loop',
+        steps: { loop: { type: 'wait', durationMs: 5, next: 'loop' }, island: { type: 'end' } },
+      },
+    }).expect(400);
+    expect(unreachable.body.details).toEqual([
+      { path: 'config.steps.island', message: 'unreachable from start' },
+      { path: 'config.steps', message: 'no end step is reachable from start' },
+    ]);
+    await define({
+      key: 'broken',
+      name: 'Bad params',
+      config: {
+        start: 'set',
+        steps: {
+          set: {
+            type: 'action',
+            action: 'lms.set_application_status',
+            params: { status: 'x' },
+            next: 'done',
+          },
+          ...END,
+        },
+      },
+    }).expect(400);
+    await define({ key: 'Bad Key', name: 'x', config: {} }).expect(400);
+    await define({ key: 'broken', name: 'x', config: 'steps' }).expect(400);
+    const none = await app
+      .http()
+      .get('/api/workflow/definitions?key=broken')
+      .set(auth(adminToken))
+      .expect(200);
+    expect(none.body).toEqual([]);
+  });
+
+  it('only admins save definitions and start runs; staff read and signal', async () => {
+    const config = { start: 'done', steps: END };
+    await app
+      .http()
+      .post('/api/workflow/definitions')
+      .set(auth(sales[0].token))
+      .send({ key: 'x', name: 'x', config })
+      .expect(403);
+    await app.http().get('/api/workflow/definitions').expect(401);
+    await app.http().get('/api/workflow/definitions').set(auth(sales[0].token)).expect(200);
+    await app.http().get('/api/workflow/runs/not-a-uuid').set(auth(adminToken)).expect(400);
+    await app
+      .http()
+      .get('/api/workflow/runs/00000000-0000-4000-8000-000000000000')
+      .set(auth(adminToken))
+      .expect(404);
+    await start('no_such_workflow').expect(404);
+  });
+
+  it('reviews an application from its creation to acceptance through a signal, then onboards it to PAP', async () => {
+    const { student, applicationId } = await applyAsNewStudent();
+    const review = await runOf('application_review', applicationId);
+    const waiting = await runReaches(review.id, 'waiting', 'wait_for_review');
+    const owner = waiting.context.owner as { id: string; email: string };
+    expect(sales.map((user) => user.id)).toContain(owner.id);
+    const lead = await database.sql(
+      `SELECT owner_id FROM mas_crm.leads WHERE application_id = $1`,
+      [applicationId],
+    );
+    expect(lead.rows).toEqual([{ owner_id: owner.id }]);
+    const application = await database.sql(`SELECT status FROM applications WHERE id = $1`, [
+      applicationId,
+    ]);
+    expect(application.rows).toEqual([{ status: 'under_review' }]);
+    const [email] = await emailsTo(student.email, 'application_under_review');
+    expect(email.payload.data).toMatchObject({ applicationId, ownerName: 'Test sales' });
+
+    const refused = await signal(review.id, 'reviewed', { decision: 'maybe' }).expect(422);
+    expect(refused.body.message).toContain('payload.decision');
+    await signal(review.id, 'approved', { decision: 'accepted' }).expect(409);
+    await signal(review.id, 'reviewed', { decision: 'accepted' }).expect(200);
+
+    const done = await runReaches(review.id, 'completed');
+    expect(done.steps.map((step) => [step.stepNo, step.stepKey, step.status])).toEqual([
+      [1, 'assign_owner', 'completed'],
+      [2, 'start_review', 'completed'],
+      [3, 'email_applicant', 'completed'],
+      [4, 'wait_for_review', 'completed'],
+      [5, 'decide', 'completed'],
+      [6, 'accept', 'completed'],
+      [7, 'done', 'completed'],
+    ]);
+    expect(done.context.signals).toEqual({ reviewed: { decision: 'accepted' } });
+    const accepted = await database.sql(`SELECT status FROM applications WHERE id = $1`, [
+      applicationId,
+    ]);
+    expect(accepted.rows).toEqual([{ status: 'accepted' }]);
+    await signal(review.id, 'reviewed', { decision: 'accepted' }).expect(409);
+
+    // The acceptance of a MAS-101 application starts PAP onboarding.
+    const pap = await runOf('pap_onboarding', applicationId);
+    await runReaches(pap.id, 'waiting', 'wait_for_agreement');
+    expect(await emailsTo(student.email, 'pap_onboarding')).toHaveLength(1);
+    await signal(pap.id, 'agreement_signed').expect(200);
+    await runReaches(pap.id, 'completed');
+    const papRow = await database.sql(
+      `SELECT status FROM mas101_pap_workflows WHERE application_id = $1`,
+      [applicationId],
+    );
+    expect(papRow.rows).toEqual([{ status: 'in_training' }]);
+
+    const statuses = admin.received
+      .filter((entry) => entry.event === 'workflow.run_updated')
+      .map((entry) => (entry.payload as { data: { runId: string; status: string } }).data)
+      .filter((data) => data.runId === review.id)
+      .map((data) => data.status);
+    expect(statuses).toEqual(['pending', 'running', 'waiting', 'running', 'completed']);
+  });
+
+  it('assigns sales owners round-robin', async () => {
+    const owners: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const { applicationId } = await applyAsNewStudent();
+      const run = await runReaches(
+        (await runOf('application_review', applicationId)).id,
+        'waiting',
+      );
+      owners.push((run.context.owner as { id: string }).id);
+    }
+    expect(owners[0]).not.toBe(owners[1]);
+    expect(owners[2]).toBe(owners[0]);
+    expect(owners[3]).toBe(owners[1]);
+  });
+
+  it('takes the timeout path (a reminder to the owner), and a new version leaves older runs on theirs', async () => {
+    const { applicationId: onV1 } = await applyAsNewStudent();
+    const v1Run = await runReaches((await runOf('application_review', onV1)).id, 'waiting');
+    expect(v1Run.definitionVersion).toBe(1);
+
+    const [latest] = (
+      await app.http().get('/api/workflow/definitions?key=application_review').set(auth(adminToken))
+    ).body;
+    const config = structuredClone(latest.config);
+    config.steps.wait_for_review.timeoutMs = 300;
+    const v2 = await define({
+      key: 'application_review',
+      name: 'Application review (short timeout)',
+      trigger: latest.trigger,
+      config,
+    }).expect(201);
+    expect(v2.body.version).toBe(2);
+
+    const { applicationId } = await applyAsNewStudent();
+    const run = await runOf('application_review', applicationId);
+    expect(run.definitionVersion).toBe(2);
+    const waiting = await runReaches(run.id, 'waiting', 'wait_for_review');
+    const owner = waiting.context.owner as { email: string };
+    const reminded = await until(async () => {
+      const current = await getRun(run.id);
+      const reminders = current.steps.filter((step) => step.stepKey === 'remind_owner');
+      return reminders.length >= 2 ? current : undefined;
+    }, 'two reminders');
+    expect(reminded.steps.slice(3, 6).map((step) => [step.stepKey, step.status])).toEqual([
+      ['wait_for_review', 'timed_out'],
+      ['remind_owner', 'completed'],
+      ['wait_for_review', 'timed_out'],
+    ]);
+    const reminders = await emailsTo(owner.email, 'application_review_reminder');
+    expect(reminders.length).toBeGreaterThanOrEqual(2);
+    expect(reminders[0].payload.data).toMatchObject({ applicationId });
+
+    await until(async () => {
+      const response = await signal(run.id, 'reviewed', { decision: 'rejected' });
+      return response.status === 200 ? true : undefined;
+    }, 'the signal to land while the run waits');
+    await runReaches(run.id, 'completed');
+    const rejected = await database.sql(`SELECT status FROM applications WHERE id = $1`, [
+      applicationId,
+    ]);
+    expect(rejected.rows).toEqual([{ status: 'rejected' }]);
+
+    // The v1 run still waits with its 72 hour timeout, on v1's steps.
+    const old = await getRun(v1Run.id);
+    expect(old).toMatchObject({
+      status: 'waiting',
+      definitionVersion: 1,
+      currentStep: 'wait_for_review',
+    });
+    expect(old.steps.filter((step) => step.stepKey === 'remind_owner')).toEqual([]);
+    await signal(v1Run.id, 'reviewed', { decision: 'accepted' }).expect(200);
+    await runReaches(v1Run.id, 'completed');
+  });
+
+  it('runs timers, branches on the context, and a new version does not change a started run', async () => {
+    const v1 = {
+      start: 'wait',
+      steps: {
+        wait: { type: 'wait', durationMs: 200, next: 'choose' },
+        choose: {
+          type: 'branch',
+          branches: [{ when: 'score >= 10 && !(tier == "basic")', next: 'high' }],
+          otherwise: 'low',
+        },
+        high: { type: 'action', action: 'context.set', params: { band: 'high' }, next: 'done' },
+        low: { type: 'action', action: 'context.set', params: { band: 'low' }, next: 'done' },
+        ...END,
+      },
+    };
+    expect(
+      (await define({ key: 'scoring', name: 'Scoring', config: v1 }).expect(201)).body.version,
+    ).toBe(1);
+    const high = (await start('scoring', { score: 12, tier: 'gold' }).expect(201)).body;
+    const low = (await start('scoring', { score: 12, tier: 'basic' }).expect(201)).body;
+    await define({
+      key: 'scoring',
+      name: 'Scoring v2',
+      config: {
+        start: 'mark',
+        steps: {
+          mark: { type: 'action', action: 'context.set', params: { band: 'v2' }, next: 'done' },
+          ...END,
+        },
+      },
+    }).expect(201);
+    const v2 = (await start('scoring').expect(201)).body;
+
+    const highDone = await runReaches(high.id, 'completed');
+    expect(highDone.context.band).toBe('high');
+    expect(highDone.steps.map((step) => step.stepKey)).toEqual(['wait', 'choose', 'high', 'done']);
+    expect((await runReaches(low.id, 'completed')).context.band).toBe('low');
+    const v2Done = await runReaches(v2.id, 'completed');
+    expect(v2Done).toMatchObject({ definitionVersion: 2, context: { band: 'v2' } });
+    const versions = await app
+      .http()
+      .get('/api/workflow/definitions?key=scoring')
+      .set(auth(adminToken))
+      .expect(200);
+    expect(versions.body.map((d: { version: number }) => d.version)).toEqual([2, 1]);
+  });
+
+  it('retries a failing step with backoff, recovers when the cause goes away, and fails the run after the last attempt', async () => {
+    const config = (maxAttempts: number, backoffMs: number) => ({
+      start: 'assign',
+      steps: {
+        assign: {
+          type: 'action',
+          action: 'crm.assign_sales_owner',
+          retry: { maxAttempts, backoffMs },
+          next: 'done',
+        },
+        ...END,
+      },
+    });
+    await define({ key: 'assign_only', name: 'Assign', config: config(3, 50) }).expect(201);
+    const { applicationId } = await applyAsNewStudent();
+    const subject = { subjectType: 'application', subjectId: applicationId };
+    await database.sql(`UPDATE users SET is_active = false WHERE role = 'sales'`);
+    try {
+      const failing = await app
+        .http()
+        .post('/api/workflow/runs')
+        .set(auth(adminToken))
+        .send({ definitionKey: 'assign_only', ...subject })
+        .expect(201);
+      const failed = await runReaches(failing.body.id, 'failed');
+      expect(failed.steps.map((step) => [step.stepKey, step.attempt, step.status])).toEqual([
+        ['assign', 1, 'failed'],
+        ['assign', 2, 'failed'],
+        ['assign', 3, 'failed'],
+      ]);
+      expect(failed.error).toBe(
+        'step "assign" failed after 3 attempts: there is no active sales user to assign',
+      );
+
+      await define({ key: 'assign_only', name: 'Assign', config: config(5, 400) }).expect(201);
+      const recovering = await app
+        .http()
+        .post('/api/workflow/runs')
+        .set(auth(adminToken))
+        .send({ definitionKey: 'assign_only', ...subject })
+        .expect(201);
+      await until(async () => {
+        const run = await getRun(recovering.body.id);
+        return run.steps.length ? true : undefined;
+      }, 'a first failed attempt');
+      await database.sql(`UPDATE users SET is_active = true WHERE role = 'sales'`);
+      const recovered = await runReaches(recovering.body.id, 'completed');
+      expect(recovered.steps[0]).toMatchObject({ attempt: 1, status: 'failed' });
+      expect(recovered.steps.at(-2)).toMatchObject({ stepKey: 'assign', status: 'completed' });
+    } finally {
+      await database.sql(`UPDATE users SET is_active = true WHERE role = 'sales'`);
+    }
+  });
+
+  it('fails a run at once when a step cannot succeed (the subject is in the wrong state)', async () => {
+    await define({
+      key: 'enrol_now',
+      name: 'Enrol',
+      config: {
+        start: 'enrol',
+        steps: {
+          enrol: {
+            type: 'action',
+            action: 'lms.set_application_status',
+            params: { status: 'enrolled' },
+            next: 'done',
+          },
+          ...END,
+        },
+      },
+    }).expect(201);
+    const { applicationId } = await applyAsNewStudent();
+    const run = await app
+      .http()
+      .post('/api/workflow/runs')
+      .set(auth(adminToken))
+      .send({ definitionKey: 'enrol_now', subjectType: 'application', subjectId: applicationId })
+      .expect(201);
+    const failed = await runReaches(run.body.id, 'failed');
+    expect(failed.steps).toHaveLength(1);
+    expect(failed.error).toMatch(
+      /step "enrol" failed after 1 attempt: application is .*; cannot move to enrolled/,
+    );
+  });
+
+  it('cancels a waiting run; signals and cancels on finished runs are 409s', async () => {
+    await define({
+      key: 'approval',
+      name: 'Approval',
+      config: {
+        start: 'ask',
+        steps: { ask: { type: 'wait_for_signal', event: 'approved', next: 'done' }, ...END },
+      },
+    }).expect(201);
+    const run = (await start('approval').expect(201)).body;
+    await runReaches(run.id, 'waiting', 'ask');
+    await signal(run.id, 'approved', 'not an object' as never).expect(400);
+    await app
+      .http()
+      .post(`/api/workflow/runs/${run.id}/cancel`)
+      .set(auth(sales[0].token))
+      .expect(403);
+    const cancelled = await app
+      .http()
+      .post(`/api/workflow/runs/${run.id}/cancel`)
+      .set(auth(adminToken))
+      .expect(200);
+    expect(cancelled.body.status).toBe('cancelled');
+    const history = await getRun(run.id);
+    expect(history.steps.map((step) => step.status)).toEqual(['cancelled']);
+    await signal(run.id, 'approved').expect(409);
+    await app.http().post(`/api/workflow/runs/${run.id}/cancel`).set(auth(adminToken)).expect(409);
+  });
+
+  it('starts one run per event even when the relay delivers the event twice', async () => {
+    const triggers = app.app.get(WorkflowTriggers);
+    const message = Object.assign(new OutboxMessage(), {
+      id: '11111111-1111-4111-8111-111111111111',
+      channel: OutboxChannel.Event,
+      topic: 'application.created',
+      payload: { subject: { type: 'application', id: 'not-a-real-application' }, data: {} },
+      audience: [],
+    });
+    await triggers.dispatch(message);
+    await triggers.dispatch(message);
+    const runs = await database.sql(
+      `SELECT count(*)::int AS n FROM workflow_runs WHERE trigger_message_id = $1`,
+      [message.id],
+    );
+    expect(runs.rows).toEqual([{ n: 1 }]);
+  });
+
+  it('records every step execution once: no duplicate run + step + attempt', async () => {
+    const duplicates = await database.sql(
+      `SELECT run_id, step_no, attempt FROM workflow_step_runs
+        GROUP BY run_id, step_no, attempt HAVING count(*) > 1`,
+    );
+    expect(duplicates.rows).toEqual([]);
+  });
+});
