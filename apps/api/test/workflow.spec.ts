@@ -11,7 +11,7 @@ interface RunBody {
   status: string;
   currentStep: string | null;
   definitionVersion: number;
-  context: Record<string, any>;
+  context: Record<string, unknown> & { owner?: { id: string; email: string }; band?: string };
   error: string | null;
   steps: { stepNo: number; stepKey: string; attempt: number; status: string; error: string }[];
 }
