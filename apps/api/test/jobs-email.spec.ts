@@ -1,3 +1,5 @@
+import { OWNER_WORKFLOW_EMAILS } from '@mas/crm';
+import { APPLICANT_WORKFLOW_EMAILS } from '@mas/lms';
 import { randomUUID } from 'node:crypto';
 import { OutboxService, TransactionRunner } from '@mas/persistence';
 import type { Job } from 'bullmq';
@@ -50,6 +52,21 @@ describe('email templates', () => {
       'pap_agreement_reminder',
       'pap_onboarding',
     ]);
+  });
+
+  it('renders every email a workflow action may send', () => {
+    const data = {
+      fullName: 'Ada',
+      applicantName: 'Grace',
+      applicationId: 'a-1',
+      ownerName: 'Sam',
+      batchName: 'Spring',
+    };
+    for (const template of [...APPLICANT_WORKFLOW_EMAILS, ...OWNER_WORKFLOW_EMAILS]) {
+      expect(EmailTemplates).toContain(template);
+      expect(renderEmail(template, data).text).toContain('Hi Ada,');
+    }
+    expect(renderEmail('application_under_review', data).text).toContain('Sam from our admissions');
   });
 
   it('renders plain text and escaped HTML from the data', () => {
