@@ -1,0 +1,126 @@
+/**
+ * Workflow throughput: runs/s of a 5-step no-op workflow (4 × context.set, end) with one worker
+ * process (APP_ROLE=all: API, outbox relay and one BullMQ worker, WORKFLOW_CONCURRENCY jobs at
+ * once). Timed from the first start to the last completion, starts included. The baseline, in the
+ * same run and database, executes the same steps as bare SQL transactions (lock the run, record
+ * the step, move the run on) from as many concurrent connections: what the engine adds on top is
+ * Nest, BullMQ, the outbox hop and the step bookkeeping in TypeScript.
+ *
+ *   npm run bench:workflow   (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/mas_bench_workflow)
+ *   BENCH_RUNS (2000), WORKFLOW_CONCURRENCY (10)
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DefinitionsService, RunsService } from '@mas/workflow';
+import type pg from 'pg';
+import { QueueRegistry } from '../apps/api/src/jobs/queue-registry.js';
+import { withScratchApp } from './support/scratch-app.js';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 2000);
+const CONCURRENCY = Number((process.env.WORKFLOW_CONCURRENCY ??= '10'));
+process.env.BULLMQ_PREFIX ??= 'bench-workflow';
+const STEPS = ['a', 'b', 'c', 'd'];
+
+const config = {
+  start: 'a',
+  steps: {
+    ...Object.fromEntries(
+      STEPS.map((key, i) => [
+        key,
+        { type: 'action', action: 'context.set', next: STEPS[i + 1] ?? 'done' },
+      ]),
+    ),
+    done: { type: 'end' },
+  },
+};
+
+const result = await withScratchApp(
+  'postgres://postgres@127.0.0.1:5432/mas_bench_workflow',
+  { APP_ROLE: 'all', OUTBOX_POLL_MS: '20', OUTBOX_BATCH_SIZE: '200', DB_POOL_MAX: '20' },
+  async ({ app, pool }) => {
+    for (const queue of app.get(QueueRegistry).all()) await queue.obliterate({ force: true });
+    await app
+      .get(DefinitionsService)
+      .create({ key: 'bench_noop', name: 'Five no-op steps', config }, null);
+    const runs = app.get(RunsService);
+
+    const started = performance.now();
+    await inParallel(RUNS, CONCURRENCY, () =>
+      runs.start({ definitionKey: 'bench_noop', subject: { type: 'bench', id: 'x' } }),
+    );
+    const startSeconds = (performance.now() - started) / 1000;
+    while ((await unfinished(pool)) > 0) await sleep(20);
+    const engineSeconds = (performance.now() - started) / 1000;
+    const steps = await pool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM workflow_step_runs WHERE status = 'completed'`,
+    );
+
+    const baselineSeconds = await baseline(pool);
+    return { engineSeconds, startSeconds, baselineSeconds, steps: steps.rows[0].n };
+  },
+);
+
+const engineRate = RUNS / result.engineSeconds;
+const baselineRate = RUNS / result.baselineSeconds;
+console.log(
+  `workflow: ${RUNS} runs of 5 no-op steps, one worker process, concurrency ${CONCURRENCY}`,
+);
+console.log(
+  `engine (start → completed)    ${engineRate.toFixed(0)} runs/s  (${(engineRate * 5).toFixed(0)} steps/s; starting took ${result.startSeconds.toFixed(2)} s; ${result.steps} step runs)`,
+);
+console.log(`baseline: bare SQL step txns   ${baselineRate.toFixed(0)} runs/s`);
+console.log(`ratio: ${(engineRate / baselineRate).toFixed(2)}`);
+process.exit(result.steps === RUNS * 5 ? 0 : 1);
+
+async function unfinished(pool: pg.Pool): Promise<number> {
+  const { rows } = await pool.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM workflow_runs WHERE status <> 'completed'`,
+  );
+  return rows[0].n;
+}
+
+/** The same five step transactions per run with SQL only, CONCURRENCY runs at a time. */
+async function baseline(pool: pg.Pool): Promise<number> {
+  const { rows } = await pool.query<{ id: string }>(
+    `INSERT INTO workflow_runs (definition_id, definition_key, definition_version, status, subject_type, subject_id, current_step, due_at)
+     SELECT id, key, version, 'running', 'baseline', 'x', 'a', now() FROM workflow_definitions, generate_series(1, $1)
+      WHERE key = 'bench_noop' RETURNING id`,
+    [RUNS],
+  );
+  const ids = rows.map((row) => row.id);
+  const started = performance.now();
+  await inParallel(ids.length, Math.min(CONCURRENCY, 8), async (i) => {
+    const client = await pool.connect();
+    try {
+      for (const [n, key] of [...STEPS, 'done'].entries()) {
+        await client.query('BEGIN');
+        await client.query('SELECT * FROM workflow_runs WHERE id = $1 FOR UPDATE', [ids[i]]);
+        await client.query(
+          `INSERT INTO workflow_step_runs (run_id, step_no, step_key, step_type, attempt, status, output, started_at, finished_at)
+           VALUES ($1, $2, $3, 'action', 1, 'completed', '{}', now(), now())`,
+          [ids[i], n + 1, key],
+        );
+        await client.query(
+          `UPDATE workflow_runs SET step_no = step_no + 1, current_step = $2, status = $3, updated_at = now() WHERE id = $1`,
+          [ids[i], STEPS[n + 1] ?? 'done', key === 'done' ? 'completed' : 'running'],
+        );
+        await client.query('COMMIT');
+      }
+    } finally {
+      client.release();
+    }
+  });
+  return (performance.now() - started) / 1000;
+}
+
+async function inParallel(
+  count: number,
+  width: number,
+  work: (i: number) => Promise<unknown>,
+): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < count) await work(next++);
+    }),
+  );
+}
