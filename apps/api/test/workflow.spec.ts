@@ -1,10 +1,12 @@
 import { OutboxChannel, OutboxMessage } from '@mas/persistence';
 import { WorkflowTriggers } from '@mas/workflow';
+import type { Job } from 'bullmq';
 import { createTestDatabase, TestDatabase } from '../../../test/support/test-database.js';
 import { login, startTestApp, TEST_ADMIN, TestApp } from '../../../test/support/test-app.js';
 import { connectEvents, EventsClient, listen } from '../../../test/support/realtime.js';
 import { until } from '../../../test/support/until.js';
 import { createUserWithRole, TestUser } from '../../../test/support/users.js';
+import { SWEEP_JOB, WorkflowJobHandler } from '../src/workflow/workflow-job.handler.js';
 
 interface RunBody {
   id: string;
@@ -550,6 +552,31 @@ describe('workflow engine: definitions, runs, signals, timers, retries, triggers
       [message.id],
     );
     expect(runs.rows).toEqual([{ n: 1 }]);
+  });
+
+  it('the sweep re-queues a run whose job was lost (Redis restarted empty)', async () => {
+    await define({
+      key: 'sweepable',
+      name: 'Sweepable',
+      config: {
+        start: 'mark',
+        steps: {
+          mark: { type: 'action', action: 'context.set', params: { swept: true }, next: 'done' },
+          ...END,
+        },
+      },
+    }).expect(201);
+    // A run as Postgres knows it, whose queued job never reached (or was lost from) Redis.
+    const { rows } = await database.sql(
+      `INSERT INTO workflow_runs (definition_id, definition_key, definition_version, subject_type, subject_id, current_step, due_at)
+       SELECT id, key, version, 'test', 'lost-job', 'mark', now() - interval '2 minutes'
+         FROM workflow_definitions WHERE key = 'sweepable' RETURNING id`,
+    );
+    const handler = app.app.get(WorkflowJobHandler);
+    expect(await handler.handle({ name: SWEEP_JOB, data: {} } as Job)).toEqual({ requeued: 1 });
+    const swept = await runReaches(rows[0].id, 'completed');
+    expect(swept.context).toEqual({ swept: true });
+    expect(await handler.handle({ name: SWEEP_JOB, data: {} } as Job)).toEqual({ requeued: 0 });
   });
 
   it('records every step execution once: no duplicate run + step + attempt', async () => {

@@ -37,7 +37,7 @@ export class WorkflowJobHandler implements JobHandler {
       overdue.map(({ id, stepNo, attempt }) => ({
         name: WORKFLOW_QUEUE,
         data: { runId: id } satisfies AdvanceRunJob,
-        opts: { jobId: `sweep:${id}:${stepNo}:${attempt}` },
+        opts: { jobId: `sweep-${id}-${stepNo}-${attempt}` },
       })),
     );
     return overdue.length;
