@@ -536,6 +536,21 @@ describe('workflow engine: definitions, runs, signals, timers, retries, triggers
     await app.http().post(`/api/workflow/runs/${run.id}/cancel`).set(auth(adminToken)).expect(409);
   });
 
+  it('takes a signal for a run that reached the wait step but was not parked on it yet', async () => {
+    const { rows } = await database.sql(
+      `INSERT INTO workflow_runs (definition_id, definition_key, definition_version, status, subject_type, subject_id, current_step, due_at)
+       SELECT id, key, version, 'running', 'test', 'early-signal', 'ask', now() + interval '1 hour'
+         FROM workflow_definitions WHERE key = 'approval' RETURNING id`,
+    );
+    await signal(rows[0].id, 'approved', { by: 'early' }).expect(200);
+    const done = await runReaches(rows[0].id, 'completed');
+    expect(done.steps.map((step) => [step.stepKey, step.status])).toEqual([
+      ['ask', 'completed'],
+      ['done', 'completed'],
+    ]);
+    expect(done.context).toEqual({ signals: { approved: { by: 'early' } } });
+  });
+
   it('starts one run per event even when the relay delivers the event twice', async () => {
     const triggers = app.app.get(WorkflowTriggers);
     const message = Object.assign(new OutboxMessage(), {

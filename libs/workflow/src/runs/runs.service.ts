@@ -96,9 +96,9 @@ export class RunsService {
   }
 
   /**
-   * Resumes a run parked on a wait_for_signal step for `event`; the payload lands in
-   * `context.signals.<event>`. 409 when the run does not wait for that signal, 422 when the step's
-   * payloadCondition refuses the payload.
+   * Resumes a run at a wait_for_signal step for `event` (parked on it, or about to be); the payload
+   * lands in `context.signals.<event>`. 409 when the run's current step waits for no such signal,
+   * 422 when the step's payloadCondition refuses the payload.
    */
   signal(
     id: string,
@@ -110,7 +110,7 @@ export class RunsService {
       const run = await this.lockUnfinished(tx, id);
       const { config } = await this.definitions.byId(run.definitionId, tx);
       const step = config.steps[run.currentStep!];
-      if (run.status !== RunStatus.Waiting || step.type !== 'wait_for_signal') {
+      if (step.type !== 'wait_for_signal') {
         throw new ConflictException(
           `run is ${run.status} at step "${run.currentStep}"; it waits for no signal`,
         );
@@ -128,7 +128,13 @@ export class RunsService {
         });
       }
       const changes = new RunChanges(run);
-      await changes.closeWaitingStep(tx, StepRunStatus.Completed, { event, payload, by });
+      const output = { event, payload, by };
+      // A run that reached the step but was not parked on it yet takes the signal all the same.
+      if (run.status === RunStatus.Waiting) {
+        await changes.closeWaitingStep(tx, StepRunStatus.Completed, output);
+      } else {
+        await changes.recordStep(tx, step.type, StepRunStatus.Completed, { output });
+      }
       const signals = (run.context.signals ?? {}) as Record<string, unknown>;
       run.context = { ...run.context, signals: { ...signals, [event]: payload } };
       changes.moveTo(step.next);
