@@ -1,7 +1,7 @@
 import { OutboxEntry, OutboxService } from '@mas/persistence';
 import { EntityManager } from 'typeorm';
 import { RunStatus, StepRunStatus } from './run-status.js';
-import { runUpdatedEntry } from './run-outbox.js';
+import { advanceRunEntry, runUpdatedEntry } from './run-outbox.js';
 import { WorkflowRun } from './workflow-run.entity.js';
 
 /** What one transaction does to a locked run: its new state, step records and outbox entries. */
@@ -32,6 +32,12 @@ export class RunChanges {
   /** Parks the run; a job advances it at `until` (a timer or timeout), or only a signal does. */
   waitUntil(until: Date | null): void {
     Object.assign(this.run, { status: RunStatus.Waiting, dueAt: until });
+  }
+
+  /** Stays on the step; a job tries it again at `at`, as the next attempt. */
+  retryAt(at: Date, error: string): void {
+    Object.assign(this.run, { attempt: this.run.attempt + 1, dueAt: at, error });
+    this.outbox.push(advanceRunEntry(this.run.id, at));
   }
 
   finish(status: RunStatus, error: string | null = null): void {

@@ -10,6 +10,7 @@ import { DefinitionsService } from '../definitions/definitions.service.js';
 import { WorkflowDefinition } from '../definitions/workflow-definition.entity.js';
 import { evaluateExpression, isTruthy, parseExpression } from '../expressions/index.js';
 import { RunChanges } from './run-changes.js';
+import { asRun, lockRun, RUN_COLUMNS } from './run-row.js';
 import { advanceRunEntry, runUpdatedEntry } from './run-outbox.js';
 import { FINISHED_RUN_STATUSES, RunStatus, StepRunStatus } from './run-status.js';
 import { WorkflowRun } from './workflow-run.entity.js';
@@ -156,10 +157,7 @@ export class RunsService {
   }
 
   private async lockUnfinished(tx: EntityManager, id: string): Promise<WorkflowRun> {
-    const run = await tx.findOne(WorkflowRun, {
-      where: { id },
-      lock: { mode: 'pessimistic_write' },
-    });
+    const run = await lockRun(tx, id);
     if (!run) throw new NotFoundException('workflow run not found');
     if (FINISHED_RUN_STATUSES.includes(run.status)) {
       throw new ConflictException(`run is already ${run.status}`);
@@ -173,11 +171,11 @@ export class RunsService {
     input: StartRun,
     triggerMessageId: string | null = null,
   ): Promise<WorkflowRun | null> {
-    const [inserted] = await tx.query<{ id: string }[]>(
+    const [inserted] = await tx.query<WorkflowRun[]>(
       `INSERT INTO workflow_runs (definition_id, definition_key, definition_version, status,
               subject_type, subject_id, current_step, context, due_at, trigger_message_id, started_by)
        VALUES ($1, $2, $3, 'pending', $4, $5, $6, $7::jsonb, now(), $8, $9)
-       ON CONFLICT DO NOTHING RETURNING id`,
+       ON CONFLICT DO NOTHING RETURNING ${RUN_COLUMNS}`,
       [
         definition.id,
         definition.key,
@@ -191,7 +189,7 @@ export class RunsService {
       ],
     );
     if (!inserted) return null;
-    const run = await tx.findOneByOrFail(WorkflowRun, { id: inserted.id });
+    const run = asRun(inserted);
     await this.outbox.record(tx, [advanceRunEntry(run.id), runUpdatedEntry(run)]);
     return run;
   }

@@ -1,7 +1,7 @@
 import { HttpException, Injectable, Logger } from '@nestjs/common';
 import { isRetryableTransactionError, OutboxService, TransactionRunner } from '@mas/persistence';
 import { EntityManager } from 'typeorm';
-import { PermanentStepError, WorkflowActions } from '../actions/workflow-actions.js';
+import { ActionOutput, PermanentStepError, WorkflowActions } from '../actions/workflow-actions.js';
 import type {
   ActionStep,
   BranchStep,
@@ -11,6 +11,7 @@ import type {
 import { DefinitionsService } from '../definitions/definitions.service.js';
 import { evaluateExpression, isTruthy, parseExpression } from '../expressions/index.js';
 import { RunChanges } from './run-changes.js';
+import { lockRun } from './run-row.js';
 import { advanceRunEntry } from './run-outbox.js';
 import { FINISHED_RUN_STATUSES, RunStatus, StepRunStatus } from './run-status.js';
 import { WorkflowRun } from './workflow-run.entity.js';
@@ -41,7 +42,9 @@ export class WorkflowEngine {
   /** Executes the run's due steps until it waits, finishes or has used this job's step budget. */
   async advance(runId: string): Promise<void> {
     for (let executed = 0; executed < STEPS_PER_JOB; executed++) {
-      const goOn = await this.transactions.run((tx) => this.executeDueStep(tx, runId));
+      const goOn = await this.transactions
+        .run((tx) => this.executeDueStep(tx, runId))
+        .catch((error: unknown) => this.afterFailedAttempt(error));
       if (!goOn) return;
     }
     await this.transactions.run((tx) => this.outbox.record(tx, [advanceRunEntry(runId)]));
@@ -59,10 +62,7 @@ export class WorkflowEngine {
 
   /** One step of the run if it is due; true when the next step is due at once. */
   private async executeDueStep(tx: EntityManager, runId: string): Promise<boolean> {
-    const run = await tx.findOne(WorkflowRun, {
-      where: { id: runId },
-      lock: { mode: 'pessimistic_write' },
-    });
+    const run = await lockRun(tx, runId);
     if (!run || FINISHED_RUN_STATUSES.includes(run.status)) return false;
     // Not due: waiting for a signal, or a timer/backoff/timeout still ahead (a stray job).
     if (!run.dueAt || run.dueAt.getTime() > Date.now()) return false;
@@ -134,8 +134,9 @@ export class WorkflowEngine {
   }
 
   /**
-   * Runs the executor under a savepoint: a failure undoes the executor's writes but keeps the
-   * transaction, which then records the failed attempt and schedules the retry (or fails the run).
+   * Runs the executor in the step's transaction. When it throws, the whole transaction rolls back
+   * (the executor's writes with it) and the attempt is recorded by a second one: the success path
+   * stays at one transaction without savepoints.
    */
   private async executeAction(
     tx: EntityManager,
@@ -144,51 +145,61 @@ export class WorkflowEngine {
   ): Promise<void> {
     const { run } = changes;
     const startedAt = new Date();
-    await tx.query('SAVEPOINT workflow_step');
+    let output: ActionOutput;
     try {
-      const output =
-        (await this.actions.get(step.action)!.run({
-          tx,
-          run: {
-            id: run.id,
-            definitionKey: run.definitionKey,
-            subjectType: run.subjectType,
-            subjectId: run.subjectId,
-            context: run.context,
-            attempt: run.attempt,
-          },
-          params: step.params ?? {},
-        })) ?? {};
-      await tx.query('RELEASE SAVEPOINT workflow_step');
-      await changes.recordStep(tx, step.type, StepRunStatus.Completed, { output, startedAt });
-      run.context = { ...run.context, ...output };
-      changes.moveTo(step.next);
+      output = await this.actions.get(step.action)!.run({
+        tx,
+        run: {
+          id: run.id,
+          definitionKey: run.definitionKey,
+          subjectType: run.subjectType,
+          subjectId: run.subjectId,
+          context: run.context,
+          attempt: run.attempt,
+        },
+        params: step.params ?? {},
+      });
     } catch (error) {
-      await tx.query('ROLLBACK TO SAVEPOINT workflow_step');
       // A deadlock or serialization failure: the TransactionRunner retries the whole step.
       if (isRetryableTransactionError(error)) throw error;
-      await this.recordFailure(tx, changes, step, error as Error, startedAt);
+      throw new FailedAttempt(run, error as Error, startedAt);
     }
+    await changes.recordStep(tx, step.type, StepRunStatus.Completed, {
+      output: output ?? {},
+      startedAt,
+    });
+    run.context = { ...run.context, ...output };
+    changes.moveTo(step.next);
   }
 
-  private async recordFailure(
-    tx: EntityManager,
-    changes: RunChanges,
-    step: ActionStep,
-    error: Error,
-    startedAt: Date,
-  ): Promise<void> {
+  /** Records a failed attempt (then retries later or fails the run); false: this job is done. */
+  private async afterFailedAttempt(error: unknown): Promise<false> {
+    if (!(error instanceof FailedAttempt)) throw error;
+    await this.transactions.run(async (tx) => {
+      const run = await lockRun(tx, error.runId);
+      // Another job moved the run on meanwhile: the attempt is no longer the run's to record.
+      if (run?.status !== RunStatus.Running && run?.status !== RunStatus.Pending) return;
+      if (run.stepNo !== error.stepNo || run.attempt !== error.attempt) return;
+      const { config } = await this.definitions.byId(run.definitionId, tx);
+      const changes = new RunChanges(run);
+      await changes.recordStep(tx, 'action', StepRunStatus.Failed, {
+        error: errorMessage(error.cause),
+        startedAt: error.startedAt,
+      });
+      this.recordFailure(changes, config.steps[run.currentStep!] as ActionStep, error.cause);
+      await changes.save(tx, this.outbox);
+    });
+    return false;
+  }
+
+  private recordFailure(changes: RunChanges, step: ActionStep, error: Error): void {
     const { run } = changes;
-    const message = error.message.slice(0, 2000);
-    await changes.recordStep(tx, step.type, StepRunStatus.Failed, { error: message, startedAt });
+    const message = errorMessage(error);
     const retry = step.retry ?? DEFAULT_RETRY;
     changes.announceUpdate();
     if (!isPermanent(error) && run.attempt < retry.maxAttempts) {
       const retryAt = new Date(changes.now.getTime() + retry.backoffMs * 2 ** (run.attempt - 1));
-      run.attempt += 1;
-      run.dueAt = retryAt;
-      run.error = message;
-      changes.outbox.push(advanceRunEntry(run.id, retryAt));
+      changes.retryAt(retryAt, message);
       return;
     }
     const attempts = `${run.attempt} attempt${run.attempt > 1 ? 's' : ''}`;
@@ -198,6 +209,28 @@ export class WorkflowEngine {
       `step "${run.currentStep}" failed after ${attempts}: ${message}`,
     );
   }
+}
+
+/** An action attempt that threw; its transaction is rolled back before the attempt is recorded. */
+class FailedAttempt extends Error {
+  readonly runId: string;
+  readonly stepNo: number;
+  readonly attempt: number;
+
+  constructor(
+    run: WorkflowRun,
+    override readonly cause: Error,
+    readonly startedAt: Date,
+  ) {
+    super(cause.message);
+    this.runId = run.id;
+    this.stepNo = run.stepNo;
+    this.attempt = run.attempt;
+  }
+}
+
+function errorMessage(error: Error): string {
+  return error.message.slice(0, 2000);
 }
 
 function isPermanent(error: unknown): boolean {
