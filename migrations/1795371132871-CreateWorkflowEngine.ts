@@ -34,7 +34,10 @@ export class CreateWorkflowEngine1795371132871 implements MigrationInterface {
       `CREATE INDEX "idx_workflow_runs_created_at_id" ON "workflow_runs"  ("created_at", "id") `,
     );
     await queryRunner.query(
-      `CREATE INDEX "idx_workflow_runs_subject_type_subject_id_created_at" ON "workflow_runs"  ("subject_type", "subject_id", "created_at") `,
+      `CREATE INDEX "idx_workflow_runs_subject_id_created_at" ON "workflow_runs"  ("subject_id", "created_at") `,
+    );
+    await queryRunner.query(
+      `CREATE INDEX "idx_workflow_runs_definition_key_created_at_id" ON "workflow_runs"  ("definition_key", "created_at", "id") `,
     );
     await queryRunner.query(
       `CREATE TYPE "public"."workflow_step_status" AS ENUM('waiting', 'completed', 'failed', 'timed_out', 'cancelled')`,
@@ -76,9 +79,8 @@ export class CreateWorkflowEngine1795371132871 implements MigrationInterface {
     await queryRunner.query(`DROP INDEX "public"."idx_workflow_step_runs_run_id_step_no_attempt"`);
     await queryRunner.query(`DROP TABLE "workflow_step_runs"`);
     await queryRunner.query(`DROP TYPE "public"."workflow_step_status"`);
-    await queryRunner.query(
-      `DROP INDEX "public"."idx_workflow_runs_subject_type_subject_id_created_at"`,
-    );
+    await queryRunner.query(`DROP INDEX "public"."idx_workflow_runs_subject_id_created_at"`);
+    await queryRunner.query(`DROP INDEX "public"."idx_workflow_runs_definition_key_created_at_id"`);
     await queryRunner.query(`DROP INDEX "public"."idx_workflow_runs_created_at_id"`);
     await queryRunner.query(`DROP INDEX "public"."idx_workflow_runs_status_created_at_id"`);
     await queryRunner.query(`DROP INDEX "public"."uq_workflow_runs_trigger"`);

@@ -8,7 +8,8 @@ import { RunStatus } from './run-status.js';
  * the queue only carries "advance run X", so any worker can pick a run up where it stopped.
  */
 @Entity({ name: 'workflow_runs' })
-@Index(['subjectType', 'subjectId', 'createdAt'])
+@Index(['subjectId', 'createdAt'])
+@Index(['definitionKey', 'createdAt', 'id'])
 @Index(['createdAt', 'id'])
 @Index(['status', 'createdAt', 'id'])
 @Index('uq_workflow_runs_trigger', ['definitionId', 'triggerMessageId'], {
