@@ -100,7 +100,7 @@ function checkStep(key: string, step: unknown, actions: ActionCatalog, problems:
   }
   for (const field of Object.keys(step)) {
     if (!ALLOWED_FIELDS[type].includes(field)) {
-      problems.add(`${path}.${field}`, `not a field of a ${type} step`);
+      problems.add(`${path}.${field}`, `not a field of ${type} steps`);
     }
   }
   if (type !== 'end' && type !== 'branch') checkStepKeyRef(`${path}.next`, step.next, problems);
