@@ -1,6 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { OWNER_WORKFLOW_EMAILS } from '@mas/crm';
 import { APPLICANT_WORKFLOW_EMAILS } from '@mas/lms';
-import { randomUUID } from 'node:crypto';
 import { OutboxService, TransactionRunner } from '@mas/persistence';
 import type { Job } from 'bullmq';
 import { createTestDatabase, TestDatabase } from '../../../test/support/test-database.js';
@@ -11,6 +11,7 @@ import { EmailTemplate, EmailTemplates } from '../src/email/email-templates.js';
 import { renderEmail } from '../src/email/templates/render-email.js';
 import { QueueRegistry } from '../src/jobs/queue-registry.js';
 import { QueueWorkers } from '../src/jobs/queue-workers.js';
+import { until } from '../../../test/support/until.js';
 
 function fakeJob(data: EmailJobData, attemptsMade = 0, attempts = 5): Job<EmailJobData> {
   return { id: data.outboxMessageId, data, attemptsMade, opts: { attempts } } as Job<EmailJobData>;
@@ -23,15 +24,6 @@ function confirmation(to = `student-${randomUUID()}@example.com`): EmailJobData 
     to,
     data: { fullName: 'Ada <b>Lovelace</b>', startsAt: '2030-05-01T14:00:00.000Z' },
   };
-}
-
-async function until<T>(probe: () => Promise<T | undefined>, what: string): Promise<T> {
-  for (let attempt = 0; attempt < 150; attempt++) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 async function stop(app: TestApp | undefined): Promise<void> {

@@ -20,18 +20,10 @@ import { QueueWorkers } from '../src/jobs/queue-workers.js';
 import { JobSchedulesRegistrar } from '../src/jobs/job-schedules.registrar.js';
 import { WorkerHealthServer } from '../src/jobs/worker-health/worker-health.server.js';
 import { createWorkerApp } from '../src/worker.js';
+import { until } from '../../../test/support/until.js';
 
 const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
 const REDIS_DOWN = { REDIS_URL: 'redis://127.0.0.1:1' };
-
-async function until<T>(probe: () => Promise<T | undefined>, what: string): Promise<T> {
-  for (let attempt = 0; attempt < 150; attempt++) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 /** Stops every worker first (they share queues), then empties the queues in Redis, then closes. */
 async function stopAll(apps: INestApplicationContext[]): Promise<void> {
