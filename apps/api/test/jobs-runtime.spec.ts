@@ -172,7 +172,7 @@ describe('jobs runtime: roles, schedules, outbox dispatch, metrics, dashboard', 
       async () =>
         (
           await database.sql(
-            `SELECT status, last_error FROM outbox_messages WHERE topic = 'no-such-queue' AND attempts > 0`,
+            `SELECT status, last_error FROM outbox_messages WHERE topic = 'no-such-queue' AND last_error IS NOT NULL`,
           )
         ).rows[0] as { status: string; last_error: string } | undefined,
       'a failed dispatch',
@@ -273,7 +273,7 @@ describe('jobs runtime: roles, schedules, outbox dispatch, metrics, dashboard', 
       async () =>
         (
           await downDatabase.sql(
-            `SELECT status, last_error FROM outbox_messages WHERE channel = 'email' AND attempts > 0`,
+            `SELECT status, last_error FROM outbox_messages WHERE channel = 'email' AND last_error IS NOT NULL`,
           )
         ).rows[0] as { status: string; last_error: string } | undefined,
       'a failed email dispatch',
