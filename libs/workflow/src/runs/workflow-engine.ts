@@ -22,6 +22,13 @@ const STEPS_PER_JOB = 50;
 export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 3, backoffMs: 1000 };
 
 /**
+ * How far ahead a run may be due and still execute: due times are set by one host's clock (the
+ * database's for a new run) and read by another's, and a job dropped as early would wait for the
+ * sweep. A timer may fire up to this much early.
+ */
+const CLOCK_TOLERANCE_MS = 1000;
+
+/**
  * Executes runs. Each step is one transaction that locks the run row, applies the step's effect,
  * records the step execution (unique per run + step position + attempt) and moves the run on; jobs
  * for later work (timers, retries) are outbox rows of that same transaction. A worker that dies
@@ -65,7 +72,7 @@ export class WorkflowEngine {
     const run = await lockRun(tx, runId);
     if (!run || FINISHED_RUN_STATUSES.includes(run.status)) return false;
     // Not due: waiting for a signal, or a timer/backoff/timeout still ahead (a stray job).
-    if (!run.dueAt || run.dueAt.getTime() > Date.now()) return false;
+    if (!run.dueAt || run.dueAt.getTime() > Date.now() + CLOCK_TOLERANCE_MS) return false;
     const { config } = await this.definitions.byId(run.definitionId, tx);
     const step = config.steps[run.currentStep!];
     const changes = new RunChanges(run);
