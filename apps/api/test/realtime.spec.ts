@@ -1,5 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { OutboxService, RealtimeEvent, TransactionRunner } from '@mas/persistence';
+import {
+  OutboxService,
+  RealtimeEvent,
+  roleRoom,
+  TransactionRunner,
+  userRoom,
+} from '@mas/persistence';
 import { createTestDatabase, TestDatabase } from '../../../test/support/test-database.js';
 import { login, startTestApp, TEST_ADMIN, TestApp } from '../../../test/support/test-app.js';
 import { createUserWithRole, TestUser } from '../../../test/support/users.js';
@@ -11,7 +17,6 @@ import {
   listen,
 } from '../../../test/support/realtime.js';
 import { TcpProxy } from '../../../test/support/tcp-proxy.js';
-import { roleRoom, userRoom } from '../src/realtime/rooms.js';
 import { UNAUTHORIZED_MESSAGE } from '../src/realtime/socket-authenticator.js';
 
 /** Writes a realtime outbox row through the app's own OutboxService, in a committed transaction. */

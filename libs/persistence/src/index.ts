@@ -27,6 +27,7 @@ export * from './transactions/update-if-status.js';
 export * from './outbox/outbox-message.entity.js';
 export * from './outbox/outbox.service.js';
 export * from './outbox/outbox-relay.js';
+export * from './outbox/realtime-rooms.js';
 
 import { OutboxMessage } from './outbox/outbox-message.entity.js';
 

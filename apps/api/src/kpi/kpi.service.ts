@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { OutboxService, TransactionRunner } from '@mas/persistence';
+import { OutboxService, roleRoom, TransactionRunner } from '@mas/persistence';
 import { UserRole } from '@mas/identity';
 import { KPI_METRICS_SQL, KpiMetrics } from './kpi-metrics.sql.js';
 import { KpiSnapshot } from './kpi-snapshot.entity.js';
@@ -36,7 +36,7 @@ export class KpiService {
       await this.outbox.publish(tx, {
         type: 'kpi.updated',
         data: { snapshotId: snapshot.id, computedAt: snapshot.computedAt.toISOString() },
-        rooms: [`role:${UserRole.Admin}`],
+        rooms: [roleRoom(UserRole.Admin)],
       });
       return snapshot;
     });

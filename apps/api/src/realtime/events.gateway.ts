@@ -4,8 +4,8 @@ import {
   WebSocketGateway,
   WebSocketServer,
 } from '@nestjs/websockets';
+import { roleRoom, userRoom } from '@mas/persistence';
 import type { EventsNamespace, EventsSocket } from './events-socket.js';
-import { roleRoom, userRoom } from './rooms.js';
 import { SocketAuthenticator } from './socket-authenticator.js';
 
 /** Server-to-client events on `/events`; clients send nothing, they only listen. */

@@ -1,4 +1,4 @@
-import type { RealtimeEvent } from '@mas/persistence';
+import { RealtimeEvent, userRoom } from '@mas/persistence';
 
 /** `lead.assigned` to the new owner; `assignedBy` is null when a workflow assigned the lead. */
 export function leadAssignedEvent(
@@ -9,6 +9,6 @@ export function leadAssignedEvent(
   return {
     type: 'lead.assigned',
     data: { leadId: lead.id, fullName: lead.fullName, assignedBy },
-    rooms: [`user:${ownerId}`],
+    rooms: [userRoom(ownerId)],
   };
 }

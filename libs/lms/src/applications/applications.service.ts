@@ -14,6 +14,7 @@ import {
   PgCode,
   postgresErrorOf,
   TransactionRunner,
+  userRoom,
 } from '@mas/persistence';
 import { EntityManager } from 'typeorm';
 import { CreateApplicationDto, ListApplicationsQuery } from '../dto/lms.dto.js';
@@ -143,7 +144,7 @@ export class ApplicationsService {
       OutboxEntries.realtime({
         type: 'application.status_changed',
         data,
-        rooms: [`user:${application.userId}`],
+        rooms: [userRoom(application.userId)],
       }),
       OutboxEntries.event({
         type: 'application.status_changed',

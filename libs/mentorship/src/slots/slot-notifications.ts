@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { User } from '@mas/identity';
-import { OutboxEntries, OutboxEntry } from '@mas/persistence';
+import { OutboxEntries, OutboxEntry, userRoom } from '@mas/persistence';
 import { EntityManager } from 'typeorm';
 import { Slot } from '../entities/slot.entity.js';
 import { SlotAction } from './slot-lifecycle.js';
@@ -50,7 +50,7 @@ export class SlotNotifications {
             studentId: slot.studentId,
             startsAt: slot.startsAt.toISOString(),
           },
-          rooms: [`user:${slot.mentorId}`, ...(slot.studentId ? [`user:${slot.studentId}`] : [])],
+          rooms: [userRoom(slot.mentorId), ...(slot.studentId ? [userRoom(slot.studentId)] : [])],
         }),
       );
     }

@@ -1,4 +1,4 @@
-import { OutboxEntries, OutboxEntry } from '@mas/persistence';
+import { OutboxEntries, OutboxEntry, roleRoom } from '@mas/persistence';
 import type { WorkflowRun } from './workflow-run.entity.js';
 
 /** The BullMQ queue whose jobs advance runs; its handler calls `WorkflowEngine.advance`. */
@@ -19,7 +19,7 @@ export function advanceRunEntry(runId: string, at?: Date): OutboxEntry {
 export function runUpdatedEntry(run: WorkflowRun): OutboxEntry {
   return OutboxEntries.realtime({
     type: 'workflow.run_updated',
-    rooms: ['role:admin'],
+    rooms: [roleRoom('admin')],
     data: {
       runId: run.id,
       definitionKey: run.definitionKey,
