@@ -16,8 +16,7 @@ import { QueueRegistry } from '../apps/api/src/jobs/queue-registry.js';
 import { withScratchApp } from './support/scratch-app.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 2000);
-const CONCURRENCY = Number((process.env.WORKFLOW_CONCURRENCY ??= '10'));
-process.env.BULLMQ_PREFIX ??= 'bench-workflow';
+const CONCURRENCY = Number(process.env.WORKFLOW_CONCURRENCY ?? 10);
 const STEPS = ['a', 'b', 'c', 'd'];
 
 const config = {
@@ -35,7 +34,14 @@ const config = {
 
 const result = await withScratchApp(
   'postgres://postgres@127.0.0.1:5432/mas_bench_workflow',
-  { APP_ROLE: 'all', OUTBOX_POLL_MS: '20', OUTBOX_BATCH_SIZE: '200', DB_POOL_MAX: '20' },
+  {
+    APP_ROLE: 'all',
+    BULLMQ_PREFIX: 'bench-workflow',
+    WORKFLOW_CONCURRENCY: String(CONCURRENCY),
+    OUTBOX_POLL_MS: '20',
+    OUTBOX_BATCH_SIZE: '200',
+    DB_POOL_MAX: '20',
+  },
   async ({ app, pool }) => {
     for (const queue of app.get(QueueRegistry).all()) await queue.obliterate({ force: true });
     await app

@@ -52,10 +52,9 @@ describe('jobs runtime: roles, schedules, outbox dispatch, metrics, dashboard', 
   let adminToken: string;
 
   beforeAll(async () => {
-    process.env.BULLMQ_PREFIX = prefix;
     database = await createTestDatabase({ migrated: true });
     databases.push(database);
-    app = await startTestApp(database);
+    app = await startTestApp(database, { BULLMQ_PREFIX: prefix });
     apps.push(app.app);
     adminToken = await login(app, TEST_ADMIN.email, TEST_ADMIN.password);
   });
@@ -63,13 +62,12 @@ describe('jobs runtime: roles, schedules, outbox dispatch, metrics, dashboard', 
   afterAll(async () => {
     await stopAll(apps);
     await Promise.all(databases.map((created) => created.drop()));
-    delete process.env.BULLMQ_PREFIX;
   });
 
   async function boot(env: Record<string, string>, fresh = false): Promise<TestApp> {
     const target = fresh ? await createTestDatabase({ migrated: true }) : database;
     if (fresh) databases.push(target);
-    const started = await startTestApp(target, env);
+    const started = await startTestApp(target, { BULLMQ_PREFIX: prefix, ...env });
     apps.push(started.app);
     return started;
   }
@@ -109,7 +107,12 @@ describe('jobs runtime: roles, schedules, outbox dispatch, metrics, dashboard', 
 
   it('an APP_ROLE=worker process serves no API but /health, /health/live and /metrics on its own port', async () => {
     const config = loadAppConfig(
-      testEnv(database, { APP_ROLE: 'worker', WORKER_HEALTH_PORT: '0', HOST: '127.0.0.1' }),
+      testEnv(database, {
+        APP_ROLE: 'worker',
+        WORKER_HEALTH_PORT: '0',
+        HOST: '127.0.0.1',
+        BULLMQ_PREFIX: prefix,
+      }),
     );
     const silent = new Writable({ write: (_chunk, _encoding, done) => done() });
     const worker = await createWorkerApp({

@@ -1,5 +1,6 @@
 import { DatabaseConfig, Env, EnvReader, loadDatabaseConfig } from '@mas/persistence';
 import { IdentityConfig, loadIdentityConfig } from '@mas/identity';
+import { JobsSettings, loadJobsSettings } from '../jobs/jobs-settings.js';
 
 export interface AppConfig {
   nodeEnv: 'development' | 'production' | 'test';
@@ -18,12 +19,13 @@ export interface AppConfig {
   shutdownTimeoutMs: number;
   database: DatabaseConfig;
   identity: IdentityConfig;
+  jobs: JobsSettings;
 }
 
 /** Validates the whole environment at once; throws a ConfigError naming the first bad variable. */
 export function loadAppConfig(env: Env = process.env): AppConfig {
   const read = new EnvReader(env);
-  return {
+  const config = {
     nodeEnv: read.oneOf('NODE_ENV', ['development', 'production', 'test'], 'development'),
     host: read.string('HOST', '0.0.0.0'),
     port: read.int('PORT', 3000, { min: 0, max: 65535 }),
@@ -42,5 +44,6 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
     shutdownTimeoutMs: read.int('SHUTDOWN_TIMEOUT_MS', 10_000, { min: 0 }),
     database: loadDatabaseConfig(env),
     identity: loadIdentityConfig(env),
-  };
+  } satisfies Omit<AppConfig, 'jobs'>;
+  return { ...config, jobs: loadJobsSettings(config, env) };
 }

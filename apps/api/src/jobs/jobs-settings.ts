@@ -1,5 +1,5 @@
 import { ConfigError, Env, EnvReader } from '@mas/persistence';
-import { AppConfig } from '../config/app-config.js';
+import type { AppConfig } from '../config/app-config.js';
 
 export interface JobsSettings {
   redisUrl: string;
@@ -28,7 +28,7 @@ const PREFIX = /^[\w.-]{1,100}$/;
  * BULLMQ_PREFIX defaults to `bull`; under NODE_ENV=test it defaults to one prefix per test
  * database, so test files booting apps in parallel never process each other's jobs.
  */
-export function loadJobsSettings(config: AppConfig, env: Env = process.env): JobsSettings {
+export function loadJobsSettings(config: Omit<AppConfig, 'jobs'>, env: Env): JobsSettings {
   const read = new EnvReader(env);
   const testDatabase = config.database.connection?.database;
   const fallback = config.nodeEnv === 'test' && testDatabase ? `bull-test-${testDatabase}` : 'bull';

@@ -13,7 +13,6 @@ import { CleanupJobHandler } from './cleanup/cleanup-job.handler.js';
 import { CleanupService } from './cleanup/cleanup.service.js';
 import { JOB_HANDLERS, JOBS_SETTINGS } from './job-handler.js';
 import { JobSchedulesRegistrar } from './job-schedules.registrar.js';
-import { loadJobsSettings } from './jobs-settings.js';
 import { LoggedQueue } from './logged-queue.js';
 import { OutboxQueueDispatchers } from './outbox-queue-dispatchers.js';
 import { QueueName } from './queue-names.js';
@@ -40,7 +39,7 @@ const KEEP: DefaultJobOptions = {
 @Module({})
 export class JobsModule {
   static forRoot(config: AppConfig): DynamicModule {
-    const settings = loadJobsSettings(config);
+    const settings = config.jobs;
     BullModule.queueClass = LoggedQueue;
     const queues = BullModule.registerQueue(
       {
