@@ -7,10 +7,10 @@ export class CreateWorkflowEngine1795371132871 implements MigrationInterface {
     // outbox_messages is written on every booking: wait 5 s at most for its lock, then fail and retry.
     await queryRunner.query(`SET LOCAL lock_timeout = '5s'`);
     await queryRunner.query(
-      `CREATE TABLE "workflow_definitions" ("id" uuid NOT NULL DEFAULT gen_random_uuid(), "key" character varying(100) NOT NULL, "version" integer NOT NULL, "name" character varying(200) NOT NULL, "config" jsonb NOT NULL, "trigger" jsonb, "trigger_event" character varying(100), "created_by" uuid, "created_at" TIMESTAMP(3) WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "pk_workflow_definitions" PRIMARY KEY ("id"))`,
+      `CREATE TABLE "workflow_definitions" ("id" uuid NOT NULL DEFAULT gen_random_uuid(), "key" character varying(100) NOT NULL, "version" integer NOT NULL, "name" character varying(200) NOT NULL, "config" jsonb NOT NULL, "trigger" jsonb, "created_by" uuid, "created_at" TIMESTAMP(3) WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "pk_workflow_definitions" PRIMARY KEY ("id"))`,
     );
     await queryRunner.query(
-      `CREATE INDEX "idx_workflow_definitions_trigger_event" ON "workflow_definitions"  ("trigger_event") WHERE "trigger_event" IS NOT NULL`,
+      `CREATE INDEX "idx_workflow_definitions_trigger_event" ON "workflow_definitions" (("trigger" ->> 'event')) WHERE "trigger" IS NOT NULL`,
     );
     await queryRunner.query(
       `CREATE UNIQUE INDEX "idx_workflow_definitions_key_version" ON "workflow_definitions"  ("key", "version") `,

@@ -68,7 +68,6 @@ export class DefinitionsService {
         name: input.name,
         config: input.config as WorkflowConfig,
         trigger,
-        triggerEvent: trigger?.event ?? null,
         createdBy,
       }),
     );
@@ -109,7 +108,7 @@ export class DefinitionsService {
   triggeredBy(event: string, tx: EntityManager): Promise<WorkflowDefinition[]> {
     return tx
       .createQueryBuilder(WorkflowDefinition, 'definition')
-      .where('definition.triggerEvent = :event', { event })
+      .where("definition.trigger ->> 'event' = :event", { event })
       .andWhere(
         'definition.version = (SELECT max(newer.version) FROM workflow_definitions newer WHERE newer.key = definition.key)',
       )

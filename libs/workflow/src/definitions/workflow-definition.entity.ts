@@ -7,9 +7,7 @@ import type { WorkflowConfig, WorkflowTrigger } from './definition-config.js';
  */
 @Entity({ name: 'workflow_definitions' })
 @Index(['key', 'version'], { unique: true })
-@Index('idx_workflow_definitions_trigger_event', ['triggerEvent'], {
-  where: '"trigger_event" IS NOT NULL',
-})
+@Index('idx_workflow_definitions_trigger_event', { synchronize: false })
 export class WorkflowDefinition {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -26,12 +24,9 @@ export class WorkflowDefinition {
   @Column({ type: 'jsonb' })
   config: WorkflowConfig;
 
+  /** An event finds its definitions by `idx_workflow_definitions_trigger_event` on `trigger->>'event'`. */
   @Column({ type: 'jsonb', nullable: true })
   trigger: WorkflowTrigger | null;
-
-  /** `trigger.event`, as a column so that an event finds its definitions by index. */
-  @Column({ type: 'varchar', length: 100, nullable: true })
-  triggerEvent: string | null;
 
   /** The user who saved this version; null for seeded defaults. */
   @Column({ type: 'uuid', nullable: true })
