@@ -40,7 +40,10 @@ export class ApplicationsService {
    */
   create(input: CreateApplicationDto, student: User): Promise<Application> {
     return this.transactions.run(async (tx) => {
-      const batch = await tx.findOneBy(Batch, { id: input.batchId });
+      const batch = await tx.findOne(Batch, {
+        where: { id: input.batchId },
+        relations: { course: true },
+      });
       if (!batch) throw new UnprocessableEntityException('batchId is not a known batch');
       if (input.collegeId && !(await tx.existsBy(College, { id: input.collegeId }))) {
         throw new UnprocessableEntityException('collegeId is not a known college');
@@ -72,7 +75,7 @@ export class ApplicationsService {
             applicationId: application.id,
             userId: student.id,
             batchId: batch.id,
-            courseCode: await courseCodeOf(tx, batch.id),
+            courseCode: batch.course?.code ?? null,
           },
         });
         return application;

@@ -27,6 +27,7 @@ export class WorkflowRun extends BaseEntity {
   @JoinColumn({ name: 'definition_id' })
   definition?: Relation<WorkflowDefinition>;
 
+  /** The definition's key and version, copied at start: versions never change, and runs are listed by key. */
   @Column({ type: 'varchar', length: 100 })
   definitionKey: string;
 
