@@ -3,6 +3,8 @@ import { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { loadAppConfig } from '../../apps/api/src/config/app-config.js';
 import { createApiApp } from '../../apps/api/src/create-app.js';
+import { QueueRegistry } from '../../apps/api/src/jobs/queue-registry.js';
+import { QueueWorkers } from '../../apps/api/src/jobs/queue-workers.js';
 import { TestDatabase } from './test-database.js';
 
 export const TEST_ADMIN = { email: 'admin@test.local', password: 'admin-test-password' };
@@ -61,4 +63,21 @@ export async function login(testApp: TestApp, email: string, password: string): 
     .send({ email, password })
     .expect(200);
   return (response.body as { accessToken: string }).accessToken;
+}
+
+/**
+ * Stops the app's queue workers (APP_ROLE=api has none), empties its queues in Redis so no job
+ * outlives the test, then closes the app.
+ */
+export async function stopWithQueues(testApp: TestApp | undefined): Promise<void> {
+  if (!testApp) return;
+  let workers: QueueWorkers | undefined;
+  try {
+    workers = testApp.app.get(QueueWorkers);
+  } catch {
+    // APP_ROLE=api: no workers
+  }
+  await workers?.beforeApplicationShutdown();
+  for (const queue of testApp.app.get(QueueRegistry).all()) await queue.obliterate({ force: true });
+  await testApp.close();
 }

@@ -1,11 +1,16 @@
 import { createTestDatabase, TestDatabase } from '../../../test/support/test-database.js';
-import { login, startTestApp, TEST_ADMIN, TestApp } from '../../../test/support/test-app.js';
+import {
+  login,
+  startTestApp,
+  stopWithQueues,
+  TEST_ADMIN,
+  TestApp,
+} from '../../../test/support/test-app.js';
 import { createUserWithRole, TestUser } from '../../../test/support/users.js';
 import { createSlot } from '../../../test/support/slots.js';
 import { fund } from '../../../test/support/ledger.js';
 import { CleanupService } from '../src/jobs/cleanup/cleanup.service.js';
 import { QueueRegistry } from '../src/jobs/queue-registry.js';
-import { QueueWorkers } from '../src/jobs/queue-workers.js';
 
 const EXPIRED = 1234;
 
@@ -25,11 +30,7 @@ describe('jobs: cleanup of expired slots and old outbox rows', () => {
   });
 
   afterAll(async () => {
-    if (app) {
-      await app.app.get(QueueWorkers).beforeApplicationShutdown();
-      for (const queue of app.app.get(QueueRegistry).all()) await queue.obliterate({ force: true });
-      await app.close();
-    }
+    await stopWithQueues(app);
     await database?.drop();
   });
 

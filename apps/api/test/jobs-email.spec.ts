@@ -4,13 +4,12 @@ import { APPLICANT_WORKFLOW_EMAILS } from '@mas/lms';
 import { OutboxService, TransactionRunner } from '@mas/persistence';
 import type { Job } from 'bullmq';
 import { createTestDatabase, TestDatabase } from '../../../test/support/test-database.js';
-import { startTestApp, TestApp } from '../../../test/support/test-app.js';
+import { startTestApp, stopWithQueues, TestApp } from '../../../test/support/test-app.js';
 import { EmailJobData } from '../src/email/email-job-data.js';
 import { EmailJobHandler } from '../src/email/email-job.handler.js';
 import { EmailTemplate, EmailTemplates } from '../src/email/email-templates.js';
 import { renderEmail } from '../src/email/templates/render-email.js';
 import { QueueRegistry } from '../src/jobs/queue-registry.js';
-import { QueueWorkers } from '../src/jobs/queue-workers.js';
 import { until } from '../../../test/support/until.js';
 
 function fakeJob(data: EmailJobData, attemptsMade = 0, attempts = 5): Job<EmailJobData> {
@@ -24,13 +23,6 @@ function confirmation(to = `student-${randomUUID()}@example.com`): EmailJobData 
     to,
     data: { fullName: 'Ada <b>Lovelace</b>', startsAt: '2030-05-01T14:00:00.000Z' },
   };
-}
-
-async function stop(app: TestApp | undefined): Promise<void> {
-  if (!app) return;
-  await app.app.get(QueueWorkers).beforeApplicationShutdown();
-  for (const queue of app.app.get(QueueRegistry).all()) await queue.obliterate({ force: true });
-  await app.close();
 }
 
 describe('email templates', () => {
@@ -111,7 +103,7 @@ describe('jobs: email delivery (log transport)', () => {
   });
 
   afterAll(async () => {
-    await stop(app);
+    await stopWithQueues(app);
     await database?.drop();
   });
 
@@ -198,7 +190,7 @@ describe('jobs: email delivery (failing SMTP)', () => {
   });
 
   afterAll(async () => {
-    await stop(app);
+    await stopWithQueues(app);
     await database?.drop();
   });
 

@@ -1,10 +1,15 @@
 import { createTestDatabase, TestDatabase } from '../../../test/support/test-database.js';
-import { login, startTestApp, TEST_ADMIN, TestApp } from '../../../test/support/test-app.js';
+import {
+  login,
+  startTestApp,
+  stopWithQueues,
+  TEST_ADMIN,
+  TestApp,
+} from '../../../test/support/test-app.js';
 import { createUserWithRole, TestUser } from '../../../test/support/users.js';
 import { createSlot } from '../../../test/support/slots.js';
 import { fund } from '../../../test/support/ledger.js';
 import { QueueRegistry } from '../src/jobs/queue-registry.js';
-import { QueueWorkers } from '../src/jobs/queue-workers.js';
 
 const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
 
@@ -24,11 +29,7 @@ describe('jobs: KPI snapshots', () => {
   });
 
   afterAll(async () => {
-    if (app) {
-      await app.app.get(QueueWorkers).beforeApplicationShutdown();
-      for (const queue of app.app.get(QueueRegistry).all()) await queue.obliterate({ force: true });
-      await app.close();
-    }
+    await stopWithQueues(app);
     await database?.drop();
   });
 

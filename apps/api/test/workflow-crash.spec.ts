@@ -5,13 +5,13 @@ import { createTestDatabase, TestDatabase } from '../../../test/support/test-dat
 import {
   login,
   startTestApp,
+  stopWithQueues,
   TEST_ADMIN,
   TestApp,
   testEnv,
 } from '../../../test/support/test-app.js';
 import { until } from '../../../test/support/until.js';
 import { createUserWithRole } from '../../../test/support/users.js';
-import { QueueRegistry } from '../src/jobs/queue-registry.js';
 
 const MAIN = fileURLToPath(new URL('../../../dist/apps/api/src/main.js', import.meta.url));
 
@@ -53,8 +53,7 @@ describe('workflow: a worker killed mid-run', () => {
   afterAll(async () => {
     for (const worker of workers) worker.kill('SIGKILL');
     await holder?.end().catch(() => undefined);
-    for (const queue of api.app.get(QueueRegistry).all()) await queue.obliterate({ force: true });
-    await api?.close();
+    await stopWithQueues(api);
     await database?.drop();
   });
 
