@@ -28,6 +28,7 @@ export * from './outbox/outbox-message.entity.js';
 export * from './outbox/outbox.service.js';
 export * from './outbox/outbox-relay.js';
 export * from './outbox/realtime-rooms.js';
+export * from './outbox/session-revoked.js';
 
 import { OutboxMessage } from './outbox/outbox-message.entity.js';
 
