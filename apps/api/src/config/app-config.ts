@@ -1,6 +1,7 @@
 import { DatabaseConfig, Env, EnvReader, loadDatabaseConfig } from '@mas/persistence';
 import { IdentityConfig, loadIdentityConfig } from '@mas/identity';
 import { JobsSettings, loadJobsSettings } from '../jobs/jobs-settings.js';
+import { loadRealtimeSettings, RealtimeSettings } from '../realtime/realtime-settings.js';
 
 export interface AppConfig {
   nodeEnv: 'development' | 'production' | 'test';
@@ -20,6 +21,7 @@ export interface AppConfig {
   database: DatabaseConfig;
   identity: IdentityConfig;
   jobs: JobsSettings;
+  realtime: RealtimeSettings;
 }
 
 /** Validates the whole environment at once; throws a ConfigError naming the first bad variable. */
@@ -44,6 +46,7 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
     shutdownTimeoutMs: read.int('SHUTDOWN_TIMEOUT_MS', 10_000, { min: 0 }),
     database: loadDatabaseConfig(env),
     identity: loadIdentityConfig(env),
+    realtime: loadRealtimeSettings(env),
   } satisfies Omit<AppConfig, 'jobs'>;
   return { ...config, jobs: loadJobsSettings(config, env) };
 }

@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import {
   OnGatewayConnection,
   OnGatewayInit,
@@ -7,26 +8,63 @@ import {
 import { roleRoom, userRoom } from '@mas/persistence';
 import type { EventsNamespace, EventsSocket } from './events-socket.js';
 import { SocketAuthenticator } from './socket-authenticator.js';
+import { SocketCap } from './socket-cap.js';
 
 /** Server-to-client events on `/events`; clients send nothing, they only listen. */
 @WebSocketGateway({ path: '/socket.io', namespace: '/events', serveClient: false })
 export class EventsGateway implements OnGatewayInit<EventsNamespace>, OnGatewayConnection {
+  private readonly logger = new Logger('Realtime');
+
   @WebSocketServer()
   private readonly namespace?: EventsNamespace;
 
-  constructor(private readonly authenticator: SocketAuthenticator) {}
+  constructor(
+    private readonly authenticator: SocketAuthenticator,
+    private readonly cap: SocketCap,
+  ) {}
 
   afterInit(namespace: EventsNamespace): void {
     namespace.use(this.authenticator.middleware);
+    this.cap.attach(namespace);
   }
 
   handleConnection(socket: EventsSocket): void {
-    void socket.join([userRoom(socket.data.userId), roleRoom(socket.data.role)]);
+    void this.joinRooms(socket);
   }
 
   /** Emits to the rooms' sockets on every instance (through the Redis adapter). */
   emit(rooms: string[], event: string, payload: unknown): void {
+    this.requireNamespace().to(rooms).emit(event, payload);
+  }
+
+  /**
+   * Disconnects the rooms' sockets on every instance: the request goes through Redis, after any
+   * event emitted before it, and closes the connections (a client must reconnect, and so pass the
+   * handshake again).
+   */
+  disconnect(rooms: string[]): void {
+    this.requireNamespace().in(rooms).disconnectSockets(true);
+  }
+
+  /**
+   * Joins the user and role rooms, then authenticates again. A revocation committed while the
+   * handshake ran was dispatched before the socket was in its rooms and missed it; the second look
+   * at the user sees that change, and any later one is dispatched to a socket already in its room.
+   */
+  private async joinRooms(socket: EventsSocket): Promise<void> {
+    const admitted = socket.data;
+    await socket.join([userRoom(admitted.userId), roleRoom(admitted.role)]);
+    const current = await this.authenticator.authenticate(socket).catch((error: unknown) => {
+      this.logger.warn(`socket re-authentication failed: ${(error as Error).message}`);
+      return null;
+    });
+    if (current?.userId !== admitted.userId || current.role !== admitted.role) {
+      socket.disconnect(true);
+    }
+  }
+
+  private requireNamespace(): EventsNamespace {
     if (!this.namespace) throw new Error('the realtime gateway is not initialized');
-    this.namespace.to(rooms).emit(event, payload);
+    return this.namespace;
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { OutboxChannel, OutboxMessage, OutboxRelay } from '@mas/persistence';
+import { OutboxChannel, OutboxMessage, OutboxRelay, SESSION_REVOKED } from '@mas/persistence';
 import { EventsGateway } from './events.gateway.js';
 import { RealtimeRedis } from './realtime-redis.js';
 
@@ -11,6 +11,9 @@ const PUBLISH_CONFIRM_TIMEOUT_MS = 2000;
  * pending for a retry: while Redis cannot carry the event to the other instances nothing is sent
  * (not even to this instance's clients, who would get it twice on the retry). Delivery is at least
  * once: a broadcast that Redis does not confirm in time is sent again.
+ *
+ * `session.revoked` also disconnects its audience's sockets on every instance, after they received
+ * it: the client learns why, and its reconnect is authenticated against the user's current state.
  */
 @Injectable()
 export class RealtimeDispatcher implements OnModuleInit {
@@ -30,6 +33,7 @@ export class RealtimeDispatcher implements OnModuleInit {
     if (!this.redis.isReady())
       throw new Error('redis is not ready: the event cannot reach the other instances');
     this.gateway.emit(message.audience, message.topic, message.payload);
+    if (message.topic === SESSION_REVOKED) this.gateway.disconnect(message.audience);
     await this.redis.confirmPublished(PUBLISH_CONFIRM_TIMEOUT_MS);
   }
 }

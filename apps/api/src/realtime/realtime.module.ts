@@ -4,6 +4,8 @@ import { EventsGateway } from './events.gateway.js';
 import { RealtimeDispatcher } from './realtime.dispatcher.js';
 import { RealtimeRedis } from './realtime-redis.js';
 import { SocketAuthenticator } from './socket-authenticator.js';
+import { SocketCap } from './socket-cap.js';
+import { SocketSlots } from './socket-slots.js';
 
 /**
  * The Socket.IO gateway (`/socket.io`, namespace `/events`) and the dispatcher of realtime outbox
@@ -15,7 +17,14 @@ export class RealtimeModule {
     if (config.appRole === 'worker') return { module: RealtimeModule };
     return {
       module: RealtimeModule,
-      providers: [RealtimeRedis, SocketAuthenticator, EventsGateway, RealtimeDispatcher],
+      providers: [
+        RealtimeRedis,
+        SocketAuthenticator,
+        SocketSlots,
+        SocketCap,
+        EventsGateway,
+        RealtimeDispatcher,
+      ],
     };
   }
 }
