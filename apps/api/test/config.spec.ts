@@ -12,6 +12,7 @@ describe('application config', () => {
     expect(config.redisUrl).toBe('redis://127.0.0.1:6379');
     expect(config.database.connection).toBeNull();
     expect(config.identity.admin.email).toBe('admin@mas.local');
+    expect(config.realtime).toEqual({ socketsPerUserMax: 10, socketSlotLeaseMs: 60_000 });
   });
 
   it.each([
@@ -24,6 +25,8 @@ describe('application config', () => {
     [{ NODE_ENV: 'production', ADMIN_PASSWORD: 'long enough password' }, 'JWT_SECRET is required'],
     [{ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) }, 'ADMIN_PASSWORD is required'],
     [{ LOGIN_RATE_LIMIT: '0' }, 'LOGIN_RATE_LIMIT must be between 1'],
+    [{ SOCKETS_PER_USER_MAX: '0' }, 'SOCKETS_PER_USER_MAX must be between 1'],
+    [{ SOCKET_SLOT_LEASE_MS: '500' }, 'SOCKET_SLOT_LEASE_MS must be between 1000'],
   ])('%j is refused with a message naming the variable', (env, message) => {
     expect(() => loadAppConfig(env)).toThrow(ConfigError);
     expect(() => loadAppConfig(env)).toThrow(message);
