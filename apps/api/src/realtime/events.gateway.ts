@@ -1,4 +1,3 @@
-import { Logger } from '@nestjs/common';
 import {
   OnGatewayConnection,
   OnGatewayInit,
@@ -6,15 +5,13 @@ import {
   WebSocketServer,
 } from '@nestjs/websockets';
 import { roleRoom, userRoom } from '@mas/persistence';
-import type { EventsNamespace, EventsSocket } from './events-socket.js';
+import type { EventsNamespace, EventsSocket, EventsSocketData } from './events-socket.js';
 import { SocketAuthenticator } from './socket-authenticator.js';
 import { SocketCap } from './socket-cap.js';
 
 /** Server-to-client events on `/events`; clients send nothing, they only listen. */
 @WebSocketGateway({ path: '/socket.io', namespace: '/events', serveClient: false })
 export class EventsGateway implements OnGatewayInit<EventsNamespace>, OnGatewayConnection {
-  private readonly logger = new Logger('Realtime');
-
   @WebSocketServer()
   private readonly namespace?: EventsNamespace;
 
@@ -54,13 +51,17 @@ export class EventsGateway implements OnGatewayInit<EventsNamespace>, OnGatewayC
   private async joinRooms(socket: EventsSocket): Promise<void> {
     const admitted = socket.data;
     await socket.join([userRoom(admitted.userId), roleRoom(admitted.role)]);
-    const current = await this.authenticator.authenticate(socket).catch((error: unknown) => {
-      this.logger.warn(`socket re-authentication failed: ${(error as Error).message}`);
-      return null;
-    });
+    const current = await this.authenticateAgain(socket);
     if (current?.userId !== admitted.userId || current.role !== admitted.role) {
       socket.disconnect(true);
     }
+  }
+
+  /** Runs the handshake's authentication once more: the user's data now, or null when refused. */
+  private authenticateAgain(socket: EventsSocket): Promise<EventsSocketData | null> {
+    return new Promise((resolve) =>
+      this.authenticator.middleware(socket, (error) => resolve(error ? null : socket.data)),
+    );
   }
 
   private requireNamespace(): EventsNamespace {

@@ -34,7 +34,7 @@ export class SocketAuthenticator {
     );
   };
 
-  async authenticate(socket: EventsSocket): Promise<EventsSocketData | null> {
+  private async authenticate(socket: EventsSocket): Promise<EventsSocketData | null> {
     const claims = await this.tokens.verify(handshakeToken(socket));
     if (!claims) return null;
     // The user is loaded, not trusted from the token, so deactivation and role changes apply at once.
