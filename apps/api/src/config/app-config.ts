@@ -1,7 +1,7 @@
+import { loadRealtimeSettings, RealtimeSettings } from '../realtime/realtime-settings.js';
 import { DatabaseConfig, Env, EnvReader, loadDatabaseConfig } from '@mas/persistence';
 import { IdentityConfig, loadIdentityConfig } from '@mas/identity';
 import { JobsSettings, loadJobsSettings } from '../jobs/jobs-settings.js';
-import { loadRealtimeSettings, RealtimeSettings } from '../realtime/realtime-settings.js';
 
 export interface AppConfig {
   nodeEnv: 'development' | 'production' | 'test';
@@ -11,6 +11,8 @@ export interface AppConfig {
   redisUrl: string;
   /** What this process runs: HTTP API + relay + gateway (`api`), queue workers (`worker`), or both. */
   appRole: 'all' | 'api' | 'worker';
+  /** Socket.IO gateway limits (SOCKETS_PER_USER_MAX, SOCKET_SLOT_LEASE_MS). */
+  realtime: RealtimeSettings;
   /** SMTP server for emails; unset: emails are written to the log. */
   smtpUrl: string | undefined;
   mailFrom: string;
@@ -21,7 +23,6 @@ export interface AppConfig {
   database: DatabaseConfig;
   identity: IdentityConfig;
   jobs: JobsSettings;
-  realtime: RealtimeSettings;
 }
 
 /** Validates the whole environment at once; throws a ConfigError naming the first bad variable. */
@@ -38,6 +39,7 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
     ),
     redisUrl: read.url('REDIS_URL', ['redis:', 'rediss:'], 'redis://127.0.0.1:6379').toString(),
     appRole: read.oneOf('APP_ROLE', ['all', 'api', 'worker'], 'all'),
+    realtime: loadRealtimeSettings(env),
     smtpUrl: read.has('SMTP_URL')
       ? read.url('SMTP_URL', ['smtp:', 'smtps:']).toString()
       : undefined,
@@ -46,7 +48,6 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
     shutdownTimeoutMs: read.int('SHUTDOWN_TIMEOUT_MS', 10_000, { min: 0 }),
     database: loadDatabaseConfig(env),
     identity: loadIdentityConfig(env),
-    realtime: loadRealtimeSettings(env),
   } satisfies Omit<AppConfig, 'jobs'>;
   return { ...config, jobs: loadJobsSettings(config, env) };
 }
