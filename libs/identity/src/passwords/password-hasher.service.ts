@@ -8,9 +8,9 @@ type Lane = 'login' | 'signup';
 
 /**
  * scrypt with bounded concurrency (PASSWORD_HASH_CONCURRENCY) and bounded waiting
- * (PASSWORD_HASH_QUEUE_MAX per lane; beyond it 503 + Retry-After). Logins have their own lane and
- * get a free slot before new accounts, so a registration flood delays a login by at most the
- * hashes already running.
+ * (PASSWORD_HASH_QUEUE_MAX per lane; beyond it 503 + Retry-After). Logins have their own lane:
+ * new accounts may hold all slots but one, and a freed slot goes to a waiting login first, so a
+ * registration flood cannot make logins queue behind it.
  */
 @Injectable()
 export class PasswordHasher {
@@ -20,7 +20,10 @@ export class PasswordHasher {
 
   constructor(@Inject(IDENTITY_CONFIG) config: IdentityConfig) {
     const { concurrency, queueMax } = config.passwordHashing;
-    this.queue = new PriorityWorkQueue<Lane>(concurrency, queueMax, ['login', 'signup']);
+    this.queue = new PriorityWorkQueue<Lane>(concurrency, queueMax, [
+      { name: 'login', maxRunning: concurrency },
+      { name: 'signup', maxRunning: Math.max(1, concurrency - 1) },
+    ]);
   }
 
   /** A new hash (account creation). */

@@ -4,44 +4,69 @@ export class QueueFullError extends Error {
   }
 }
 
+export interface LaneSettings<Lane extends string> {
+  name: Lane;
+  /** How many of the slots this lane's tasks may hold at once. */
+  maxRunning: number;
+}
+
+interface LaneState {
+  maxRunning: number;
+  running: number;
+  waiting: (() => void)[];
+}
+
 /**
- * Runs at most `concurrency` tasks at once; the others wait in their lane's bounded queue and a
- * free slot goes to the first lane (in the order given) that has a waiting task. A task arriving at
- * a full lane is refused with QueueFullError, so waiting stays bounded.
+ * Runs at most `concurrency` tasks at once, and at most `maxRunning` of one lane. The others wait
+ * in their lane's bounded queue; a free slot goes to the first lane (in the order given) that has
+ * a waiting task and room. A task arriving at a full queue is refused with QueueFullError, so
+ * waiting stays bounded.
  */
 export class PriorityWorkQueue<Lane extends string> {
   private running = 0;
-  private readonly waiting = new Map<Lane, (() => void)[]>();
+  private readonly lanes = new Map<Lane, LaneState>();
 
   constructor(
     private readonly concurrency: number,
     private readonly queueMax: number,
-    lanesByPriority: readonly Lane[],
+    lanesByPriority: readonly LaneSettings<Lane>[],
   ) {
-    for (const lane of lanesByPriority) this.waiting.set(lane, []);
+    for (const { name, maxRunning } of lanesByPriority) {
+      this.lanes.set(name, { maxRunning, running: 0, waiting: [] });
+    }
   }
 
   async run<T>(lane: Lane, task: () => Promise<T>): Promise<T> {
-    if (this.running < this.concurrency) {
+    const state = this.lanes.get(lane)!;
+    if (this.hasRoom(state)) {
       this.running += 1;
+      state.running += 1;
     } else {
-      const queue = this.waiting.get(lane)!;
-      if (queue.length >= this.queueMax) throw new QueueFullError(lane);
-      // The slot is handed over by release(): `running` already counts this task.
-      await new Promise<void>((resolve) => queue.push(resolve));
+      if (state.waiting.length >= this.queueMax) throw new QueueFullError(lane);
+      // The slot is handed over by release(), which counts it before resolving.
+      await new Promise<void>((resolve) => state.waiting.push(resolve));
     }
     try {
       return await task();
     } finally {
-      this.release();
+      this.running -= 1;
+      state.running -= 1;
+      this.startWaiting();
     }
   }
 
-  private release(): void {
-    for (const queue of this.waiting.values()) {
-      const next = queue.shift();
-      if (next) return next();
+  private hasRoom(state: LaneState): boolean {
+    return this.running < this.concurrency && state.running < state.maxRunning;
+  }
+
+  private startWaiting(): void {
+    for (const state of this.lanes.values()) {
+      if (state.waiting.length && this.hasRoom(state)) {
+        this.running += 1;
+        state.running += 1;
+        state.waiting.shift()!();
+        return;
+      }
     }
-    this.running -= 1;
   }
 }
