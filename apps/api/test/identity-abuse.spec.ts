@@ -270,3 +270,38 @@ describe('a login during a registration flood (figure)', () => {
     SLOW,
   );
 });
+
+describe('while Redis is unreachable', () => {
+  let database: TestDatabase;
+  let app: TestApp;
+
+  beforeAll(async () => {
+    database = await createTestDatabase({ migrated: true });
+    app = await startTestApp(database, {
+      ...PRODUCTION_LIMITS,
+      APP_ROLE: 'api',
+      REDIS_URL: 'redis://127.0.0.1:1',
+      LOGIN_ACCOUNT_FAILURE_LIMIT: '2',
+    });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await database?.drop();
+  });
+
+  it(
+    'fails open to per-process counters: logins work, the limits still hold, the switch is logged',
+    async () => {
+      const [email] = await insertStudents(app, database, 1, PASSWORD);
+      expect((await loginAs(app, email, PASSWORD)).status).toBe(200);
+      expect((await loginAs(app, email, 'wrong 1')).status).toBe(401);
+      expect((await loginAs(app, email, 'wrong 2')).status).toBe(401);
+      expectRetryLater(await loginAs(app, email, PASSWORD), 429);
+      expect(app.logs.some((line) => line.includes('fall back to per-process counters'))).toBe(
+        true,
+      );
+    },
+    SLOW,
+  );
+});
