@@ -24,6 +24,9 @@ describe('application config', () => {
     [{ NODE_ENV: 'production', ADMIN_PASSWORD: 'long enough password' }, 'JWT_SECRET is required'],
     [{ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) }, 'ADMIN_PASSWORD is required'],
     [{ LOGIN_RATE_LIMIT: '0' }, 'LOGIN_RATE_LIMIT must be between 1'],
+    [{ LOGIN_ACCOUNT_FAILURE_WINDOW_MS: '10' }, 'LOGIN_ACCOUNT_FAILURE_WINDOW_MS must be between'],
+    [{ REGISTER_RATE_LIMIT: 'many' }, 'REGISTER_RATE_LIMIT must be an integer'],
+    [{ PASSWORD_HASH_CONCURRENCY: '0' }, 'PASSWORD_HASH_CONCURRENCY must be between 1'],
   ])('%j is refused with a message naming the variable', (env, message) => {
     expect(() => loadAppConfig(env)).toThrow(ConfigError);
     expect(() => loadAppConfig(env)).toThrow(message);
