@@ -8,7 +8,7 @@
  *   BENCH_ROWS (20000)
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { TokenService, User, UserRole } from '@mas/identity';
+import { TokenService, UserRole } from '@mas/identity';
 import { OutboxRelay } from '@mas/persistence';
 import { io } from 'socket.io-client';
 import { withScratchApp } from './support/scratch-app.js';
@@ -23,7 +23,9 @@ const result = await withScratchApp(
     const [admin] = (
       await pool.query<{ id: string }>(`SELECT id FROM users WHERE role = 'admin' LIMIT 1`)
     ).rows;
-    const token = await app.get(TokenService).issue({ id: admin.id, role: UserRole.Admin } as User);
+    const token = await app
+      .get(TokenService)
+      .issue({ id: admin.id, role: UserRole.Admin, tokenVersion: 0 });
     const socket = io(`${baseUrl}/events`, {
       path: '/socket.io',
       transports: ['websocket'],

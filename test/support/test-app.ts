@@ -8,6 +8,7 @@ import { QueueWorkers } from '../../apps/api/src/jobs/queue-workers.js';
 import { TestDatabase } from './test-database.js';
 
 export const TEST_ADMIN = { email: 'admin@test.local', password: 'admin-test-password' };
+export const TEST_JWT_SECRET = 'test-only-secret-that-is-long-enough-1234567890';
 
 export interface TestApp {
   app: INestApplication;
@@ -29,8 +30,15 @@ export function testEnv(
     DB_POOL_MAX: '10',
     ADMIN_EMAIL: TEST_ADMIN.email,
     ADMIN_PASSWORD: TEST_ADMIN.password,
-    JWT_SECRET: 'test-only-secret-that-is-long-enough-1234567890',
+    JWT_SECRET: TEST_JWT_SECRET,
+    // Abuse limits far above what a suite does; each database counts under its own Redis prefix,
+    // so parallel suites (one client address, one admin email) never share a window.
+    ABUSE_REDIS_PREFIX: `test:${new URL(database.url).pathname.slice(1)}:abuse:`,
     LOGIN_RATE_LIMIT: '1000',
+    LOGIN_ACCOUNT_FAILURE_LIMIT: '1000',
+    LOGIN_ADDRESS_FAILURE_LIMIT: '1000',
+    REGISTER_RATE_LIMIT: '1000',
+    PASSWORD_HASH_QUEUE_MAX: '1000',
     ...env,
   };
 }

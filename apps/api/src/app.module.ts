@@ -17,6 +17,7 @@ import { KpiModule } from './kpi/kpi.module.js';
 import { createLoggerModule } from './logging/logger.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
+import { REDIS, RedisModule } from './redis/redis.module.js';
 import { WorkflowApiModule } from './workflow/workflow-api.module.js';
 
 export interface AppModuleOptions {
@@ -35,7 +36,9 @@ export class AppModule {
       imports: [
         createLoggerModule(config, logDestination),
         PersistenceModule.forRoot({ config: config.database, connection, entities: ALL_ENTITIES }),
-        IdentityModule.forRoot(config.identity),
+        IdentityModule.forRoot(config.identity, {
+          redis: { token: REDIS, imports: [RedisModule] },
+        }),
         FinanceModule,
         MentorshipModule,
         LmsModule,

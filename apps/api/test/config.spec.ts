@@ -27,6 +27,9 @@ describe('application config', () => {
     [{ LOGIN_RATE_LIMIT: '0' }, 'LOGIN_RATE_LIMIT must be between 1'],
     [{ SOCKETS_PER_USER_MAX: '0' }, 'SOCKETS_PER_USER_MAX must be between 1'],
     [{ SOCKET_SLOT_LEASE_MS: '500' }, 'SOCKET_SLOT_LEASE_MS must be between 1000'],
+    [{ LOGIN_ACCOUNT_FAILURE_WINDOW_MS: '10' }, 'LOGIN_ACCOUNT_FAILURE_WINDOW_MS must be between'],
+    [{ REGISTER_RATE_LIMIT: 'many' }, 'REGISTER_RATE_LIMIT must be an integer'],
+    [{ PASSWORD_HASH_CONCURRENCY: '0' }, 'PASSWORD_HASH_CONCURRENCY must be between 1'],
   ])('%j is refused with a message naming the variable', (env, message) => {
     expect(() => loadAppConfig(env)).toThrow(ConfigError);
     expect(() => loadAppConfig(env)).toThrow(message);

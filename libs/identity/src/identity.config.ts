@@ -4,7 +4,27 @@ export interface IdentityConfig {
   jwtSecret: string;
   jwtTtlSeconds: number;
   admin: { email: string; password: string; usesDevelopmentDefault: boolean };
-  loginRateLimit: { limit: number; windowMs: number };
+  abuse: AbuseControlsConfig;
+  passwordHashing: { concurrency: number; queueMax: number };
+}
+
+/** A fixed window: at most `limit` counted events per `windowMs`. */
+export interface RateLimit {
+  limit: number;
+  windowMs: number;
+}
+
+export interface AbuseControlsConfig {
+  /** Prefix of every limiter key in Redis (tests give each database its own). */
+  redisKeyPrefix: string;
+  /** Every login attempt from one address, successful or not. */
+  loginPerAddress: RateLimit;
+  /** Failed logins for one account, from any address. */
+  loginFailuresPerAccount: RateLimit;
+  /** Failed logins from one address, whatever the account. */
+  loginFailuresPerAddress: RateLimit;
+  /** Registrations from one address. */
+  registerPerAddress: RateLimit;
 }
 
 export const DEVELOPMENT_ADMIN_PASSWORD = 'admin-local-only';
@@ -34,10 +54,27 @@ export function loadIdentityConfig(env: Env): IdentityConfig {
       password: adminPassword,
       usesDevelopmentDefault: adminPassword === DEVELOPMENT_ADMIN_PASSWORD,
     },
-    loginRateLimit: {
-      limit: read.int('LOGIN_RATE_LIMIT', 10, { min: 1 }),
-      windowMs: read.int('LOGIN_RATE_WINDOW_MS', 60_000, { min: 1000 }),
+    abuse: {
+      redisKeyPrefix: read.string('ABUSE_REDIS_PREFIX', 'mas:abuse:'),
+      loginPerAddress: rateLimit(read, 'LOGIN_RATE', 300, 60_000),
+      loginFailuresPerAccount: rateLimit(read, 'LOGIN_ACCOUNT_FAILURE', 10, FIFTEEN_MINUTES),
+      loginFailuresPerAddress: rateLimit(read, 'LOGIN_ADDRESS_FAILURE', 50, FIFTEEN_MINUTES),
+      registerPerAddress: rateLimit(read, 'REGISTER_RATE', 20, 3_600_000),
     },
+    passwordHashing: {
+      concurrency: read.int('PASSWORD_HASH_CONCURRENCY', 2, { min: 1, max: 64 }),
+      queueMax: read.int('PASSWORD_HASH_QUEUE_MAX', 64, { min: 0, max: 100_000 }),
+    },
+  };
+}
+
+const FIFTEEN_MINUTES = 15 * 60_000;
+
+/** `<NAME>_LIMIT` and `<NAME>_WINDOW_MS`. */
+function rateLimit(read: EnvReader, name: string, limit: number, windowMs: number): RateLimit {
+  return {
+    limit: read.int(`${name}_LIMIT`, limit, { min: 1 }),
+    windowMs: read.int(`${name}_WINDOW_MS`, windowMs, { min: 1000, max: 24 * 3_600_000 }),
   };
 }
 

@@ -1,29 +1,45 @@
 import { createSecretKey } from 'node:crypto';
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, InjectionToken, Module, ModuleMetadata, Provider } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AbuseCounters } from './abuse/abuse-counters.js';
+import { IDENTITY_REDIS } from './abuse/identity-redis.js';
+import { LoginThrottle } from './abuse/login-throttle.js';
+import { RegisterThrottle } from './abuse/register-throttle.js';
 import { AuthController } from './auth/auth.controller.js';
 import { AuthService } from './auth/auth.service.js';
 import { AuthenticationGuard } from './auth/authentication.guard.js';
-import { LoginRateLimitGuard } from './auth/login-rate-limit.guard.js';
 import { RolesGuard } from './auth/roles.guard.js';
 import { TokenService } from './auth/token.service.js';
 import { User } from './entities/user.entity.js';
 import { IDENTITY_CONFIG, IdentityConfig } from './identity.config.js';
+import { PasswordHasher } from './passwords/password-hasher.service.js';
 import { AdminSeed } from './seeds/admin.seed.js';
 import { DemoUsersSeed } from './seeds/demo-users.seed.js';
 import { UsersController } from './users/users.controller.js';
 import { UsersService } from './users/users.service.js';
 
-/** Users, login, and the global authentication + roles guards. */
+export interface IdentityModuleOptions {
+  /**
+   * The Redis connection the abuse limits count in (an ioredis client), and the modules that
+   * provide it. Without it every instance counts on its own.
+   */
+  redis?: { token: InjectionToken; imports: ModuleMetadata['imports'] };
+}
+
+/** Users, login, abuse limits, and the global authentication + roles guards. */
 @Module({})
 export class IdentityModule {
-  static forRoot(config: IdentityConfig): DynamicModule {
+  static forRoot(config: IdentityConfig, { redis }: IdentityModuleOptions = {}): DynamicModule {
+    const redisProviders: Provider[] = redis
+      ? [{ provide: IDENTITY_REDIS, useExisting: redis.token }]
+      : [];
     return {
       module: IdentityModule,
       global: true,
       imports: [
+        ...(redis?.imports ?? []),
         TypeOrmModule.forFeature([User]),
         // A KeyObject, not a string: jsonwebtoken otherwise tries (and fails) to parse the string as a
         // public key on every verification, which dominated the cost of an authenticated request.
@@ -38,7 +54,11 @@ export class IdentityModule {
         UsersService,
         AuthService,
         TokenService,
-        LoginRateLimitGuard,
+        ...redisProviders,
+        PasswordHasher,
+        AbuseCounters,
+        LoginThrottle,
+        RegisterThrottle,
         AdminSeed,
         DemoUsersSeed,
         { provide: APP_GUARD, useClass: AuthenticationGuard },

@@ -6,6 +6,7 @@ export * from './dto/user.response.js';
 export * from './users/users.service.js';
 export * from './identity.config.js';
 export * from './identity.module.js';
+export * from './abuse/identity-redis.js';
 
 import { User } from './entities/user.entity.js';
 

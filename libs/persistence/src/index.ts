@@ -13,6 +13,7 @@ export * from './entities/base.entity.js';
 export * from './errors/postgres-errors.js';
 export * from './errors/http-error-mapping.js';
 export * from './errors/all-exceptions.filter.js';
+export * from './errors/retry-later.exception.js';
 export * from './transactions/transaction-runner.js';
 export * from './pagination/keyset-cursor.js';
 export * from './pagination/keyset-paginate.js';

@@ -1,6 +1,6 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { TokenService, UsersService } from '@mas/identity';
+import { TokenService } from '@mas/identity';
 import type { Express } from 'express';
 import { API_PREFIX } from '../configure-app.js';
 import { QueueRegistry } from '../jobs/queue-registry.js';
@@ -20,7 +20,6 @@ export class AdminModule implements OnModuleInit {
     private readonly adapterHost: HttpAdapterHost,
     private readonly queues: QueueRegistry,
     private readonly tokens: TokenService,
-    private readonly users: UsersService,
   ) {}
 
   onModuleInit(): void {
@@ -29,7 +28,7 @@ export class AdminModule implements OnModuleInit {
     const app = http.getInstance<Express>();
     app.use(
       QUEUE_DASHBOARD_PATH,
-      adminOnly(this.tokens, this.users),
+      adminOnly(this.tokens),
       queueDashboardRouter(this.queues.all(), QUEUE_DASHBOARD_PATH),
     );
   }

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { TokenService, UsersService } from '@mas/identity';
+import { TokenService } from '@mas/identity';
 import type { ExtendedError } from 'socket.io';
 import type { EventsSocket, EventsSocketData } from './events-socket.js';
 
@@ -15,10 +15,7 @@ export const AUTH_UNAVAILABLE_MESSAGE = 'authentication is unavailable, retry la
 export class SocketAuthenticator {
   private readonly logger = new Logger('Realtime');
 
-  constructor(
-    private readonly tokens: TokenService,
-    private readonly users: UsersService,
-  ) {}
+  constructor(private readonly tokens: TokenService) {}
 
   readonly middleware = (socket: EventsSocket, next: (error?: ExtendedError) => void): void => {
     this.authenticate(socket).then(
@@ -35,11 +32,8 @@ export class SocketAuthenticator {
   };
 
   private async authenticate(socket: EventsSocket): Promise<EventsSocketData | null> {
-    const claims = await this.tokens.verify(handshakeToken(socket));
-    if (!claims) return null;
-    // The user is loaded, not trusted from the token, so deactivation and role changes apply at once.
-    const user = await this.users.findById(claims.sub);
-    return user?.isActive ? { userId: user.id, role: user.role } : null;
+    const user = await this.tokens.authenticate(handshakeToken(socket));
+    return user ? { userId: user.id, role: user.role } : null;
   }
 }
 

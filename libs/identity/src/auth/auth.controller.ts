@@ -1,10 +1,19 @@
-import { Body, Controller, HttpCode, HttpStatus, Post, UseGuards } from '@nestjs/common';
-import { ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { Body, Controller, HttpCode, HttpStatus, Ip, Post } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiNoContentResponse,
+  ApiOperation,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+} from '@nestjs/swagger';
 import { LoginDto, RegisterDto } from '../dto/credentials.dto.js';
 import { LoginResponse, UserResponse } from '../dto/user.response.js';
-import { Public } from './auth.decorators.js';
+import { User } from '../entities/user.entity.js';
+import { CurrentUser, Public } from './auth.decorators.js';
 import { AuthService } from './auth.service.js';
-import { LoginRateLimitGuard } from './login-rate-limit.guard.js';
+
+const BUSY = 'too many passwords being checked; Retry-After says when to retry';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -14,17 +23,30 @@ export class AuthController {
   @Public()
   @Post('register')
   @ApiOperation({ summary: 'Create a student account' })
-  async register(@Body() body: RegisterDto): Promise<UserResponse> {
-    return UserResponse.of(await this.auth.register(body));
+  @ApiTooManyRequestsResponse({ description: 'too many registrations from this address' })
+  @ApiServiceUnavailableResponse({ description: BUSY })
+  async register(@Body() body: RegisterDto, @Ip() address: string): Promise<UserResponse> {
+    return UserResponse.of(await this.auth.register(body, address));
   }
 
   @Public()
   @Post('login')
   @HttpCode(HttpStatus.OK)
-  @UseGuards(LoginRateLimitGuard)
   @ApiOperation({ summary: 'Exchange email and password for a bearer token' })
-  @ApiTooManyRequestsResponse({ description: 'too many login attempts from this address' })
-  login(@Body() body: LoginDto): Promise<LoginResponse> {
-    return this.auth.login(body);
+  @ApiTooManyRequestsResponse({
+    description: 'too many attempts from this address, or failed logins for this account',
+  })
+  @ApiServiceUnavailableResponse({ description: BUSY })
+  login(@Body() body: LoginDto, @Ip() address: string): Promise<LoginResponse> {
+    return this.auth.login(body, address);
+  }
+
+  @Post('logout')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiBearerAuth()
+  @ApiOperation({ summary: "Revoke every one of the caller's tokens, on every device" })
+  @ApiNoContentResponse()
+  logout(@CurrentUser() user: User): Promise<void> {
+    return this.auth.logout(user);
   }
 }

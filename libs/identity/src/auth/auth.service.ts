@@ -1,9 +1,11 @@
 import { Injectable, UnauthorizedException } from '@nestjs/common';
+import { LoginThrottle } from '../abuse/login-throttle.js';
+import { RegisterThrottle } from '../abuse/register-throttle.js';
 import { LoginDto, RegisterDto } from '../dto/credentials.dto.js';
 import { LoginResponse, UserResponse } from '../dto/user.response.js';
 import { User } from '../entities/user.entity.js';
 import { UserRole } from '../entities/user-role.enum.js';
-import { hashPassword, verifyPassword } from '../passwords/password-hasher.js';
+import { PasswordHasher } from '../passwords/password-hasher.service.js';
 import { UsersService } from '../users/users.service.js';
 import { TokenService } from './token.service.js';
 
@@ -11,23 +13,39 @@ const WRONG_CREDENTIALS = 'email or password is incorrect';
 
 @Injectable()
 export class AuthService {
-  /** Verified against when the email is unknown, so both failures take the same time. */
-  private decoyHash?: Promise<string>;
-
   constructor(
     private readonly users: UsersService,
     private readonly tokens: TokenService,
+    private readonly hasher: PasswordHasher,
+    private readonly loginThrottle: LoginThrottle,
+    private readonly registerThrottle: RegisterThrottle,
   ) {}
 
-  register(input: RegisterDto): Promise<User> {
+  async register(input: RegisterDto, address: string): Promise<User> {
+    await this.registerThrottle.admit(address);
     return this.users.create({ ...input, role: UserRole.Student });
   }
 
-  async login({ email, password }: LoginDto): Promise<LoginResponse> {
+  async login({ email, password }: LoginDto, address: string): Promise<LoginResponse> {
+    await this.loginThrottle.admit(email, address);
     const user = await this.users.findWithPasswordHash(email);
-    this.decoyHash ??= hashPassword('decoy password');
-    const valid = await verifyPassword(password, user?.passwordHash ?? (await this.decoyHash));
-    if (!user || !valid || !user.isActive) throw new UnauthorizedException(WRONG_CREDENTIALS);
+    let valid: boolean;
+    try {
+      valid = await this.hasher.verify(password, user?.passwordHash);
+    } catch (error) {
+      await this.loginThrottle.release(email);
+      throw error;
+    }
+    if (!user || !valid || !user.isActive) {
+      await this.loginThrottle.failed(address);
+      throw new UnauthorizedException(WRONG_CREDENTIALS);
+    }
+    await this.loginThrottle.release(email);
     return { accessToken: await this.tokens.issue(user), user: UserResponse.of(user) };
+  }
+
+  /** Revokes every token of the caller, on every device. */
+  logout(user: User): Promise<void> {
+    return this.users.revokeTokens(user.id);
   }
 }

@@ -30,6 +30,10 @@ export class User extends BaseEntity {
   @Column({ type: 'uuid', nullable: true })
   salesHeadId: string | null;
 
+  /** Carried in access tokens as `ver`; bumping it revokes every token issued before. */
+  @Column({ type: 'int', default: 0 })
+  tokenVersion: number;
+
   @ManyToOne(() => User, { nullable: true, onDelete: 'SET NULL' })
   @JoinColumn({ name: 'sales_head_id' })
   salesHead?: Relation<User> | null;

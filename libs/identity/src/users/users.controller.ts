@@ -1,6 +1,23 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Query,
+} from '@nestjs/common';
 import { mapPage } from '@mas/persistence';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiNoContentResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
 import { CurrentUser, Roles } from '../auth/auth.decorators.js';
 import { CreateUserDto, ListUsersQuery, UpdateUserDto } from '../dto/admin-user.dto.js';
 import { UserPageResponse, UserResponse } from '../dto/user.response.js';
@@ -38,10 +55,21 @@ export class UsersController {
   @Patch(':id')
   @Roles(UserRole.Admin)
   @ApiOperation({ summary: 'Change role, stage, activity, sales head or name (admin)' })
+  @ApiUnprocessableEntityResponse({ description: 'an admin deactivating or demoting themselves' })
   async update(
     @Param('id', new ParseUUIDPipe()) id: string,
     @Body() body: UpdateUserDto,
+    @CurrentUser() actor: User,
   ): Promise<UserResponse> {
-    return UserResponse.of(await this.users.update(id, body));
+    return UserResponse.of(await this.users.update(id, body, actor));
+  }
+
+  @Post(':id/revoke-tokens')
+  @Roles(UserRole.Admin)
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({ summary: 'Revoke every token of a user; their sockets are told (admin)' })
+  @ApiNoContentResponse()
+  revokeTokens(@Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
+    return this.users.revokeTokens(id);
   }
 }

@@ -5,18 +5,21 @@ import {
   UnprocessableEntityException,
 } from '@nestjs/common';
 import {
+  OutboxService,
   Page,
   paginateByKeyset,
   PgCode,
   postgresErrorOf,
   prefixPattern,
+  sessionRevoked,
   TransactionRunner,
 } from '@mas/persistence';
 import { EntityManager } from 'typeorm';
 import { CreateUserDto, ListUsersQuery, UpdateUserDto } from '../dto/admin-user.dto.js';
 import { User } from '../entities/user.entity.js';
 import { UserRole } from '../entities/user-role.enum.js';
-import { hashPassword } from '../passwords/password-hasher.js';
+import { PasswordHasher } from '../passwords/password-hasher.service.js';
+import { refuseSelfLockout } from './self-lockout.js';
 
 export type NewUser = Pick<CreateUserDto, 'email' | 'password' | 'fullName' | 'role'> & {
   salesHeadId?: string | null;
@@ -24,11 +27,22 @@ export type NewUser = Pick<CreateUserDto, 'email' | 'password' | 'fullName' | 'r
 
 @Injectable()
 export class UsersService {
-  constructor(private readonly transactions: TransactionRunner) {}
+  constructor(
+    private readonly transactions: TransactionRunner,
+    private readonly hasher: PasswordHasher,
+    private readonly outbox: OutboxService,
+  ) {}
 
-  /** Inserts a user; in the caller's transaction when `tx` is given (user subscribers join it). */
+  /**
+   * Inserts a user; in the caller's transaction when `tx` is given (user subscribers join it). A
+   * known email is refused before the (deliberately expensive) hash; the unique index still
+   * decides between two concurrent registrations.
+   */
   async create(input: NewUser, tx?: EntityManager): Promise<User> {
-    const passwordHash = await hashPassword(input.password);
+    if (await this.transactions.manager(tx).existsBy(User, { email: input.email })) {
+      throw emailTaken();
+    }
+    const passwordHash = await this.hasher.hash(input.password);
     return this.transactions.run(
       async (manager) => {
         if (input.salesHeadId) await this.requireSalesHead(manager, input.salesHeadId);
@@ -45,9 +59,7 @@ export class UsersService {
           );
           return await users.findOneByOrFail({ id });
         } catch (error) {
-          if (postgresErrorOf(error)?.code === PgCode.uniqueViolation) {
-            throw new ConflictException('email is already registered');
-          }
+          if (postgresErrorOf(error)?.code === PgCode.uniqueViolation) throw emailTaken();
           throw error;
         }
       },
@@ -86,7 +98,13 @@ export class UsersService {
     return paginateByKeyset(users, query);
   }
 
-  async update(id: string, changes: UpdateUserDto): Promise<User> {
+  /**
+   * Admin changes. A deactivation also bumps the token version (a token from before stays dead
+   * after a reactivation); a deactivation or a role change tells the user's open sockets, through
+   * the outbox in the same transaction.
+   */
+  async update(id: string, changes: UpdateUserDto, actor: User): Promise<User> {
+    refuseSelfLockout(actor, id, changes);
     return this.transactions.run(async (manager) => {
       const user = await manager.findOne(User, {
         where: { id },
@@ -98,6 +116,8 @@ export class UsersService {
           throw new UnprocessableEntityException('a user cannot be their own sales head');
         await this.requireSalesHead(manager, changes.salesHeadId);
       }
+      const deactivated = user.isActive && changes.isActive === false;
+      const roleChanged = changes.role !== undefined && changes.role !== user.role;
       manager.merge(User, user, {
         role: changes.role,
         stage: changes.stage,
@@ -105,8 +125,24 @@ export class UsersService {
         fullName: changes.fullName,
         salesHeadId: changes.salesHeadId,
       });
+      if (deactivated) user.tokenVersion += 1;
       await manager.save(user);
+      if (deactivated || roleChanged) {
+        await this.outbox.publish(
+          manager,
+          sessionRevoked(id, deactivated ? 'deactivated' : 'role_changed'),
+        );
+      }
       return manager.findOneByOrFail(User, { id });
+    });
+  }
+
+  /** Kills every token issued to the user so far (logout everywhere, or an admin's revocation). */
+  async revokeTokens(id: string): Promise<void> {
+    await this.transactions.run(async (manager) => {
+      const { affected } = await manager.increment(User, { id }, 'tokenVersion', 1);
+      if (!affected) throw new NotFoundException('user not found');
+      await this.outbox.publish(manager, sessionRevoked(id, 'tokens_revoked'));
     });
   }
 
@@ -116,4 +152,8 @@ export class UsersService {
       throw new UnprocessableEntityException('salesHeadId must be the id of a sales_head user');
     }
   }
+}
+
+function emailTaken(): ConflictException {
+  return new ConflictException('email is already registered');
 }

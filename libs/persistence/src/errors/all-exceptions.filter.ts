@@ -10,6 +10,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Response } from 'express';
 import { mapPostgresError } from './http-error-mapping.js';
 import { postgresErrorOf } from './postgres-errors.js';
+import { RetryLaterException } from './retry-later.exception.js';
 
 export interface ErrorBody {
   statusCode: number;
@@ -35,7 +36,11 @@ export class AllExceptionsFilter implements ExceptionFilter {
   }
 
   private describe(exception: unknown): { body: ErrorBody; retryAfterSeconds?: number } {
-    if (exception instanceof HttpException) return { body: bodyOfHttpException(exception) };
+    if (exception instanceof HttpException) {
+      const retryAfterSeconds =
+        exception instanceof RetryLaterException ? exception.retryAfterSeconds : undefined;
+      return { body: bodyOfHttpException(exception), retryAfterSeconds };
+    }
     const pgError = postgresErrorOf(exception);
     const mapped = pgError && mapPostgresError(pgError);
     if (mapped) {

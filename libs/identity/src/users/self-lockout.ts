@@ -1,0 +1,21 @@
+import { UnprocessableEntityException } from '@nestjs/common';
+import { UpdateUserDto } from '../dto/admin-user.dto.js';
+import { User } from '../entities/user.entity.js';
+
+/**
+ * An admin may not deactivate or demote themselves: the last admin doing so would leave nobody to
+ * undo it. Another admin can.
+ */
+export function refuseSelfLockout(actor: User, targetId: string, changes: UpdateUserDto): void {
+  if (actor.id !== targetId) return;
+  if (changes.isActive === false) {
+    throw new UnprocessableEntityException(
+      'you cannot deactivate yourself; another admin can deactivate your account',
+    );
+  }
+  if (changes.role !== undefined && changes.role !== actor.role) {
+    throw new UnprocessableEntityException(
+      'you cannot change your own role; another admin can change it',
+    );
+  }
+}
