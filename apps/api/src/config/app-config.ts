@@ -1,5 +1,9 @@
 import { DatabaseConfig, Env, EnvReader, loadDatabaseConfig } from '@mas/persistence';
 import { IdentityConfig, loadIdentityConfig } from '@mas/identity';
+import {
+  InputBoundarySettings,
+  loadInputBoundarySettings,
+} from '../input-boundary/input-boundary-settings.js';
 import { JobsSettings, loadJobsSettings } from '../jobs/jobs-settings.js';
 
 export interface AppConfig {
@@ -20,6 +24,7 @@ export interface AppConfig {
   database: DatabaseConfig;
   identity: IdentityConfig;
   jobs: JobsSettings;
+  inputBoundary: InputBoundarySettings;
 }
 
 /** Validates the whole environment at once; throws a ConfigError naming the first bad variable. */
@@ -44,6 +49,7 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
     shutdownTimeoutMs: read.int('SHUTDOWN_TIMEOUT_MS', 10_000, { min: 0 }),
     database: loadDatabaseConfig(env),
     identity: loadIdentityConfig(env),
+    inputBoundary: loadInputBoundarySettings(env),
   } satisfies Omit<AppConfig, 'jobs'>;
   return { ...config, jobs: loadJobsSettings(config, env) };
 }

@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
 import type { Response } from 'express';
+import { bodyParserFailureOf } from './body-parser-errors.js';
 import { mapPostgresError } from './http-error-mapping.js';
 import { postgresErrorOf } from './postgres-errors.js';
 
@@ -35,6 +36,11 @@ export class AllExceptionsFilter implements ExceptionFilter {
   }
 
   private describe(exception: unknown): { body: ErrorBody; retryAfterSeconds?: number } {
+    const parserFailure = bodyParserFailureOf(exception);
+    if (parserFailure) {
+      const { status, message } = parserFailure;
+      return { body: { statusCode: status, error: STATUS_CODES[status] ?? 'Error', message } };
+    }
     if (exception instanceof HttpException) return { body: bodyOfHttpException(exception) };
     const pgError = postgresErrorOf(exception);
     const mapped = pgError && mapPostgresError(pgError);
