@@ -13,7 +13,7 @@ const MESSAGES: Record<string, (error: ParserError) => string> = {
   'entity.parse.failed': () => 'the request body is not valid JSON',
   'entity.too.large': (error) =>
     typeof error.limit === 'number'
-      ? `the request body is larger than the limit of ${error.limit} bytes`
+      ? `the request body is too large (limit ${error.limit} bytes)`
       : 'the request body is too large',
   'charset.unsupported': (error) => error.message,
   'encoding.unsupported': (error) => error.message,
