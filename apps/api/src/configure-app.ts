@@ -1,9 +1,10 @@
 import { INestApplication } from '@nestjs/common';
-import { MAX_IMPORT_BODY } from '@mas/crm';
-import express, { NextFunction, Request, Response } from 'express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
+import type { AppConfig } from './config/app-config.js';
+import { APP_CONFIG } from './config/app-config.token.js';
+import { applyInputBoundary } from './input-boundary/input-boundary.js';
 import { RedisIoAdapter } from './realtime/redis-io.adapter.js';
 import { createValidationPipe } from './validation.js';
 
@@ -11,14 +12,7 @@ export const API_PREFIX = 'api';
 
 /** Everything main.ts and the tests set on the application beyond its modules. */
 export function configureApp(app: INestApplication): INestApplication {
-  // Lead imports may be 10 MB of JSON; other routes keep Nest's 100 kB parser. Keep the wrapper:
-  // Nest skips its global JSON parser when it finds a handler named jsonParser.
-  const importJson = express.json({ limit: MAX_IMPORT_BODY });
-  app.use(
-    `/${API_PREFIX}/crm/leads/import`,
-    (request: Request, response: Response, next: NextFunction) =>
-      importJson(request, response, next),
-  );
+  applyInputBoundary(app, API_PREFIX, app.get<AppConfig>(APP_CONFIG).inputBoundary);
   app.useLogger(app.get(Logger));
   app.setGlobalPrefix(API_PREFIX);
   app.use(helmet());

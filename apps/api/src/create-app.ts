@@ -8,6 +8,8 @@ export async function createApiApp(options: AppModuleOptions): Promise<INestAppl
   const app = await NestFactory.create(AppModule.forRoot(options), {
     bufferLogs: true,
     abortOnError: false,
+    // configureApp registers the body parsers itself, inside the input boundary.
+    bodyParser: false,
   });
   configureApp(app);
   await app.init();

@@ -180,11 +180,17 @@ describe('crm: lead import (HTTP and command line)', () => {
   });
 
   it('keeps the rest of a batch when the database refuses one of its rows', async () => {
-    const response = await importJson(adminToken, [
-      { fullName: 'Before', email: 'before@example.com', source: 'refused-test' },
-      { fullName: 'Nul \u0000 Byte', email: 'nul@example.com', source: 'refused-test' },
-      { fullName: 'After', email: 'after@example.com', source: 'refused-test' },
-    ]).expect(200);
+    // The input boundary refuses NUL before the database sees it; a check only the database knows.
+    await database.sql(`ALTER TABLE mas_crm.leads
+      ADD CONSTRAINT refuse_test CHECK (full_name <> 'Refused') NOT VALID`);
+    const response = await Promise.resolve(
+      importJson(adminToken, [
+        { fullName: 'Before', email: 'before@example.com', source: 'refused-test' },
+        { fullName: 'Refused', email: 'refused@example.com', source: 'refused-test' },
+        { fullName: 'After', email: 'after@example.com', source: 'refused-test' },
+      ]),
+    ).finally(() => database.sql('ALTER TABLE mas_crm.leads DROP CONSTRAINT refuse_test'));
+    expect(response.status).toBe(200);
 
     expect(response.body).toEqual({
       inserted: 2,

@@ -36,3 +36,4 @@ import { OutboxMessage } from './outbox/outbox-message.entity.js';
 /** Entities this lib owns, for the composition root's DataSource. */
 export const PERSISTENCE_ENTITIES = [OutboxMessage];
 export * from './validation/transforms.js';
+export * from './validation/unsafe-input.js';

@@ -1,6 +1,10 @@
 import { loadRealtimeSettings, RealtimeSettings } from '../realtime/realtime-settings.js';
 import { DatabaseConfig, Env, EnvReader, loadDatabaseConfig } from '@mas/persistence';
 import { IdentityConfig, loadIdentityConfig } from '@mas/identity';
+import {
+  InputBoundarySettings,
+  loadInputBoundarySettings,
+} from '../input-boundary/input-boundary-settings.js';
 import { JobsSettings, loadJobsSettings } from '../jobs/jobs-settings.js';
 
 export interface AppConfig {
@@ -23,6 +27,7 @@ export interface AppConfig {
   database: DatabaseConfig;
   identity: IdentityConfig;
   jobs: JobsSettings;
+  inputBoundary: InputBoundarySettings;
 }
 
 /** Validates the whole environment at once; throws a ConfigError naming the first bad variable. */
@@ -48,6 +53,7 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
     shutdownTimeoutMs: read.int('SHUTDOWN_TIMEOUT_MS', 10_000, { min: 0 }),
     database: loadDatabaseConfig(env),
     identity: loadIdentityConfig(env),
+    inputBoundary: loadInputBoundarySettings(env),
   } satisfies Omit<AppConfig, 'jobs'>;
   return { ...config, jobs: loadJobsSettings(config, env) };
 }

@@ -1,5 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
+import { findUnsafeInput } from '@mas/persistence';
 import { ImportLeadRow } from './import-lead-row.dto.js';
 
 export type RowValidation = { lead: ImportLeadRow } | { reason: string };
@@ -8,6 +9,13 @@ export type RowValidation = { lead: ImportLeadRow } | { reason: string };
 export function validateLeadRow(raw: unknown): RowValidation {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     return { reason: 'a lead must be an object' };
+  }
+  // CSV rows and CLI files do not pass the HTTP input boundary: Postgres refuses NUL in text.
+  const unsafe = findUnsafeInput(raw, { maxDepth: 2 });
+  if (unsafe.length) {
+    return {
+      reason: unsafe.map(({ field, errors }) => `${field} ${errors.join(', ')}`).join('; '),
+    };
   }
   const lead = plainToInstance(ImportLeadRow, raw);
   const errors = validateSync(lead, { whitelist: true, forbidNonWhitelisted: true });

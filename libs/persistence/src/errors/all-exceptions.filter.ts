@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
 import type { Response } from 'express';
+import { bodyParserFailureOf } from './body-parser-errors.js';
 import { mapPostgresError } from './http-error-mapping.js';
 import { postgresErrorOf } from './postgres-errors.js';
 import { RetryLaterException } from './retry-later.exception.js';
@@ -36,6 +37,11 @@ export class AllExceptionsFilter implements ExceptionFilter {
   }
 
   private describe(exception: unknown): { body: ErrorBody; retryAfterSeconds?: number } {
+    const parserFailure = bodyParserFailureOf(exception);
+    if (parserFailure) {
+      const { status, message } = parserFailure;
+      return { body: { statusCode: status, error: STATUS_CODES[status] ?? 'Error', message } };
+    }
     if (exception instanceof HttpException) {
       const retryAfterSeconds =
         exception instanceof RetryLaterException ? exception.retryAfterSeconds : undefined;

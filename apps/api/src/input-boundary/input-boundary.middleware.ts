@@ -1,0 +1,31 @@
+import { BadRequestException } from '@nestjs/common';
+import { InputProblem, findUnsafeInput } from '@mas/persistence';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { InputBoundarySettings } from './input-boundary-settings.js';
+import { urlProblems } from './url-problems.js';
+
+function refuse(problems: InputProblem[]): BadRequestException {
+  return new BadRequestException({ message: 'validation failed', details: problems });
+}
+
+/** Before routing: the raw path and query string decode cleanly and carry no NUL. */
+export function rejectUnsafeUrl(): RequestHandler {
+  return (request: Request, _response: Response, next: NextFunction) => {
+    const problems = urlProblems(request.originalUrl);
+    next(problems.length ? refuse(problems) : undefined);
+  };
+}
+
+/** After the body parsers: the parsed body is bounded in depth and carries no NUL or lone surrogate. */
+export function rejectUnsafeBody(settings: InputBoundarySettings): RequestHandler {
+  return (request: Request, _response: Response, next: NextFunction) => {
+    const body: unknown = request.body;
+    const problems =
+      body === undefined ? [] : findUnsafeInput(body, { maxDepth: settings.maxJsonDepth });
+    next(
+      problems.length
+        ? refuse(problems.map((problem) => ({ ...problem, field: problem.field || 'body' })))
+        : undefined,
+    );
+  };
+}
