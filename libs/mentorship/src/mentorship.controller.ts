@@ -10,7 +10,7 @@ import {
   Put,
   Query,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, Roles, User, UserRole } from '@mas/identity';
 import { mapPage, Page, PageQueryDto } from '@mas/persistence';
 import {
@@ -66,6 +66,7 @@ export class MentorshipController {
 
   @Get('slots')
   @ApiOperation({ summary: 'Slots by start time; filters: mentorId, status, from, to, available' })
+  @ApiOkResponse({ type: SlotPageResponse })
   async listSlots(
     @CurrentUser() user: User,
     @Query() query: ListSlotsQuery,
@@ -75,6 +76,7 @@ export class MentorshipController {
 
   @Get('slots/:id')
   @ApiOperation({ summary: 'One slot' })
+  @ApiOkResponse({ type: SlotResponse })
   async getSlot(
     @CurrentUser() user: User,
     @Param('id', new ParseUUIDPipe()) id: string,
@@ -84,6 +86,7 @@ export class MentorshipController {
 
   @Get('bookings')
   @ApiOperation({ summary: "The caller's meetings, as student or mentor" })
+  @ApiOkResponse({ type: SlotPageResponse })
   async bookings(
     @CurrentUser() user: User,
     @Query() query: PageQueryDto,

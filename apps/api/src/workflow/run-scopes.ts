@@ -8,9 +8,9 @@ import { RunScope } from '@mas/workflow';
  * subject_id is free text, so it is cast only when it is an application's uuid; CASE keeps
  * Postgres from casting any other subject.
  */
-const APPLICATION_OF_RUN = `(CASE WHEN run.subjectType = 'application'
-  AND run.subjectId ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
-  THEN run.subjectId::uuid END)`;
+const APPLICATION_OF_RUN = `(CASE WHEN run.subject_type = 'application'
+  AND run.subject_id ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
+  THEN CAST(run.subject_id AS uuid) END)`;
 
 /**
  * Which workflow runs a user may read and signal: admins all; everyone else only runs about an

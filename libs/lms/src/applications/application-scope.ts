@@ -10,7 +10,8 @@ import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 export interface SalesApplicationRule {
   /**
    * Keeps only rows whose application `viewer` may see. `applicationId` is an SQL expression of
-   * type uuid over the query's aliases (null matches nothing).
+   * type uuid in database column names over the query's aliases, e.g. `pap.application_id` (it
+   * ends up in a subquery, where TypeORM does not translate property names); null matches nothing.
    */
   restrict<T extends ObjectLiteral>(
     query: SelectQueryBuilder<T>,

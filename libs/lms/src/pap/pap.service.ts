@@ -69,7 +69,7 @@ export class PapService {
     const pap = await this.scope
       .restrict(
         this.transactions.manager().createQueryBuilder(PapWorkflow, 'pap'),
-        'pap.applicationId',
+        'pap.application_id',
         viewer,
       )
       .andWhere('pap.id = :id', { id })
