@@ -238,6 +238,7 @@ describe('LMS: catalogue, applications, discounts, PAP', () => {
     it('approval sets the final amount in the same transaction; one pending request per application', async () => {
       const student = await createUserWithRole(app, 'student', adminToken);
       const application = (await apply(student).expect(201)).body;
+      await assignApplicationLead(database, application.id, sales.id);
       const request = (
         await app
           .http()
@@ -288,6 +289,7 @@ describe('LMS: catalogue, applications, discounts, PAP', () => {
     it('rolls back the approval when the application update fails, leaving the request pending', async () => {
       const student = await createUserWithRole(app, 'student', adminToken);
       const application = (await apply(student).expect(201)).body;
+      await assignApplicationLead(database, application.id, sales.id);
       const request = (
         await app
           .http()
@@ -324,6 +326,7 @@ describe('LMS: catalogue, applications, discounts, PAP', () => {
     it('validates requests: price format, below the current price, known application, roles', async () => {
       const student = await createUserWithRole(app, 'student', adminToken);
       const application = (await apply(student).expect(201)).body;
+      await assignApplicationLead(database, application.id, sales.id);
       const send = (user: TestUser | string, body: object) =>
         app.http().post('/api/finance/discount-requests').set(auth(user)).send(body);
       await send(sales, { applicationId: application.id, requestedPrice: '12.345' }).expect(400);

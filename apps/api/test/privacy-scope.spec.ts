@@ -322,6 +322,34 @@ describe('privacy and scope', () => {
       await http().get(`/api/lms/pap/${pap.body.id}`).set(auth(outsider)).expect(404);
     });
 
+    it("discount requests: another rep's application reads like an unknown one, and their requests stay hidden", async () => {
+      const application = await ownedApplication(teamRep);
+      const ask = (user: TestUser) =>
+        http()
+          .post('/api/finance/discount-requests')
+          .set(auth(user))
+          .send({ applicationId: application.id, requestedPrice: '50.00' });
+      const refused = await ask(outsider).expect(422);
+      expect(refused.body.message).toBe('applicationId is not a known application');
+      const { rows } = await database.sql(
+        `SELECT count(*)::int AS requests FROM discount_requests WHERE application_id = $1`,
+        [application.id],
+      );
+      expect(rows).toEqual([{ requests: 0 }]);
+      const request = (await ask(teamRep).expect(201)).body;
+      const listedFor = async (user: TestUser | string) =>
+        (
+          await http()
+            .get('/api/finance/discount-requests')
+            .query({ limit: 100 })
+            .set(auth(user))
+            .expect(200)
+        ).body.items.map((item: { id: string }) => item.id);
+      expect(await listedFor(outsider)).not.toContain(request.id);
+      expect(await listedFor(head)).toContain(request.id);
+      expect(await listedFor(adminToken)).toContain(request.id);
+    });
+
     it('runs about anything but an application are for admins only', async () => {
       const run = await http()
         .post('/api/workflow/runs')
