@@ -1,18 +1,23 @@
 import { MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
+import { LmsModule } from '@mas/lms';
 import { WorkflowModule } from '@mas/workflow';
 import express from 'express';
 import { CrmController } from './crm.controller.js';
 import { MAX_IMPORT_BODY } from './imports/import-limits.js';
 import { LeadImportService } from './imports/lead-import.service.js';
 import { ActivitiesService } from './leads/activities.service.js';
+import { ApplicationLeadScope } from './leads/application-lead-scope.js';
 import { LeadsService } from './leads/leads.service.js';
 import { LeadOnApplicationInsert } from './subscribers/lead-on-application-insert.subscriber.js';
 import { TagsService } from './tags/tags.service.js';
 import { CrmWorkflowActions } from './workflow/crm-workflow-actions.js';
 
-/** Leads, tags, activities and imports (Postgres schema mas_crm); registers crm.* workflow actions. */
+/**
+ * Leads, tags, activities and imports (Postgres schema mas_crm); registers crm.* workflow actions
+ * and the sales rule of the LMS's ApplicationScope (an application is in scope when its lead is).
+ */
 @Module({
-  imports: [WorkflowModule],
+  imports: [LmsModule, WorkflowModule],
   controllers: [CrmController],
   providers: [
     LeadsService,
@@ -21,6 +26,7 @@ import { CrmWorkflowActions } from './workflow/crm-workflow-actions.js';
     LeadImportService,
     LeadOnApplicationInsert,
     CrmWorkflowActions,
+    ApplicationLeadScope,
   ],
   exports: [LeadsService, LeadImportService],
 })

@@ -79,7 +79,10 @@ export class LmsController {
 
   @Get('applications')
   @Roles(UserRole.Student, ...STAFF)
-  @ApiOperation({ summary: 'Applications, newest first (students see their own)' })
+  @ApiOperation({
+    summary:
+      'Applications, newest first: students see their own, sales those whose CRM lead they see, admins all',
+  })
   async listApplications(
     @CurrentUser() user: User,
     @Query() query: ListApplicationsQuery,
@@ -91,7 +94,7 @@ export class LmsController {
 
   @Get('applications/:id')
   @Roles(UserRole.Student, ...STAFF)
-  @ApiOperation({ summary: 'One application' })
+  @ApiOperation({ summary: 'One application; 404 outside your scope (as in the list)' })
   async getApplication(
     @CurrentUser() user: User,
     @Param('id', new ParseUUIDPipe()) id: string,
@@ -102,7 +105,8 @@ export class LmsController {
   @Patch('applications/:id/status')
   @Roles(UserRole.Student, ...STAFF)
   @ApiOperation({
-    summary: 'Move an application along its lifecycle (409 otherwise); students may only withdraw',
+    summary:
+      'Move an application in your scope along its lifecycle (409 otherwise; 404 outside your scope); students may only withdraw',
   })
   async changeStatus(
     @CurrentUser() user: User,
@@ -121,9 +125,12 @@ export class LmsController {
 
   @Get('pap/:id')
   @Roles(...STAFF)
-  @ApiOperation({ summary: 'One PAP workflow' })
-  async getPap(@Param('id', new ParseUUIDPipe()) id: string): Promise<PapResponse> {
-    return PapResponse.of(await this.pap.get(id));
+  @ApiOperation({ summary: 'One PAP workflow; 404 when its application is outside your scope' })
+  async getPap(
+    @CurrentUser() user: User,
+    @Param('id', new ParseUUIDPipe()) id: string,
+  ): Promise<PapResponse> {
+    return PapResponse.of(await this.pap.get(id, user));
   }
 
   @Patch('pap/:id')

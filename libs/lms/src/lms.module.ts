@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { FinanceModule } from '@mas/finance';
 import { WorkflowModule } from '@mas/workflow';
 import { ApplicationDiscountTarget } from './applications/application-discount-target.js';
+import { ApplicationScope } from './applications/application-scope.js';
 import { ApplicationsService } from './applications/applications.service.js';
 import { CatalogService } from './colleges/catalog.service.js';
 import { LmsController } from './lms.controller.js';
@@ -19,11 +20,12 @@ import { LmsWorkflowActions } from './workflow/lms-workflow-actions.js';
   providers: [
     CatalogService,
     ApplicationsService,
+    ApplicationScope,
     PapService,
     ApplicationDiscountTarget,
     CollegesSeed,
     LmsWorkflowActions,
   ],
-  exports: [ApplicationsService],
+  exports: [ApplicationsService, ApplicationScope],
 })
 export class LmsModule {}

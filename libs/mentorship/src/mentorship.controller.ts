@@ -10,7 +10,7 @@ import {
   Put,
   Query,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, Roles, User, UserRole } from '@mas/identity';
 import { mapPage, Page, PageQueryDto } from '@mas/persistence';
 import {
@@ -25,8 +25,8 @@ import { MentorsService } from './mentors/mentors.service.js';
 import { BookingService } from './slots/booking.service.js';
 import { SlotsService } from './slots/slots.service.js';
 
-const page = (result: Page<Slot>): SlotPageResponse =>
-  mapPage(result, (slot) => SlotResponse.of(slot));
+const page = (result: Page<Slot>, viewer: User): SlotPageResponse =>
+  mapPage(result, (slot) => SlotResponse.of(slot, viewer));
 
 @ApiTags('mentorship')
 @ApiBearerAuth()
@@ -61,28 +61,37 @@ export class MentorshipController {
     summary: 'Create a tentative slot; overlapping an active slot of the mentor is a 409',
   })
   async createSlot(@CurrentUser() user: User, @Body() body: CreateSlotDto): Promise<SlotResponse> {
-    return SlotResponse.of(await this.slots.create(body, user));
+    return SlotResponse.of(await this.slots.create(body, user), user);
   }
 
   @Get('slots')
   @ApiOperation({ summary: 'Slots by start time; filters: mentorId, status, from, to, available' })
-  async listSlots(@Query() query: ListSlotsQuery): Promise<SlotPageResponse> {
-    return page(await this.slots.list(query));
+  @ApiOkResponse({ type: SlotPageResponse })
+  async listSlots(
+    @CurrentUser() user: User,
+    @Query() query: ListSlotsQuery,
+  ): Promise<SlotPageResponse> {
+    return page(await this.slots.list(query), user);
   }
 
   @Get('slots/:id')
   @ApiOperation({ summary: 'One slot' })
-  async getSlot(@Param('id', new ParseUUIDPipe()) id: string): Promise<SlotResponse> {
-    return SlotResponse.of(await this.slots.get(id));
+  @ApiOkResponse({ type: SlotResponse })
+  async getSlot(
+    @CurrentUser() user: User,
+    @Param('id', new ParseUUIDPipe()) id: string,
+  ): Promise<SlotResponse> {
+    return SlotResponse.of(await this.slots.get(id), user);
   }
 
   @Get('bookings')
   @ApiOperation({ summary: "The caller's meetings, as student or mentor" })
+  @ApiOkResponse({ type: SlotPageResponse })
   async bookings(
     @CurrentUser() user: User,
     @Query() query: PageQueryDto,
   ): Promise<SlotPageResponse> {
-    return page(await this.slots.bookingsOf(user, query));
+    return page(await this.slots.bookingsOf(user, query), user);
   }
 
   @Post('slots/:id/book')
@@ -95,7 +104,7 @@ export class MentorshipController {
     @CurrentUser() user: User,
     @Param('id', new ParseUUIDPipe()) id: string,
   ): Promise<SlotResponse> {
-    return SlotResponse.of(await this.booking.book(id, user));
+    return SlotResponse.of(await this.booking.book(id, user), user);
   }
 
   @Post('slots/:id/request')
@@ -105,7 +114,7 @@ export class MentorshipController {
     @CurrentUser() user: User,
     @Param('id', new ParseUUIDPipe()) id: string,
   ): Promise<SlotResponse> {
-    return SlotResponse.of(await this.booking.request(id, user));
+    return SlotResponse.of(await this.booking.request(id, user), user);
   }
 
   @Post('slots/:id/review')
@@ -115,7 +124,7 @@ export class MentorshipController {
     @CurrentUser() user: User,
     @Param('id', new ParseUUIDPipe()) id: string,
   ): Promise<SlotResponse> {
-    return SlotResponse.of(await this.booking.review(id, user));
+    return SlotResponse.of(await this.booking.review(id, user), user);
   }
 
   @Post('slots/:id/approve')
@@ -125,7 +134,7 @@ export class MentorshipController {
     @CurrentUser() user: User,
     @Param('id', new ParseUUIDPipe()) id: string,
   ): Promise<SlotResponse> {
-    return SlotResponse.of(await this.booking.approve(id, user));
+    return SlotResponse.of(await this.booking.approve(id, user), user);
   }
 
   @Post('slots/:id/reject')
@@ -135,7 +144,7 @@ export class MentorshipController {
     @CurrentUser() user: User,
     @Param('id', new ParseUUIDPipe()) id: string,
   ): Promise<SlotResponse> {
-    return SlotResponse.of(await this.booking.reject(id, user));
+    return SlotResponse.of(await this.booking.reject(id, user), user);
   }
 
   @Post('slots/:id/cancel')
@@ -145,7 +154,7 @@ export class MentorshipController {
     @CurrentUser() user: User,
     @Param('id', new ParseUUIDPipe()) id: string,
   ): Promise<SlotResponse> {
-    return SlotResponse.of(await this.booking.cancel(id, user));
+    return SlotResponse.of(await this.booking.cancel(id, user), user);
   }
 
   @Post('slots/:id/cancel/approve')
@@ -157,7 +166,7 @@ export class MentorshipController {
     @CurrentUser() user: User,
     @Param('id', new ParseUUIDPipe()) id: string,
   ): Promise<SlotResponse> {
-    return SlotResponse.of(await this.booking.approveCancellation(id, user));
+    return SlotResponse.of(await this.booking.approveCancellation(id, user), user);
   }
 
   @Post('slots/:id/complete')
@@ -169,6 +178,6 @@ export class MentorshipController {
     @CurrentUser() user: User,
     @Param('id', new ParseUUIDPipe()) id: string,
   ): Promise<SlotResponse> {
-    return SlotResponse.of(await this.booking.complete(id, user));
+    return SlotResponse.of(await this.booking.complete(id, user), user);
   }
 }

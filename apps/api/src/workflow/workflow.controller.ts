@@ -14,6 +14,7 @@ import {
   SignalRunDto,
   StartRunDto,
 } from '@mas/workflow';
+import { RunScopes } from './run-scopes.js';
 
 const STAFF = [UserRole.Admin, UserRole.SalesHead, UserRole.Sales];
 
@@ -25,6 +26,7 @@ export class WorkflowController {
   constructor(
     private readonly definitions: DefinitionsService,
     private readonly runs: RunsService,
+    private readonly scopes: RunScopes,
   ) {}
 
   @Get('definitions')
@@ -62,28 +64,43 @@ export class WorkflowController {
 
   @Get('runs')
   @Roles(...STAFF)
-  @ApiOperation({ summary: 'Runs, newest first, by definition, status or subject' })
-  async list(@Query() query: ListRunsQuery): Promise<Page<RunResponse>> {
-    return mapPage(await this.runs.list(query), (run) => RunResponse.of(run));
+  @ApiOperation({
+    summary:
+      'Runs, newest first, by definition, status or subject; sales see only runs of applications whose lead they see',
+  })
+  async list(@CurrentUser() user: User, @Query() query: ListRunsQuery): Promise<Page<RunResponse>> {
+    return mapPage(await this.runs.list(query, this.scopes.for(user)), (run) =>
+      RunResponse.of(run),
+    );
   }
 
   @Get('runs/:id')
   @Roles(...STAFF)
-  @ApiOperation({ summary: 'A run with its step history (every attempt)' })
-  async get(@Param('id', ParseUUIDPipe) id: string): Promise<RunWithStepsResponse> {
-    return RunWithStepsResponse.withSteps(await this.runs.get(id));
+  @ApiOperation({
+    summary: 'A run with its step history (every attempt); 404 outside your scope (as in the list)',
+  })
+  async get(
+    @CurrentUser() user: User,
+    @Param('id', ParseUUIDPipe) id: string,
+  ): Promise<RunWithStepsResponse> {
+    return RunWithStepsResponse.withSteps(await this.runs.get(id, this.scopes.for(user)));
   }
 
   @Post('runs/:id/signal')
   @HttpCode(200)
   @Roles(...STAFF)
-  @ApiOperation({ summary: 'Deliver a signal to a run waiting for it; 409 if it waits for none' })
+  @ApiOperation({
+    summary:
+      'Deliver a signal to a run waiting for it; 409 if it waits for none, 404 outside your scope',
+  })
   async signal(
     @CurrentUser() user: User,
     @Param('id', ParseUUIDPipe) id: string,
     @Body() body: SignalRunDto,
   ): Promise<RunResponse> {
-    return RunResponse.of(await this.runs.signal(id, body.event, body.payload ?? {}, user.id));
+    return RunResponse.of(
+      await this.runs.signal(id, body.event, body.payload ?? {}, user.id, this.scopes.for(user)),
+    );
   }
 
   @Post('runs/:id/cancel')

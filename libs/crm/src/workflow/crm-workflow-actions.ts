@@ -3,6 +3,7 @@ import { OutboxService } from '@mas/persistence';
 import { ActionInput, paramOneOf, PermanentStepError, WorkflowActions } from '@mas/workflow';
 import { EntityManager } from 'typeorm';
 import { leadAssignedEvent } from '../leads/lead-assigned-event.js';
+import { leadOfApplication } from '../leads/lead-of-application.js';
 import { nextSalesUser, SalesUser } from './sales-rotation.js';
 
 /** Emails a workflow may send a lead's owner. */
@@ -75,8 +76,7 @@ export class CrmWorkflowActions implements OnModuleInit {
                 'id', owner.id, 'fullName', owner.full_name, 'email', owner.email) END AS owner
          FROM mas_crm.leads lead
          LEFT JOIN users owner ON owner.id = lead.owner_id
-        WHERE lead.application_id = $1
-           OR lead.user_id = (SELECT user_id FROM applications WHERE id = $1)
+        WHERE ${leadOfApplication('lead', '$1::uuid')}
         ORDER BY (lead.application_id = $1) DESC NULLS LAST
         LIMIT 1
         FOR UPDATE OF lead`,

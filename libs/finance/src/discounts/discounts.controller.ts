@@ -31,20 +31,26 @@ export class DiscountsController {
   @Post()
   @Roles(UserRole.Sales, UserRole.SalesHead)
   @ApiOperation({
-    summary: 'Ask for a lower price on an application; one pending request per application',
+    summary:
+      'Ask for a lower price on an application in your scope (422 like an unknown one otherwise); one pending request per application',
   })
   async request(
     @CurrentUser() user: User,
     @Body() body: CreateDiscountRequestDto,
   ): Promise<DiscountResponse> {
-    return DiscountResponse.of(await this.discounts.request(body, user.id));
+    return DiscountResponse.of(await this.discounts.request(body, user));
   }
 
   @Get()
   @Roles(UserRole.Admin, UserRole.Sales, UserRole.SalesHead)
-  @ApiOperation({ summary: 'Discount requests, newest first' })
-  async list(@Query() query: DiscountQuery): Promise<DiscountPageResponse> {
-    const page = await this.discounts.list(query.status, query);
+  @ApiOperation({
+    summary: 'Discount requests, newest first; sales see those on applications in their scope',
+  })
+  async list(
+    @CurrentUser() user: User,
+    @Query() query: DiscountQuery,
+  ): Promise<DiscountPageResponse> {
+    const page = await this.discounts.list(query.status, query, user);
     return mapPage(page, (request) => DiscountResponse.of(request));
   }
 

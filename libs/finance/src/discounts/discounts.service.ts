@@ -1,4 +1,5 @@
 import { ConflictException, Injectable, UnprocessableEntityException } from '@nestjs/common';
+import { User } from '@mas/identity';
 import {
   moneyToCents,
   Page,
@@ -24,10 +25,15 @@ export class DiscountsService {
     private readonly targets: DiscountTargets,
   ) {}
 
-  /** One pending request per application: a second is a 409 (partial unique index). */
-  request(input: NewDiscountRequest, requestedById: string): Promise<DiscountRequest> {
+  /**
+   * One pending request per application: a second is a 409 (partial unique index). An application
+   * outside the requester's scope is answered like an unknown one.
+   */
+  request(input: NewDiscountRequest, requester: User): Promise<DiscountRequest> {
     return this.transactions.run(async (tx) => {
-      const currentPrice = await this.targets.get().lockCurrentPrice(tx, input.applicationId);
+      const currentPrice = await this.targets
+        .get()
+        .lockCurrentPrice(tx, input.applicationId, requester);
       if (currentPrice === null)
         throw new UnprocessableEntityException('applicationId is not a known application');
       if (moneyToCents(input.requestedPrice) >= moneyToCents(currentPrice)) {
@@ -42,7 +48,7 @@ export class DiscountsService {
             applicationId: input.applicationId,
             requestedPrice: input.requestedPrice,
             note: input.note ?? null,
-            requestedById,
+            requestedById: requester.id,
           }),
         );
       } catch (error) {
@@ -54,12 +60,20 @@ export class DiscountsService {
     });
   }
 
+  /** Only requests on applications the viewer may see. */
   list(
     status: DiscountStatus | undefined,
     page: { limit?: number; cursor?: string },
+    viewer: User,
   ): Promise<Page<DiscountRequest>> {
-    const query = this.transactions.manager().createQueryBuilder(DiscountRequest, 'discount');
-    if (status) query.where('discount.status = :status', { status });
+    const query = this.targets
+      .get()
+      .restrictToVisible(
+        this.transactions.manager().createQueryBuilder(DiscountRequest, 'discount'),
+        'discount.application_id',
+        viewer,
+      );
+    if (status) query.andWhere('discount.status = :status', { status });
     return paginateByKeyset(query, page);
   }
 

@@ -16,13 +16,14 @@ import {
   TransactionRunner,
   userRoom,
 } from '@mas/persistence';
-import { EntityManager } from 'typeorm';
+import { EntityManager, SelectQueryBuilder } from 'typeorm';
 import { CreateApplicationDto, ListApplicationsQuery } from '../dto/lms.dto.js';
 import { ApplicationStatus } from '../entities/application-status.enum.js';
 import { Application } from '../entities/application.entity.js';
 import { Batch } from '../entities/batch.entity.js';
 import { College } from '../entities/college.entity.js';
 import { APPLICATION_TRANSITIONS, assertTransition } from './application-lifecycle.js';
+import { ApplicationScope } from './application-scope.js';
 
 export const APPLICATION_RECEIVED_EMAIL = 'application_received';
 
@@ -31,6 +32,7 @@ export class ApplicationsService {
   constructor(
     private readonly transactions: TransactionRunner,
     private readonly outbox: OutboxService,
+    private readonly scope: ApplicationScope,
   ) {}
 
   /**
@@ -87,10 +89,9 @@ export class ApplicationsService {
     });
   }
 
+  /** Only what the caller may see (ApplicationScope). */
   list(query: ListApplicationsQuery, caller: User): Promise<Page<Application>> {
-    const applications = this.transactions.manager().createQueryBuilder(Application, 'application');
-    if (caller.role === UserRole.Student)
-      applications.andWhere('application.userId = :me', { me: caller.id });
+    const applications = this.visibleTo(this.transactions.manager(), caller);
     if (query.status)
       applications.andWhere('application.status = :status', { status: query.status });
     if (query.batchId)
@@ -98,26 +99,39 @@ export class ApplicationsService {
     return paginateByKeyset(applications, query);
   }
 
+  /** 404 for an application outside the caller's scope: it does not exist for them. */
   async get(id: string, caller: User): Promise<Application> {
-    const application = await this.transactions.manager().findOneBy(Application, { id });
-    if (!application || (caller.role === UserRole.Student && application.userId !== caller.id)) {
-      throw new NotFoundException('application not found');
-    }
+    const application = await this.visibleTo(this.transactions.manager(), caller)
+      .andWhere('application.id = :id', { id })
+      .getOne();
+    if (!application) throw new NotFoundException('application not found');
     return application;
   }
 
-  /** Staff move applications along the lifecycle; a student may only withdraw their own. */
+  /**
+   * Staff move applications in their scope along the lifecycle; a student may only withdraw their
+   * own. Out of scope is a 404 and changes nothing.
+   */
   changeStatus(id: string, status: ApplicationStatus, caller: User): Promise<Application> {
     return this.transactions.run(async (tx) => {
-      const application = await this.lock(tx, id);
-      if (
-        caller.role === UserRole.Student &&
-        (application.userId !== caller.id || status !== ApplicationStatus.Withdrawn)
-      ) {
+      const application = await this.visibleTo(tx, caller)
+        .andWhere('application.id = :id', { id })
+        .setLock('pessimistic_write')
+        .getOne();
+      if (!application) throw new NotFoundException('application not found');
+      if (caller.role === UserRole.Student && status !== ApplicationStatus.Withdrawn) {
         throw new ForbiddenException('students may only withdraw their own applications');
       }
       return this.transition(tx, application, status);
     });
+  }
+
+  private visibleTo(manager: EntityManager, caller: User): SelectQueryBuilder<Application> {
+    return this.scope.restrict(
+      manager.createQueryBuilder(Application, 'application'),
+      'application.id',
+      caller,
+    );
   }
 
   async lock(tx: EntityManager, id: string): Promise<Application> {

@@ -4,9 +4,11 @@ import {
   NotFoundException,
   UnprocessableEntityException,
 } from '@nestjs/common';
+import { User } from '@mas/identity';
 import { PgCode, postgresErrorOf, TransactionRunner } from '@mas/persistence';
 import { EntityManager } from 'typeorm';
 import { assertTransition, PAP_TRANSITIONS } from '../applications/application-lifecycle.js';
+import { ApplicationScope } from '../applications/application-scope.js';
 import { ApplicationStatus, PapStatus } from '../entities/application-status.enum.js';
 import { Application } from '../entities/application.entity.js';
 import { PapWorkflow } from '../entities/pap-workflow.entity.js';
@@ -16,7 +18,10 @@ export const PAP_COURSE_CODE = 'MAS-101';
 
 @Injectable()
 export class PapService {
-  constructor(private readonly transactions: TransactionRunner) {}
+  constructor(
+    private readonly transactions: TransactionRunner,
+    private readonly scope: ApplicationScope,
+  ) {}
 
   /** Starts the workflow of an accepted or enrolled MAS-101 application (once: 409 after). */
   start(applicationId: string): Promise<PapWorkflow> {
@@ -59,8 +64,16 @@ export class PapService {
     });
   }
 
-  async get(id: string): Promise<PapWorkflow> {
-    const pap = await this.transactions.manager().findOneBy(PapWorkflow, { id });
+  /** 404 when its application is outside the viewer's scope. */
+  async get(id: string, viewer: User): Promise<PapWorkflow> {
+    const pap = await this.scope
+      .restrict(
+        this.transactions.manager().createQueryBuilder(PapWorkflow, 'pap'),
+        'pap.application_id',
+        viewer,
+      )
+      .andWhere('pap.id = :id', { id })
+      .getOne();
     if (!pap) throw new NotFoundException('PAP workflow not found');
     return pap;
   }

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { User } from '@mas/identity';
 import { PageQueryDto } from '@mas/persistence';
 import { Transform, Type } from 'class-transformer';
 import {
@@ -18,6 +19,7 @@ import {
 } from 'class-validator';
 import { MeetingStatus } from '../entities/meeting-status.enum.js';
 import { Slot } from '../entities/slot.entity.js';
+import { STUDENT_ID_VISIBILITY, studentIdVisibleTo } from '../slots/slot-privacy.js';
 
 @ValidatorConstraint({ name: 'isAfterStartsAt' })
 class IsAfterStartsAt implements ValidatorConstraintInterface {
@@ -91,7 +93,13 @@ export class ListSlotsQuery extends PageQueryDto {
 export class SlotResponse {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'uuid' }) mentorId: string;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String }) studentId: string | null;
+  @ApiProperty({
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    description: STUDENT_ID_VISIBILITY,
+  })
+  studentId: string | null;
   @ApiProperty() startsAt: string;
   @ApiProperty() endsAt: string;
   @ApiProperty({ enum: MeetingStatus }) status: MeetingStatus;
@@ -101,11 +109,12 @@ export class SlotResponse {
   @ApiProperty() createdAt: string;
   @ApiProperty() updatedAt: string;
 
-  static of(slot: Slot, now = Date.now()): SlotResponse {
+  /** The slot as `viewer` may see it (see `studentId`). */
+  static of(slot: Slot, viewer: User, now = Date.now()): SlotResponse {
     return {
       id: slot.id,
       mentorId: slot.mentorId,
-      studentId: slot.studentId,
+      studentId: studentIdVisibleTo(slot, viewer),
       startsAt: slot.startsAt.toISOString(),
       endsAt: slot.endsAt.toISOString(),
       status: slot.status,

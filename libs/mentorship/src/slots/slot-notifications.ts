@@ -50,6 +50,8 @@ export class SlotNotifications {
             studentId: slot.studentId,
             startsAt: slot.startsAt.toISOString(),
           },
+          // Only the mentor's and the student's rooms: both may know studentId (slot-privacy.ts).
+          // Sending this to a role room or anyone else would leak who booked the slot.
           rooms: [userRoom(slot.mentorId), ...(slot.studentId ? [userRoom(slot.studentId)] : [])],
         }),
       );

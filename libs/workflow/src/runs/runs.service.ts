@@ -5,7 +5,7 @@ import {
   UnprocessableEntityException,
 } from '@nestjs/common';
 import { OutboxService, Page, paginateByKeyset, TransactionRunner } from '@mas/persistence';
-import { EntityManager } from 'typeorm';
+import { EntityManager, SelectQueryBuilder } from 'typeorm';
 import { DefinitionsService } from '../definitions/definitions.service.js';
 import { WorkflowDefinition } from '../definitions/workflow-definition.entity.js';
 import { evaluateExpression, isTruthy, parseExpression } from '../expressions/index.js';
@@ -36,6 +36,12 @@ export interface RunFilter {
   limit?: number;
   cursor?: string;
 }
+
+/**
+ * Narrows a query over runs (alias `run`) to those the caller may see. The workflow lib knows no
+ * users or subjects, so the app builds it; without one, every run is in scope.
+ */
+export type RunScope = (runs: SelectQueryBuilder<WorkflowRun>) => SelectQueryBuilder<WorkflowRun>;
 
 export interface RunWithSteps {
   run: WorkflowRun;
@@ -75,9 +81,10 @@ export class RunsService {
     return this.insertRun(tx, definition, { ...input, definitionKey: definition.key }, messageId);
   }
 
-  async get(id: string): Promise<RunWithSteps> {
+  /** 404 for a run outside `scope`. */
+  async get(id: string, scope?: RunScope): Promise<RunWithSteps> {
     const manager = this.transactions.manager();
-    const run = await manager.findOneBy(WorkflowRun, { id });
+    const run = await scoped(manager, scope).andWhere('run.id = :id', { id }).getOne();
     if (!run) throw new NotFoundException('workflow run not found');
     const steps = await manager.find(WorkflowStepRun, {
       where: { runId: id },
@@ -86,8 +93,8 @@ export class RunsService {
     return { run, steps };
   }
 
-  list(filter: RunFilter): Promise<Page<WorkflowRun>> {
-    const query = this.transactions.manager().createQueryBuilder(WorkflowRun, 'run');
+  list(filter: RunFilter, scope?: RunScope): Promise<Page<WorkflowRun>> {
+    const query = scoped(this.transactions.manager(), scope);
     if (filter.definitionKey)
       query.andWhere('run.definitionKey = :key', { key: filter.definitionKey });
     if (filter.status) query.andWhere('run.status = :status', { status: filter.status });
@@ -99,16 +106,18 @@ export class RunsService {
   /**
    * Resumes a run at a wait_for_signal step for `event` (parked on it, or about to be); the payload
    * lands in `context.signals.<event>`. 409 when the run's current step waits for no such signal,
-   * 422 when the step's payloadCondition refuses the payload.
+   * 422 when the step's payloadCondition refuses the payload, 404 (before anything else) for a
+   * run outside `scope`.
    */
   signal(
     id: string,
     event: string,
     payload: Record<string, unknown>,
     by: string | null,
+    scope?: RunScope,
   ): Promise<WorkflowRun> {
     return this.transactions.run(async (tx) => {
-      const run = await this.lockUnfinished(tx, id);
+      const run = await this.lockUnfinished(tx, id, scope);
       const { config } = await this.definitions.byId(run.definitionId, tx);
       const step = config.steps[run.currentStep!];
       if (step.type !== 'wait_for_signal') {
@@ -156,9 +165,16 @@ export class RunsService {
     });
   }
 
-  private async lockUnfinished(tx: EntityManager, id: string): Promise<WorkflowRun> {
+  private async lockUnfinished(
+    tx: EntityManager,
+    id: string,
+    scope?: RunScope,
+  ): Promise<WorkflowRun> {
     const run = await lockRun(tx, id);
-    if (!run) throw new NotFoundException('workflow run not found');
+    // Scope first: a run outside it must not reveal its status through a 409.
+    const inScope =
+      run && (!scope || (await scoped(tx, scope).andWhere('run.id = :id', { id }).getExists()));
+    if (!run || !inScope) throw new NotFoundException('workflow run not found');
     if (FINISHED_RUN_STATUSES.includes(run.status)) {
       throw new ConflictException(`run is already ${run.status}`);
     }
@@ -193,4 +209,9 @@ export class RunsService {
     await this.outbox.record(tx, [advanceRunEntry(run.id), runUpdatedEntry(run)]);
     return run;
   }
+}
+
+function scoped(manager: EntityManager, scope?: RunScope): SelectQueryBuilder<WorkflowRun> {
+  const runs = manager.createQueryBuilder(WorkflowRun, 'run');
+  return scope ? scope(runs) : runs;
 }
