@@ -8,7 +8,7 @@ import {
 } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
 import type { Response } from 'express';
-import { mapPostgresError } from './http-error-mapping.js';
+import { mapPostgresError, mapUnavailableDependency } from './http-error-mapping.js';
 import { postgresErrorOf } from './postgres-errors.js';
 
 export interface ErrorBody {
@@ -37,7 +37,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
   private describe(exception: unknown): { body: ErrorBody; retryAfterSeconds?: number } {
     if (exception instanceof HttpException) return { body: bodyOfHttpException(exception) };
     const pgError = postgresErrorOf(exception);
-    const mapped = pgError && mapPostgresError(pgError);
+    const mapped = (pgError && mapPostgresError(pgError)) || mapUnavailableDependency(exception);
     if (mapped) {
       return {
         body: withoutUndefined({
