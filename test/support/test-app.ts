@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { INestApplication } from '@nestjs/common';
+import { INestApplication, INestApplicationContext } from '@nestjs/common';
 import request from 'supertest';
 import { loadAppConfig } from '../../apps/api/src/config/app-config.js';
 import { createApiApp } from '../../apps/api/src/create-app.js';
@@ -77,7 +77,9 @@ export async function login(testApp: TestApp, email: string, password: string): 
  * Stops the app's queue workers (APP_ROLE=api has none), empties its queues in Redis so no job
  * outlives the test, then closes the app.
  */
-export async function stopWithQueues(testApp: TestApp | undefined): Promise<void> {
+export async function stopWithQueues(
+  testApp: { app: INestApplicationContext; close(): Promise<void> } | undefined,
+): Promise<void> {
   if (!testApp) return;
   let workers: QueueWorkers | undefined;
   try {

@@ -1,7 +1,9 @@
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { Server } from 'node:http';
 import { AppModule, AppModuleOptions } from './app.module.js';
 import { configureApp } from './configure-app.js';
+import { applyHttpServerLimits } from './http/http-server-limits.js';
 
 /** The configured API application, booted (database migrated, seeds run) but not listening. */
 export async function createApiApp(options: AppModuleOptions): Promise<INestApplication> {
@@ -12,6 +14,7 @@ export async function createApiApp(options: AppModuleOptions): Promise<INestAppl
     bodyParser: false,
   });
   configureApp(app);
+  applyHttpServerLimits(app.getHttpServer() as Server, options.config.http);
   await app.init();
   return app;
 }

@@ -1,9 +1,12 @@
 import { createTestDatabase, TestDatabase } from '../../../test/support/test-database.js';
-import { startTestApp, TestApp } from '../../../test/support/test-app.js';
+import { login, startTestApp, TEST_ADMIN, TestApp } from '../../../test/support/test-app.js';
+import { TcpProxy } from '../../../test/support/tcp-proxy.js';
+import { until } from '../../../test/support/until.js';
 
 describe('health', () => {
   const databases: TestDatabase[] = [];
   const apps: TestApp[] = [];
+  const proxies: TcpProxy[] = [];
 
   async function boot(env: Record<string, string> = {}, migrated = true) {
     const database = await createTestDatabase({ migrated });
@@ -15,6 +18,7 @@ describe('health', () => {
 
   afterAll(async () => {
     await Promise.all(apps.map((app) => app.close()));
+    await Promise.all(proxies.map((proxy) => proxy.stop()));
     await Promise.all(databases.map((database) => database.drop()));
   });
 
@@ -34,7 +38,9 @@ describe('health', () => {
     const response = await app.http().get('/api/health').expect(200);
     expect(response.body.status).toBe('degraded');
     expect(response.body.info.redis.status).toBe('degraded');
-    expect(response.body.info.redis.message).toMatch(/redis is down/);
+    expect(response.body.info.redis.message).toMatch(
+      /^redis (is unreachable|did not answer in time)$/,
+    );
     await app.http().get('/api/health/ready').expect(200);
   });
 
@@ -66,5 +72,54 @@ describe('health', () => {
     }
     const up = await app.http().get('/api/health/ready').expect(200);
     expect(up.body.info.database.status).toBe('up');
+  });
+
+  it('never shows connection details while the database is down: no host, port, user or database name', async () => {
+    const database = await createTestDatabase({ migrated: true });
+    databases.push(database);
+    const { host, port, username, database: name } = database.connection;
+    const proxy = await TcpProxy.reserve({ host, port });
+    proxies.push(proxy);
+    await proxy.start();
+    const app = await startTestApp(database, {
+      DATABASE_URL: `postgres://${username}@127.0.0.1:${proxy.port}/${name}`,
+    });
+    apps.push(app);
+    const token = await login(app, TEST_ADMIN.email, TEST_ADMIN.password);
+    const secrets = [host, '127.0.0.1', 'localhost', String(port), String(proxy.port), name];
+    const expectNoConnectionDetails = (text: string) => {
+      for (const secret of secrets) expect(text).not.toContain(secret);
+      expect(text).not.toMatch(/ECONNREFUSED|postgres:\/\//);
+    };
+    try {
+      await proxy.stop();
+      for (const path of ['/api/health', '/api/health/ready']) {
+        const response = await app.http().get(path).expect(503);
+        expect(response.body.error.database).toEqual({
+          status: 'down',
+          message: 'database is unreachable',
+        });
+        expectNoConnectionDetails(response.text);
+      }
+      // An ordinary request is a retryable 503 as well, with nothing of the driver's text.
+      const users = await app
+        .http()
+        .get('/api/users?limit=1')
+        .set('Authorization', `Bearer ${token}`)
+        .expect(503);
+      expect(users.headers['retry-after']).toMatch(/^[1-9]\d*$/);
+      expect(users.body).toEqual({
+        statusCode: 503,
+        error: 'Service Unavailable',
+        message: expect.stringMatching(/retry later$/),
+      });
+      expectNoConnectionDetails(users.text);
+    } finally {
+      await proxy.start();
+    }
+    await until(async () => {
+      const response = await app.http().get('/api/health/ready');
+      return response.status === 200 ? response : undefined;
+    }, 'database back');
   });
 });

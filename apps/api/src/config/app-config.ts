@@ -6,6 +6,8 @@ import {
   loadInputBoundarySettings,
 } from '../input-boundary/input-boundary-settings.js';
 import { JobsSettings, loadJobsSettings } from '../jobs/jobs-settings.js';
+import { HttpLimits, loadHttpLimits } from './http-limits-config.js';
+import { loadMetricsToken } from './metrics-token-config.js';
 
 export interface AppConfig {
   nodeEnv: 'development' | 'production' | 'test';
@@ -24,6 +26,13 @@ export interface AppConfig {
   workerHealthPort: number;
   /** How long SIGTERM waits for in-flight requests before closing anyway. */
   shutdownTimeoutMs: number;
+  /** Timeouts and keep-alive bounds of the listening HTTP servers (API and worker health). */
+  http: HttpLimits;
+  /**
+   * Bearer token for /api/metrics and a worker's /metrics. Unset: metrics are off (404) in
+   * production and open in development and test.
+   */
+  metricsToken: string | undefined;
   database: DatabaseConfig;
   identity: IdentityConfig;
   jobs: JobsSettings;
@@ -51,6 +60,8 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
     mailFrom: read.string('MAIL_FROM', 'MAS <no-reply@mas.local>'),
     workerHealthPort: read.int('WORKER_HEALTH_PORT', 3001, { min: 0, max: 65535 }),
     shutdownTimeoutMs: read.int('SHUTDOWN_TIMEOUT_MS', 10_000, { min: 0 }),
+    http: loadHttpLimits(read),
+    metricsToken: loadMetricsToken(read),
     database: loadDatabaseConfig(env),
     identity: loadIdentityConfig(env),
     inputBoundary: loadInputBoundarySettings(env),

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { DataSource } from 'typeorm';
+import { publicReason } from './public-reason.js';
 import { withTimeout } from './with-timeout.js';
 
 /** Down when the database does not answer `SELECT 1` in time. */
@@ -18,7 +19,7 @@ export class DatabaseHealthIndicator {
       await withTimeout(this.dataSource.query('SELECT 1'), timeoutMs);
       return indicator.up({ responseTimeMs: Date.now() - started });
     } catch (error) {
-      return indicator.down({ message: `database is unreachable: ${(error as Error).message}` });
+      return indicator.down({ message: publicReason('database', error) });
     }
   }
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { migrationStatus } from '@mas/persistence';
 import { DataSource } from 'typeorm';
+import { publicReason } from './public-reason.js';
 
 /** Down while any known migration is not applied: this code expects a newer schema. */
 @Injectable()
@@ -20,7 +21,7 @@ export class MigrationsHealthIndicator {
         ? indicator.down({ pending })
         : indicator.up({ applied: status.length });
     } catch (error) {
-      return indicator.down({ message: (error as Error).message });
+      return indicator.down({ message: publicReason('migration status', error) });
     }
   }
 }

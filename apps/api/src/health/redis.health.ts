@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { Redis } from 'ioredis';
 import { REDIS } from '../redis/redis.module.js';
+import { publicReason } from './public-reason.js';
 import { withTimeout } from './with-timeout.js';
 
 /** Redis is not required to serve: when it is down the check is "degraded", not an error. */
@@ -18,7 +19,7 @@ export class RedisHealthIndicator {
       await withTimeout(this.redis.ping(), 1000);
       return indicator.up();
     } catch (error) {
-      return indicator.degraded({ message: `redis is down: ${(error as Error).message}` });
+      return indicator.degraded({ message: publicReason('redis', error) });
     }
   }
 }

@@ -16,6 +16,8 @@ export interface DatabaseConfig {
   poolMin: number;
   idleTimeoutMs: number;
   connectTimeoutMs: number;
+  /** How long a query waits for a pooled connection before the request is shed with a 503. */
+  poolAcquireTimeoutMs: number;
   statementTimeoutMs: number | undefined;
   ssl: boolean;
   runMigrations: boolean;
@@ -47,6 +49,7 @@ export function loadDatabaseConfig(env: Env): DatabaseConfig {
     poolMin,
     idleTimeoutMs: read.int('DB_IDLE_TIMEOUT_MS', 30_000, { min: 0 }),
     connectTimeoutMs: read.int('DB_CONNECT_TIMEOUT_MS', 10_000, { min: 1 }),
+    poolAcquireTimeoutMs: read.int('DB_POOL_ACQUIRE_TIMEOUT_MS', 2_000, { min: 1, max: 600_000 }),
     statementTimeoutMs: read.optionalInt('DB_STATEMENT_TIMEOUT_MS', { min: 1 }),
     ssl: read.bool('DB_SSL', false),
     runMigrations: read.bool('MIGRATIONS_RUN', true),

@@ -25,8 +25,23 @@ describe('buildDataSourceOptions', () => {
       max: 7,
       min: 2,
       idleTimeoutMillis: 30000,
-      connectionTimeoutMillis: 10000,
+      connectionTimeoutMillis: 2000,
       statement_timeout: 5000,
     });
+  });
+
+  it('bounds pool acquisition by the shorter of the acquire and connect timeouts', () => {
+    const bounded = (env: Record<string, string>) => {
+      const custom = loadDatabaseConfig({ DATABASE_URL: 'postgres://u:p@h:5432/d', ...env });
+      const built = buildDataSourceOptions(custom, custom.connection!, {
+        entities: [],
+        migrations: [],
+      });
+      return (built.extra as { connectionTimeoutMillis: number }).connectionTimeoutMillis;
+    };
+    expect(bounded({ DB_POOL_ACQUIRE_TIMEOUT_MS: '250' })).toBe(250);
+    expect(bounded({ DB_POOL_ACQUIRE_TIMEOUT_MS: '60000', DB_CONNECT_TIMEOUT_MS: '4000' })).toBe(
+      4000,
+    );
   });
 });

@@ -46,7 +46,9 @@ export function buildDataSourceOptions(
       max: config.poolMax,
       min: config.poolMin,
       idleTimeoutMillis: config.idleTimeoutMs,
-      connectionTimeoutMillis: config.connectTimeoutMs,
+      // pg-pool has one timer for both waiting on a busy pool and opening a new connection, so the
+      // shorter bound wins: a request never queues longer than DB_POOL_ACQUIRE_TIMEOUT_MS.
+      connectionTimeoutMillis: Math.min(config.poolAcquireTimeoutMs, config.connectTimeoutMs),
       application_name: 'mas-backend',
       ...(config.statementTimeoutMs ? { statement_timeout: config.statementTimeoutMs } : {}),
     },

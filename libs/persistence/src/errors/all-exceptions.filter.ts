@@ -9,7 +9,7 @@ import {
 import { STATUS_CODES } from 'node:http';
 import type { Response } from 'express';
 import { bodyParserFailureOf } from './body-parser-errors.js';
-import { mapPostgresError } from './http-error-mapping.js';
+import { mapPostgresError, mapUnavailableDependency } from './http-error-mapping.js';
 import { postgresErrorOf } from './postgres-errors.js';
 import { RetryLaterException } from './retry-later.exception.js';
 
@@ -48,7 +48,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
       return { body: bodyOfHttpException(exception), retryAfterSeconds };
     }
     const pgError = postgresErrorOf(exception);
-    const mapped = pgError && mapPostgresError(pgError);
+    const mapped = (pgError && mapPostgresError(pgError)) || mapUnavailableDependency(exception);
     if (mapped) {
       return {
         body: withoutUndefined({

@@ -1,4 +1,6 @@
-import { mapPostgresError } from './http-error-mapping.js';
+import { createServer, Server, Socket } from 'node:net';
+import pg from 'pg';
+import { mapPostgresError, mapUnavailableDependency } from './http-error-mapping.js';
 
 describe('mapPostgresError', () => {
   it.each([
@@ -33,5 +35,74 @@ describe('mapPostgresError', () => {
   it('asks for a retry on contention and leaves unknown codes to the 500 path', () => {
     expect(mapPostgresError({ code: '40001' })?.retryAfterSeconds).toBe(1);
     expect(mapPostgresError({ code: 'XX000' })).toBeNull();
+  });
+});
+
+describe('mapUnavailableDependency', () => {
+  /** A TCP server that accepts connections and never answers: Postgres stuck, from pg's side. */
+  let silent: Server;
+  const sockets = new Set<Socket>();
+  let port: number;
+
+  beforeAll(async () => {
+    silent = createServer((socket) => {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    port = (silent.address() as { port: number }).port;
+  });
+
+  afterAll(async () => {
+    sockets.forEach((socket) => socket.destroy());
+    await new Promise((resolve) => silent.close(resolve));
+  });
+
+  async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
+    return promise.then(
+      () => {
+        throw new Error('expected a rejection');
+      },
+      (error: unknown) => error,
+    );
+  }
+
+  it("sheds pg-pool's acquire timeout and connect timeout as a 503 with Retry-After", async () => {
+    const pool = new pg.Pool({ host: '127.0.0.1', port, max: 1, connectionTimeoutMillis: 100 });
+    try {
+      // The first checkout takes the only slot and hangs connecting; the second waits for a slot.
+      const [connecting, waiting] = await Promise.all([
+        rejectionOf(pool.connect()),
+        rejectionOf(pool.connect()),
+      ]);
+      const shed = mapUnavailableDependency(waiting);
+      expect(shed).toMatchObject({ status: 503, message: 'the server is busy, retry later' });
+      expect(shed?.retryAfterSeconds).toBeGreaterThan(0);
+      const unreachable = mapUnavailableDependency(connecting);
+      expect(unreachable?.status).toBe(503);
+      expect(unreachable?.retryAfterSeconds).toBeGreaterThan(0);
+    } finally {
+      await pool.end();
+    }
+  });
+
+  it('answers 503 for a refused connection without repeating the host or port', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const closedPort = (closed.address() as { port: number }).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const client = new pg.Client({ host: '127.0.0.1', port: closedPort });
+    const refused = await rejectionOf(client.connect());
+    expect(String((refused as Error).message)).toContain(String(closedPort));
+    const mapped = mapUnavailableDependency(refused);
+    expect(mapped?.status).toBe(503);
+    expect(JSON.stringify(mapped)).not.toContain(String(closedPort));
+    expect(JSON.stringify(mapped)).not.toContain('127.0.0.1');
+  });
+
+  it('leaves other errors alone', () => {
+    expect(mapUnavailableDependency(new Error('boom'))).toBeNull();
+    expect(mapUnavailableDependency('timeout exceeded when trying to connect')).toBeNull();
+    expect(mapUnavailableDependency(undefined)).toBeNull();
   });
 });

@@ -69,3 +69,42 @@ export function mapPostgresError(error: PostgresErrorInfo): MappedError | null {
       return null;
   }
 }
+
+/** What pg-pool rejects with when no connection frees up within `connectionTimeoutMillis`. */
+const POOL_ACQUIRE_TIMEOUT = 'timeout exceeded when trying to connect';
+/** What pg-pool rejects with when opening a new connection outlasts the same timer. */
+const CONNECT_TIMEOUT = 'Connection terminated due to connection timeout';
+/** Socket errors of a dependency that cannot be reached (Postgres or Redis). */
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+
+/**
+ * Overload and unreachable dependencies are a retryable 503, never a 500: a request that cannot get
+ * a pooled connection in time is shed at once instead of queueing. The message stays generic; the
+ * driver's text may name hosts and ports.
+ */
+export function mapUnavailableDependency(error: unknown): MappedError | null {
+  // Duck-typed: socket errors come from Node's own realm, where `instanceof Error` can fail.
+  if (typeof error !== 'object' || error === null) return null;
+  const { message, code } = error as { message?: unknown; code?: unknown };
+  if (message === POOL_ACQUIRE_TIMEOUT) {
+    return {
+      status: HttpStatus.SERVICE_UNAVAILABLE,
+      message: 'the server is busy, retry later',
+      retryAfterSeconds: 1,
+    };
+  }
+  if (message === CONNECT_TIMEOUT || (typeof code === 'string' && UNREACHABLE_CODES.has(code))) {
+    return {
+      status: HttpStatus.SERVICE_UNAVAILABLE,
+      message: 'a service the server depends on is unavailable, retry later',
+      retryAfterSeconds: 5,
+    };
+  }
+  return null;
+}

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
+import { publicReason } from '../../health/public-reason.js';
 import { withTimeout } from '../../health/with-timeout.js';
 import { REDIS } from '../../redis/redis.module.js';
 import { QueueWorkers } from '../queue-workers.js';
@@ -27,8 +28,8 @@ export class WorkerHealthCheck {
 
   async check(): Promise<WorkerHealth> {
     const [database, redis] = await Promise.all([
-      probe(() => this.dataSource.query('SELECT 1')),
-      probe(() => this.redis.ping()),
+      probe('database', () => this.dataSource.query('SELECT 1')),
+      probe('redis', () => this.redis.ping()),
     ]);
     const queues = this.workers.status();
     const workersUp = queues.length > 0 && queues.every((worker) => worker.running);
@@ -38,11 +39,11 @@ export class WorkerHealthCheck {
   }
 }
 
-async function probe(ping: () => Promise<unknown>): Promise<Check> {
+async function probe(component: string, ping: () => Promise<unknown>): Promise<Check> {
   try {
     await withTimeout(ping(), 1500);
     return { status: 'up' };
   } catch (error) {
-    return { status: 'down', message: (error as Error).message };
+    return { status: 'down', message: publicReason(component, error) };
   }
 }

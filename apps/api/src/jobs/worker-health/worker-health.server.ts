@@ -10,12 +10,15 @@ import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http
 import { AddressInfo } from 'node:net';
 import { AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/app-config.token.js';
+import { applyHttpServerLimits } from '../../http/http-server-limits.js';
+import { metricsAccess } from '../../metrics/metrics-access.js';
 import { WorkerHealthCheck } from './worker-health.check.js';
 import { WORKER_METRICS_SOURCE, WorkerMetricsSource } from './worker-metrics.js';
 
 /**
  * The HTTP surface of an APP_ROLE=worker process, which serves no API: `GET /health` (200 or
- * 503 with the checks), `GET /health/live` and `GET /metrics` on WORKER_HEALTH_PORT.
+ * 503 with the checks), `GET /health/live` and `GET /metrics` (METRICS_TOKEN, as for the API) on
+ * WORKER_HEALTH_PORT.
  */
 @Injectable()
 export class WorkerHealthServer implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -35,6 +38,7 @@ export class WorkerHealthServer implements OnApplicationBootstrap, BeforeApplica
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    applyHttpServerLimits(this.server, this.config.http);
     await new Promise<void>((resolve, reject) => {
       this.server.once('error', reject);
       this.server.listen(this.config.workerHealthPort, this.config.host, resolve);
@@ -62,7 +66,11 @@ export class WorkerHealthServer implements OnApplicationBootstrap, BeforeApplica
       return send(response, health.status === 'ok' ? 200 : 503, health);
     }
     const metrics = this.metricsSource();
-    if (path === '/metrics' && metrics) {
+    const access = metricsAccess(this.config, request.headers.authorization);
+    if (path === '/metrics' && metrics && access === 'unauthorized') {
+      return send(response, 401, { message: 'a valid metrics token is required' });
+    }
+    if (path === '/metrics' && metrics && access === 'allowed') {
       response.writeHead(200, { 'Content-Type': metrics.contentType });
       response.end(await metrics.render());
       return;
