@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { INestApplicationContext } from '@nestjs/common';
-import { OutboxChannel, OutboxMessage, OutboxService, TransactionRunner } from '@mas/persistence';
+import {
+  OutboxChannel,
+  OutboxMessage,
+  OutboxService,
+  TransactionRunner,
+  withTimeout,
+} from '@mas/persistence';
 import request from 'supertest';
 import { createTestDatabase, TestDatabase } from '../../../test/support/test-database.js';
 import {
@@ -13,7 +19,6 @@ import {
 } from '../../../test/support/test-app.js';
 import { createUserWithRole } from '../../../test/support/users.js';
 import { loadAppConfig } from '../src/config/app-config.js';
-import { withTimeout } from '../src/health/with-timeout.js';
 import { OutboxQueueDispatchers } from '../src/jobs/outbox-queue-dispatchers.js';
 import { QueueRegistry } from '../src/jobs/queue-registry.js';
 import { QueueWorkers } from '../src/jobs/queue-workers.js';

@@ -37,3 +37,4 @@ import { OutboxMessage } from './outbox/outbox-message.entity.js';
 export const PERSISTENCE_ENTITIES = [OutboxMessage];
 export * from './validation/transforms.js';
 export * from './validation/unsafe-input.js';
+export * from './async/with-timeout.js';

@@ -1,8 +1,8 @@
+import { withTimeout } from '@mas/persistence';
 import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { DataSource } from 'typeorm';
 import { publicReason } from './public-reason.js';
-import { withTimeout } from './with-timeout.js';
 
 /** Down when the database does not answer `SELECT 1` in time. */
 @Injectable()

@@ -1,5 +1,5 @@
+import { TimeoutError } from '@mas/persistence';
 import { Logger } from '@nestjs/common';
-import { TimeoutError } from './with-timeout.js';
 
 const logger = new Logger('Health');
 

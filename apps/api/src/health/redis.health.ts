@@ -1,9 +1,9 @@
+import { withTimeout } from '@mas/persistence';
 import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { Redis } from 'ioredis';
 import { REDIS } from '../redis/redis.module.js';
 import { publicReason } from './public-reason.js';
-import { withTimeout } from './with-timeout.js';
 
 /** Redis is not required to serve: when it is down the check is "degraded", not an error. */
 @Injectable()

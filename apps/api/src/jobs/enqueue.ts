@@ -1,5 +1,5 @@
+import { withTimeout } from '@mas/persistence';
 import type { JobsOptions, Queue } from 'bullmq';
-import { withTimeout } from '../health/with-timeout.js';
 
 /** How long an enqueue may take before it counts as failed (Redis down or unreachable). */
 export const ENQUEUE_TIMEOUT_MS = 3000;

@@ -1,3 +1,4 @@
+import { withTimeout } from '@mas/persistence';
 import {
   BeforeApplicationShutdown,
   Injectable,
@@ -5,7 +6,6 @@ import {
   OnApplicationBootstrap,
 } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { withTimeout } from '../health/with-timeout.js';
 import { JOB_SCHEDULES } from './job-schedules.js';
 import { QueueRegistry } from './queue-registry.js';
 

@@ -1,3 +1,4 @@
+import { withTimeout } from '@mas/persistence';
 import {
   BeforeApplicationShutdown,
   Inject,
@@ -7,7 +8,6 @@ import {
 } from '@nestjs/common';
 import { UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import { withTimeout } from '../health/with-timeout.js';
 import { REDIS } from '../redis/redis.module.js';
 import { JOB_HANDLERS, JOBS_SETTINGS, JobHandler } from './job-handler.js';
 import { JobsSettings } from './jobs-settings.js';

@@ -1,7 +1,7 @@
+import { withTimeout } from '@mas/persistence';
 import { Injectable } from '@nestjs/common';
 import { Gauge } from 'prom-client';
 import { DataSource } from 'typeorm';
-import { withTimeout } from '../health/with-timeout.js';
 import { MetricsRegistry } from './metrics.registry.js';
 
 /** Outbox rows still waiting to be dispatched; read on scrape (a partial index covers it). */

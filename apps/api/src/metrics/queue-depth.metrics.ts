@@ -1,7 +1,7 @@
+import { withTimeout } from '@mas/persistence';
 import { Inject, Injectable } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { Gauge } from 'prom-client';
-import { withTimeout } from '../health/with-timeout.js';
 import { QueueRegistry } from '../jobs/queue-registry.js';
 import { REDIS } from '../redis/redis.module.js';
 import { MetricsRegistry } from './metrics.registry.js';

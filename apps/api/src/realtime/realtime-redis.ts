@@ -1,9 +1,9 @@
+import { withTimeout } from '@mas/persistence';
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/app-config.token.js';
-import { withTimeout } from '../health/with-timeout.js';
 import { createAdapterRedisClient } from './adapter-redis-client.js';
 
 /** The publisher and subscriber connections of the Socket.IO Redis adapter. */

@@ -1,7 +1,7 @@
+import { withTimeout } from '@mas/persistence';
 import { Inject, Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/app-config.token.js';
-import { withTimeout } from '../health/with-timeout.js';
 import { RealtimeRedis } from './realtime-redis.js';
 
 /** How long a slot command may take before the caller falls back or gives up. */

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { withTimeout } from '@mas/persistence';
 import { IDENTITY_CONFIG, IdentityConfig } from '../identity.config.js';
 import { CounterStore, WindowCount } from './counter-store.js';
 import { IDENTITY_REDIS, IdentityRedis } from './identity-redis.js';
@@ -59,12 +60,4 @@ export class AbuseCounters implements CounterStore {
       return operation(this.memory);
     }
   }
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

@@ -1,8 +1,8 @@
+import { withTimeout } from '@mas/persistence';
 import { Inject, Injectable } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { publicReason } from '../../health/public-reason.js';
-import { withTimeout } from '../../health/with-timeout.js';
 import { REDIS } from '../../redis/redis.module.js';
 import { QueueWorkers } from '../queue-workers.js';
 
