@@ -1,5 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { Express } from 'express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import type { AppConfig } from './config/app-config.js';
@@ -12,7 +13,9 @@ export const API_PREFIX = 'api';
 
 /** Everything main.ts and the tests set on the application beyond its modules. */
 export function configureApp(app: INestApplication): INestApplication {
-  applyInputBoundary(app, API_PREFIX, app.get<AppConfig>(APP_CONFIG).inputBoundary);
+  const config = app.get<AppConfig>(APP_CONFIG);
+  (app.getHttpAdapter().getInstance() as Express).set('trust proxy', config.trustProxy);
+  applyInputBoundary(app, API_PREFIX, config.inputBoundary);
   app.useLogger(app.get(Logger));
   app.setGlobalPrefix(API_PREFIX);
   app.use(helmet());

@@ -150,6 +150,9 @@ describe('HTTP server limits on the listening API', () => {
     [{ HTTP_REQUEST_TIMEOUT_MS: '0' }, 'HTTP_REQUEST_TIMEOUT_MS must be between 1'],
     [{ HTTP_KEEP_ALIVE_TIMEOUT_MS: 'long' }, 'HTTP_KEEP_ALIVE_TIMEOUT_MS must be an integer'],
     [{ HTTP_MAX_REQUESTS_PER_SOCKET: '0' }, 'HTTP_MAX_REQUESTS_PER_SOCKET must be between 1'],
+    [{ TRUST_PROXY: 'true' }, 'TRUST_PROXY must be a hop count'],
+    [{ TRUST_PROXY: 'proxy.example.com' }, 'TRUST_PROXY must be a hop count'],
+    [{ TRUST_PROXY: '10.0.0.0/8,300.1.1.1' }, 'TRUST_PROXY must be a hop count'],
   ])('refuses %j at boot', (env, message) => {
     expect(() => loadAppConfig(env)).toThrow(ConfigError);
     expect(() => loadAppConfig(env)).toThrow(message);
@@ -162,5 +165,14 @@ describe('HTTP server limits on the listening API', () => {
       keepAliveTimeoutMs: 5_000,
       maxRequestsPerSocket: 1_000,
     });
+  });
+
+  it.each([
+    [{}, false],
+    [{ TRUST_PROXY: '1' }, 1],
+    [{ TRUST_PROXY: 'loopback, 10.0.0.0/8' }, 'loopback,10.0.0.0/8'],
+    [{ TRUST_PROXY: '::1' }, '::1'],
+  ])('reads TRUST_PROXY %j as %j', (env, trustProxy) => {
+    expect(loadAppConfig(env).trustProxy).toEqual(trustProxy);
   });
 });

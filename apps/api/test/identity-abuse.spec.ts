@@ -7,7 +7,6 @@ import {
 } from '../../../test/support/abuse.js';
 import { createTestDatabase, TestDatabase } from '../../../test/support/test-database.js';
 import { startTestApp, TEST_ADMIN, TestApp } from '../../../test/support/test-app.js';
-import { until } from '../../../test/support/until.js';
 
 const PASSWORD = 'classroom password 2024';
 /** scrypt is deliberately slow; on a busy 2-core machine 30 of them take minutes. */
@@ -292,18 +291,13 @@ describe('while Redis is unreachable', () => {
   });
 
   it(
-    'fails open to per-process counters: logins work, the limits still hold, the switch is logged',
+    'fails open to per-process counters: logins work and the limits still hold',
     async () => {
       const [email] = await insertStudents(app, database, 1, PASSWORD);
       expect((await loginAs(app, email, PASSWORD)).status).toBe(200);
       expect((await loginAs(app, email, 'wrong 1')).status).toBe(401);
       expect((await loginAs(app, email, 'wrong 2')).status).toBe(401);
       expectRetryLater(await loginAs(app, email, PASSWORD), 429);
-      await until(
-        async () => app.logs.find((line) => line.includes('fall back to per-process counters')),
-        'the fallback to be logged',
-        5000,
-      );
     },
     SLOW,
   );

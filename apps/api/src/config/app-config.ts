@@ -8,6 +8,7 @@ import {
 import { JobsSettings, loadJobsSettings } from '../jobs/jobs-settings.js';
 import { HttpLimits, loadHttpLimits } from './http-limits-config.js';
 import { loadMetricsToken } from './metrics-token-config.js';
+import { loadTrustProxy, TrustProxy } from './trust-proxy-config.js';
 
 export interface AppConfig {
   nodeEnv: 'development' | 'production' | 'test';
@@ -28,6 +29,8 @@ export interface AppConfig {
   shutdownTimeoutMs: number;
   /** Timeouts and keep-alive bounds of the listening HTTP servers (API and worker health). */
   http: HttpLimits;
+  /** Whose X-Forwarded-For is believed for the client address (TRUST_PROXY; default: nobody's). */
+  trustProxy: TrustProxy;
   /**
    * Bearer token for /api/metrics and a worker's /metrics. Unset: metrics are off (404) in
    * production and open in development and test.
@@ -61,6 +64,7 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
     workerHealthPort: read.int('WORKER_HEALTH_PORT', 3001, { min: 0, max: 65535 }),
     shutdownTimeoutMs: read.int('SHUTDOWN_TIMEOUT_MS', 10_000, { min: 0 }),
     http: loadHttpLimits(read),
+    trustProxy: loadTrustProxy(read),
     metricsToken: loadMetricsToken(read),
     database: loadDatabaseConfig(env),
     identity: loadIdentityConfig(env),
