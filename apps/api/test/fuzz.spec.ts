@@ -20,6 +20,9 @@ const RUNS_PER_CATEGORY = 2;
 const PARALLEL_REQUESTS = 6;
 /** The whole spec used ~27 s of CPU when measured; the rest is room for a loaded machine. */
 const FUZZ_TIMEOUT_MS = 240_000;
+/** Operations that revoke the caller's tokens: they get a throwaway student's token each time. */
+const REVOKES_CALLER = new Set(['POST /api/auth/logout']);
+const THROWAWAY = { email: 'throwaway@fuzz.test', password: 'throwaway password' };
 /** Kinds whose every request carries NUL, a lone surrogate, too deep a body or a bad escape. */
 const UNSAFE_KINDS = new Set([
   'path-parameter',
@@ -97,6 +100,11 @@ describe('fuzz: every OpenAPI operation, malformed input, with and without a tok
     await app.app.listen(0, '127.0.0.1');
     port = (app.app.getHttpServer().address() as AddressInfo).port;
     adminToken = await login(app, TEST_ADMIN.email, TEST_ADMIN.password);
+    await app
+      .http()
+      .post('/api/auth/register')
+      .send({ ...THROWAWAY, fullName: 'Throwaway' })
+      .expect(201);
     const document = (await app.http().get('/api/docs-json').expect(200)).body as OpenApiDocument;
     operations = operationsOf(document);
     resolve = resolverOf(document);
@@ -111,7 +119,12 @@ describe('fuzz: every OpenAPI operation, malformed input, with and without a tok
   async function send(operation: Operation, request: FuzzRequest, token?: string): Promise<void> {
     const headers: Record<string, string> = {};
     if (request.contentType) headers['Content-Type'] = request.contentType;
-    if (token) headers.Authorization = `Bearer ${token}`;
+    if (token) {
+      const caller = REVOKES_CALLER.has(operation.name)
+        ? await login(app, THROWAWAY.email, THROWAWAY.password)
+        : token;
+      headers.Authorization = `Bearer ${caller}`;
+    }
     let response: RawResponse;
     try {
       response = await sendRaw(port, { ...request, headers });
@@ -132,6 +145,11 @@ describe('fuzz: every OpenAPI operation, malformed input, with and without a tok
         response: preview(response.body)!,
       });
     }
+  }
+
+  /** The token-bearing requests reached validation as an admin: nothing revoked the token. */
+  async function expectAdminTokenStillValid(): Promise<void> {
+    await app.http().get('/api/users/me').set('Authorization', `Bearer ${adminToken}`).expect(200);
   }
 
   async function fuzz(selectKind: (kind: string) => boolean): Promise<void> {
@@ -164,6 +182,7 @@ describe('fuzz: every OpenAPI operation, malformed input, with and without a tok
       const before = await rowCounts(database);
       await fuzz((kind) => UNSAFE_KINDS.has(kind));
       expect(failures).toEqual([]);
+      await expectAdminTokenStillValid();
       expect(await rowCounts(database)).toEqual(before);
     },
     FUZZ_TIMEOUT_MS,
@@ -174,6 +193,7 @@ describe('fuzz: every OpenAPI operation, malformed input, with and without a tok
     async () => {
       await fuzz((kind) => !UNSAFE_KINDS.has(kind));
       expect(failures).toEqual([]);
+      await expectAdminTokenStillValid();
     },
     FUZZ_TIMEOUT_MS,
   );
