@@ -12,15 +12,15 @@ import {
   Query,
 } from '@nestjs/common';
 import {
-  ApiBearerAuth,
   ApiBody,
   ApiConsumes,
+  ApiCreatedResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { CurrentUser, Roles, User, UserRole } from '@mas/identity';
-import { mapPage, Page, PageQueryDto } from '@mas/persistence';
+import { Authenticated, CurrentUser, Roles, User, UserRole } from '@mas/identity';
+import { ApiErrors, ApiPage, mapPage, Page, PageQueryDto } from '@mas/persistence';
 import {
   ActivityResponse,
   CreateActivityDto,
@@ -43,7 +43,7 @@ import { TagsService } from './tags/tags.service.js';
 const CRM_ROLES = [UserRole.Admin, UserRole.Sales, UserRole.SalesHead];
 
 @ApiTags('crm')
-@ApiBearerAuth()
+@Authenticated()
 @Roles(...CRM_ROLES)
 @Controller('crm')
 export class CrmController {
@@ -58,6 +58,8 @@ export class CrmController {
   @ApiOperation({
     summary: 'Leads, newest first: sales see their own, sales heads their team’s, admins all',
   })
+  @ApiPage(LeadResponse)
+  @ApiErrors(400)
   async list(
     @CurrentUser() user: User,
     @Query() query: ListLeadsQuery,
@@ -68,6 +70,8 @@ export class CrmController {
 
   @Post('leads')
   @ApiOperation({ summary: 'Create a lead (owned by its creator unless an admin)' })
+  @ApiCreatedResponse({ type: LeadResponse })
+  @ApiErrors(400, [409, 'a lead with this source and email exists'])
   async create(@CurrentUser() user: User, @Body() body: CreateLeadDto): Promise<LeadResponse> {
     return LeadResponse.of(await this.leads.create(body, user));
   }
@@ -85,6 +89,7 @@ export class CrmController {
   @ApiConsumes('application/json', 'text/csv')
   @ApiBody({ type: [ImportLeadRow] })
   @ApiOkResponse({ type: LeadImportSummary })
+  @ApiErrors(400, 413, 415)
   async importLeads(
     @CurrentUser() user: User,
     @Body() body: unknown,
@@ -96,6 +101,8 @@ export class CrmController {
 
   @Get('leads/:id')
   @ApiOperation({ summary: 'One lead you can see (404 otherwise)' })
+  @ApiOkResponse({ type: LeadResponse })
+  @ApiErrors(400, 404)
   async get(
     @CurrentUser() user: User,
     @Param('id', new ParseUUIDPipe()) id: string,
@@ -105,6 +112,8 @@ export class CrmController {
 
   @Patch('leads/:id')
   @ApiOperation({ summary: 'Change status, owner (sales heads and admins), tags, name or phone' })
+  @ApiOkResponse({ type: LeadResponse })
+  @ApiErrors(400, 404, 422)
   async update(
     @CurrentUser() user: User,
     @Param('id', new ParseUUIDPipe()) id: string,
@@ -115,6 +124,8 @@ export class CrmController {
 
   @Post('leads/:id/activities')
   @ApiOperation({ summary: 'Log an activity on a lead' })
+  @ApiCreatedResponse({ type: ActivityResponse })
+  @ApiErrors(400, 404)
   async addActivity(
     @CurrentUser() user: User,
     @Param('id', new ParseUUIDPipe()) id: string,
@@ -125,6 +136,8 @@ export class CrmController {
 
   @Get('leads/:id/activities')
   @ApiOperation({ summary: 'Activities of a lead, newest first' })
+  @ApiPage(ActivityResponse)
+  @ApiErrors(400, 404)
   async listActivities(
     @CurrentUser() user: User,
     @Param('id', new ParseUUIDPipe()) id: string,
@@ -136,12 +149,15 @@ export class CrmController {
 
   @Get('tags')
   @ApiOperation({ summary: 'All tags by name' })
+  @ApiOkResponse({ type: [TagResponse] })
   async listTags(): Promise<TagResponse[]> {
     return (await this.tags.list()).map((tag) => TagResponse.of(tag));
   }
 
   @Post('tags')
   @ApiOperation({ summary: 'Create a tag (names are unique, case-insensitive)' })
+  @ApiCreatedResponse({ type: TagResponse })
+  @ApiErrors(400, [409, 'a tag with this name exists'])
   async createTag(@Body() body: CreateTagDto): Promise<TagResponse> {
     return TagResponse.of(await this.tags.create(body.name));
   }

@@ -10,9 +10,9 @@ import {
   Post,
   Query,
 } from '@nestjs/common';
-import { mapPage } from '@mas/persistence';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentUser, Roles, User, UserRole } from '@mas/identity';
+import { ApiErrors, ApiPage, mapPage } from '@mas/persistence';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Authenticated, CurrentUser, Roles, User, UserRole } from '@mas/identity';
 import { AllotmentsService } from './allotments/allotments.service.js';
 import {
   AllotmentPageResponse,
@@ -28,7 +28,7 @@ import {
 import { WalletsService } from './wallets/wallets.service.js';
 
 @ApiTags('finance')
-@ApiBearerAuth()
+@Authenticated()
 @Controller('finance')
 export class FinanceController {
   constructor(
@@ -38,6 +38,7 @@ export class FinanceController {
 
   @Get('wallet')
   @ApiOperation({ summary: "The caller's token balance" })
+  @ApiOkResponse({ type: WalletResponse })
   async wallet(@CurrentUser() user: User): Promise<WalletResponse> {
     return WalletResponse.of(await this.wallets.getWallet(user.id));
   }
@@ -45,12 +46,16 @@ export class FinanceController {
   @Get('wallets/:userId')
   @Roles(UserRole.Admin)
   @ApiOperation({ summary: "Any user's token balance (admin)" })
+  @ApiOkResponse({ type: WalletResponse })
+  @ApiErrors(400, 404)
   async walletOf(@Param('userId', new ParseUUIDPipe()) userId: string): Promise<WalletResponse> {
     return WalletResponse.of(await this.wallets.getWallet(userId));
   }
 
   @Get('ledger')
   @ApiOperation({ summary: 'Ledger rows, newest first: your own, or any user for admins' })
+  @ApiPage(LedgerEntryResponse)
+  @ApiErrors(400, [403, "only admins may read another user's ledger"])
   async ledger(
     @CurrentUser() user: User,
     @Query() query: LedgerQuery,
@@ -67,6 +72,8 @@ export class FinanceController {
   @ApiOperation({
     summary: 'Ask for tokens to be credited to a user (pending until an admin approves)',
   })
+  @ApiCreatedResponse({ type: AllotmentResponse })
+  @ApiErrors(400, 422)
   async requestAllotment(
     @CurrentUser() user: User,
     @Body() body: CreateAllotmentDto,
@@ -77,6 +84,8 @@ export class FinanceController {
   @Get('allotments')
   @Roles(UserRole.Admin, UserRole.SalesHead)
   @ApiOperation({ summary: 'Allotment requests, newest first' })
+  @ApiPage(AllotmentResponse)
+  @ApiErrors(400)
   async listAllotments(@Query() query: AllotmentQuery): Promise<AllotmentPageResponse> {
     const page = await this.allotments.list(query.status, query);
     return mapPage(page, (request) => AllotmentResponse.of(request));
@@ -89,6 +98,8 @@ export class FinanceController {
     summary:
       'Approve: credits the wallet once and writes one ledger row; a second approval is a 409',
   })
+  @ApiOkResponse({ type: AllotmentResponse })
+  @ApiErrors(400, 404, [409, 'the request is no longer pending'])
   async approveAllotment(
     @CurrentUser() admin: User,
     @Param('id', new ParseUUIDPipe()) id: string,
@@ -100,6 +111,8 @@ export class FinanceController {
   @HttpCode(HttpStatus.OK)
   @Roles(UserRole.Admin)
   @ApiOperation({ summary: 'Reject a pending request' })
+  @ApiOkResponse({ type: AllotmentResponse })
+  @ApiErrors(400, 404, [409, 'the request is no longer pending'])
   async rejectAllotment(
     @CurrentUser() admin: User,
     @Param('id', new ParseUUIDPipe()) id: string,

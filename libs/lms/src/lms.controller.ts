@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentUser, Roles, User, UserRole } from '@mas/identity';
-import { mapPage, Page, PageQueryDto } from '@mas/persistence';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Authenticated, CurrentUser, Roles, User, UserRole } from '@mas/identity';
+import { ApiErrors, ApiPage, mapPage, Page, PageQueryDto } from '@mas/persistence';
 import { ApplicationsService } from './applications/applications.service.js';
 import { CatalogService } from './colleges/catalog.service.js';
 import {
@@ -24,7 +24,7 @@ import { PapService } from './pap/pap.service.js';
 const STAFF = [UserRole.Admin, UserRole.Sales, UserRole.SalesHead];
 
 @ApiTags('lms')
-@ApiBearerAuth()
+@Authenticated()
 @Controller('lms')
 export class LmsController {
   constructor(
@@ -35,12 +35,16 @@ export class LmsController {
 
   @Get('colleges')
   @ApiOperation({ summary: 'Colleges; q is a case-insensitive name prefix' })
+  @ApiPage(CollegeResponse)
+  @ApiErrors(400)
   async colleges(@Query() query: SearchQuery): Promise<Page<CollegeResponse>> {
     return mapPage(await this.catalog.colleges(query), (college) => CollegeResponse.of(college));
   }
 
   @Get('courses')
   @ApiOperation({ summary: 'Courses, newest first' })
+  @ApiPage(CourseResponse)
+  @ApiErrors(400)
   async courses(@Query() query: PageQueryDto): Promise<Page<CourseResponse>> {
     return mapPage(await this.catalog.courses(query), (course) => CourseResponse.of(course));
   }
@@ -48,12 +52,16 @@ export class LmsController {
   @Post('courses')
   @Roles(UserRole.Admin)
   @ApiOperation({ summary: 'Create a course (admin); the code is unique' })
+  @ApiCreatedResponse({ type: CourseResponse })
+  @ApiErrors(400, [409, 'the course code exists'])
   async createCourse(@Body() body: CreateCourseDto): Promise<CourseResponse> {
     return CourseResponse.of(await this.catalog.createCourse(body));
   }
 
   @Get('batches')
   @ApiOperation({ summary: 'Batches, newest first; filter by courseId' })
+  @ApiPage(BatchResponse)
+  @ApiErrors(400)
   async batches(@Query() query: ListBatchesQuery): Promise<Page<BatchResponse>> {
     return mapPage(await this.catalog.batches(query), (batch) => BatchResponse.of(batch));
   }
@@ -61,6 +69,8 @@ export class LmsController {
   @Post('batches')
   @Roles(UserRole.Admin)
   @ApiOperation({ summary: 'Create a batch of a course (admin)' })
+  @ApiCreatedResponse({ type: BatchResponse })
+  @ApiErrors(400, [404, 'course not found'], 422)
   async createBatch(@Body() body: CreateBatchDto): Promise<BatchResponse> {
     return BatchResponse.of(await this.catalog.createBatch(body));
   }
@@ -70,6 +80,12 @@ export class LmsController {
   @ApiOperation({
     summary: 'Apply to a batch (student); also creates a CRM lead in the same transaction',
   })
+  @ApiCreatedResponse({ type: ApplicationResponse })
+  @ApiErrors(
+    400,
+    [409, 'you already applied to this batch'],
+    [422, 'batchId or collegeId is not known'],
+  )
   async apply(
     @CurrentUser() user: User,
     @Body() body: CreateApplicationDto,
@@ -83,6 +99,8 @@ export class LmsController {
     summary:
       'Applications, newest first: students see their own, sales those whose CRM lead they see, admins all',
   })
+  @ApiPage(ApplicationResponse)
+  @ApiErrors(400)
   async listApplications(
     @CurrentUser() user: User,
     @Query() query: ListApplicationsQuery,
@@ -95,6 +113,8 @@ export class LmsController {
   @Get('applications/:id')
   @Roles(UserRole.Student, ...STAFF)
   @ApiOperation({ summary: 'One application; 404 outside your scope (as in the list)' })
+  @ApiOkResponse({ type: ApplicationResponse })
+  @ApiErrors(400, 404)
   async getApplication(
     @CurrentUser() user: User,
     @Param('id', new ParseUUIDPipe()) id: string,
@@ -108,6 +128,11 @@ export class LmsController {
     summary:
       'Move an application in your scope along its lifecycle (409 otherwise; 404 outside your scope); students may only withdraw',
   })
+  @ApiOkResponse({ type: ApplicationResponse })
+  @ApiErrors(400, [403, 'students may only withdraw their own applications'], 404, [
+    409,
+    'not a transition the current status allows',
+  ])
   async changeStatus(
     @CurrentUser() user: User,
     @Param('id', new ParseUUIDPipe()) id: string,
@@ -119,6 +144,8 @@ export class LmsController {
   @Post('applications/:id/pap')
   @Roles(UserRole.Admin)
   @ApiOperation({ summary: 'Start the MAS-101 pay-after-placement workflow (admin)' })
+  @ApiCreatedResponse({ type: PapResponse })
+  @ApiErrors(400, 404, [409, 'the application already has a PAP workflow'], 422)
   async startPap(@Param('id', new ParseUUIDPipe()) id: string): Promise<PapResponse> {
     return PapResponse.of(await this.pap.start(id));
   }
@@ -126,6 +153,8 @@ export class LmsController {
   @Get('pap/:id')
   @Roles(...STAFF)
   @ApiOperation({ summary: 'One PAP workflow; 404 when its application is outside your scope' })
+  @ApiOkResponse({ type: PapResponse })
+  @ApiErrors(400, 404)
   async getPap(
     @CurrentUser() user: User,
     @Param('id', new ParseUUIDPipe()) id: string,
@@ -136,6 +165,8 @@ export class LmsController {
   @Patch('pap/:id')
   @Roles(UserRole.Admin)
   @ApiOperation({ summary: 'Move a PAP workflow along its lifecycle (409 otherwise)' })
+  @ApiOkResponse({ type: PapResponse })
+  @ApiErrors(400, 404, [409, 'not a transition the current status allows'])
   async changePap(
     @Param('id', new ParseUUIDPipe()) id: string,
     @Body() body: UpdatePapDto,

@@ -10,9 +10,9 @@ import {
   Put,
   Query,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentUser, Roles, User, UserRole } from '@mas/identity';
-import { mapPage, Page, PageQueryDto } from '@mas/persistence';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Authenticated, CurrentUser, Roles, User, UserRole } from '@mas/identity';
+import { ApiErrors, ApiPage, ErrorStatus, mapPage, Page, PageQueryDto } from '@mas/persistence';
 import {
   ListMentorsQuery,
   MentorPageResponse,
@@ -28,8 +28,17 @@ import { SlotsService } from './slots/slots.service.js';
 const page = (result: Page<Slot>, viewer: User): SlotPageResponse =>
   mapPage(result, (slot) => SlotResponse.of(slot, viewer));
 
+/** What every booking-lifecycle step on one slot can fail with. */
+const SLOT_TRANSITION_ERRORS: (ErrorStatus | [ErrorStatus, string])[] = [
+  400,
+  [403, 'you are not the party this step is for'],
+  404,
+  [409, 'the slot is not in a state that allows this step'],
+  [422, 'not enough tokens'],
+];
+
 @ApiTags('mentorship')
-@ApiBearerAuth()
+@Authenticated()
 @Controller('mentorship')
 export class MentorshipController {
   constructor(
@@ -41,6 +50,8 @@ export class MentorshipController {
   @Put('mentors/me')
   @Roles(UserRole.Expert)
   @ApiOperation({ summary: "Create or replace the caller's mentor profile (expert)" })
+  @ApiOkResponse({ type: MentorProfileResponse })
+  @ApiErrors(400)
   async upsertProfile(
     @CurrentUser() user: User,
     @Body() body: UpsertMentorProfileDto,
@@ -50,6 +61,8 @@ export class MentorshipController {
 
   @Get('mentors')
   @ApiOperation({ summary: 'Mentor profiles, newest first; q filters by headline prefix' })
+  @ApiPage(MentorProfileResponse)
+  @ApiErrors(400)
   async listMentors(@Query() query: ListMentorsQuery): Promise<MentorPageResponse> {
     const result = await this.mentors.list(query);
     return mapPage(result, (profile) => MentorProfileResponse.of(profile));
@@ -60,13 +73,21 @@ export class MentorshipController {
   @ApiOperation({
     summary: 'Create a tentative slot; overlapping an active slot of the mentor is a 409',
   })
+  @ApiCreatedResponse({ type: SlotResponse })
+  @ApiErrors(
+    400,
+    [403, 'experts create slots for themselves'],
+    [409, 'in the past, or overlaps another slot of the mentor'],
+    [422, 'mentorId is missing or not an expert'],
+  )
   async createSlot(@CurrentUser() user: User, @Body() body: CreateSlotDto): Promise<SlotResponse> {
     return SlotResponse.of(await this.slots.create(body, user), user);
   }
 
   @Get('slots')
   @ApiOperation({ summary: 'Slots by start time; filters: mentorId, status, from, to, available' })
-  @ApiOkResponse({ type: SlotPageResponse })
+  @ApiPage(SlotResponse)
+  @ApiErrors(400)
   async listSlots(
     @CurrentUser() user: User,
     @Query() query: ListSlotsQuery,
@@ -77,6 +98,7 @@ export class MentorshipController {
   @Get('slots/:id')
   @ApiOperation({ summary: 'One slot' })
   @ApiOkResponse({ type: SlotResponse })
+  @ApiErrors(400, 404)
   async getSlot(
     @CurrentUser() user: User,
     @Param('id', new ParseUUIDPipe()) id: string,
@@ -86,7 +108,8 @@ export class MentorshipController {
 
   @Get('bookings')
   @ApiOperation({ summary: "The caller's meetings, as student or mentor" })
-  @ApiOkResponse({ type: SlotPageResponse })
+  @ApiPage(SlotResponse)
+  @ApiErrors(400)
   async bookings(
     @CurrentUser() user: User,
     @Query() query: PageQueryDto,
@@ -100,6 +123,8 @@ export class MentorshipController {
     summary:
       'Book (student): confirmed at once, tokens debited; 409 taken or past, 422 short of tokens',
   })
+  @ApiOkResponse({ type: SlotResponse })
+  @ApiErrors(...SLOT_TRANSITION_ERRORS)
   async book(
     @CurrentUser() user: User,
     @Param('id', new ParseUUIDPipe()) id: string,
@@ -110,6 +135,8 @@ export class MentorshipController {
   @Post('slots/:id/request')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Request a meeting (student): tokens held until approved or rejected' })
+  @ApiOkResponse({ type: SlotResponse })
+  @ApiErrors(...SLOT_TRANSITION_ERRORS)
   async request(
     @CurrentUser() user: User,
     @Param('id', new ParseUUIDPipe()) id: string,
@@ -120,6 +147,8 @@ export class MentorshipController {
   @Post('slots/:id/review')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Mark a request under review (its mentor or an admin)' })
+  @ApiOkResponse({ type: SlotResponse })
+  @ApiErrors(...SLOT_TRANSITION_ERRORS)
   async review(
     @CurrentUser() user: User,
     @Param('id', new ParseUUIDPipe()) id: string,
@@ -130,6 +159,8 @@ export class MentorshipController {
   @Post('slots/:id/approve')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Approve a request under review (its mentor or an admin)' })
+  @ApiOkResponse({ type: SlotResponse })
+  @ApiErrors(...SLOT_TRANSITION_ERRORS)
   async approve(
     @CurrentUser() user: User,
     @Param('id', new ParseUUIDPipe()) id: string,
@@ -140,6 +171,8 @@ export class MentorshipController {
   @Post('slots/:id/reject')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Reject a request: back to tentative, tokens refunded' })
+  @ApiOkResponse({ type: SlotResponse })
+  @ApiErrors(...SLOT_TRANSITION_ERRORS)
   async reject(
     @CurrentUser() user: User,
     @Param('id', new ParseUUIDPipe()) id: string,
@@ -150,6 +183,8 @@ export class MentorshipController {
   @Post('slots/:id/cancel')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Ask to cancel a confirmed meeting (its student or mentor)' })
+  @ApiOkResponse({ type: SlotResponse })
+  @ApiErrors(...SLOT_TRANSITION_ERRORS)
   async cancel(
     @CurrentUser() user: User,
     @Param('id', new ParseUUIDPipe()) id: string,
@@ -162,6 +197,8 @@ export class MentorshipController {
   @ApiOperation({
     summary: 'Approve the cancellation (the other party or an admin): one refund row',
   })
+  @ApiOkResponse({ type: SlotResponse })
+  @ApiErrors(...SLOT_TRANSITION_ERRORS)
   async approveCancellation(
     @CurrentUser() user: User,
     @Param('id', new ParseUUIDPipe()) id: string,
@@ -174,6 +211,8 @@ export class MentorshipController {
   @ApiOperation({
     summary: 'Complete after the start (its mentor or an admin): the mentor is credited once',
   })
+  @ApiOkResponse({ type: SlotResponse })
+  @ApiErrors(...SLOT_TRANSITION_ERRORS)
   async complete(
     @CurrentUser() user: User,
     @Param('id', new ParseUUIDPipe()) id: string,

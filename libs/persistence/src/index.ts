@@ -38,3 +38,4 @@ export const PERSISTENCE_ENTITIES = [OutboxMessage];
 export * from './validation/transforms.js';
 export * from './validation/unsafe-input.js';
 export * from './async/with-timeout.js';
+export * from './openapi/index.js';

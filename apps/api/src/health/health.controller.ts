@@ -1,5 +1,10 @@
 import { Controller, Get, Res, ServiceUnavailableException } from '@nestjs/common';
-import { ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiOkResponse,
+  ApiOperation,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import {
   HealthCheck,
   HealthCheckResult,
@@ -9,6 +14,7 @@ import {
 import type { Response } from 'express';
 import { Public } from '@mas/identity';
 import { DatabaseHealthIndicator } from './database.health.js';
+import { HealthStatusResponse } from './health-status.response.js';
 import { MigrationsHealthIndicator } from './migrations.health.js';
 import { RedisHealthIndicator } from './redis.health.js';
 
@@ -26,7 +32,11 @@ export class HealthController {
   @Get()
   @HealthCheck()
   @ApiOperation({ summary: 'Database, Redis (degraded when down) and pending migrations' })
-  @ApiServiceUnavailableResponse({ description: 'the database is down or a migration is pending' })
+  @ApiServiceUnavailableResponse({
+    description: 'the database is down or a migration is pending',
+    type: HealthStatusResponse,
+  })
+  @ApiOkResponse({ type: HealthStatusResponse })
   check(@Res({ passthrough: true }) response: Response) {
     return this.run(response, [
       () => this.database.check(),
@@ -37,6 +47,7 @@ export class HealthController {
 
   @Get('live')
   @ApiOperation({ summary: '200 while the process runs' })
+  @ApiOkResponse({ type: HealthStatusResponse })
   live() {
     return { status: 'ok' };
   }
@@ -44,7 +55,8 @@ export class HealthController {
   @Get('ready')
   @HealthCheck()
   @ApiOperation({ summary: '200 only when the database answers and no migration is pending' })
-  @ApiServiceUnavailableResponse({ description: 'not ready' })
+  @ApiServiceUnavailableResponse({ description: 'not ready', type: HealthStatusResponse })
+  @ApiOkResponse({ type: HealthStatusResponse })
   ready(@Res({ passthrough: true }) response: Response) {
     return this.run(response, [() => this.database.check(), () => this.migrations.check()]);
   }

@@ -1,18 +1,12 @@
 import { Controller, Get, NotFoundException, Post } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiCreatedResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
-import { Roles, UserRole } from '@mas/identity';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Authenticated, Roles, UserRole } from '@mas/identity';
+import { ApiErrors } from '@mas/persistence';
 import { KpiSnapshotResponse } from './kpi-snapshot.response.js';
 import { KpiService } from './kpi.service.js';
 
 @ApiTags('kpi')
-@ApiBearerAuth()
+@Authenticated()
 @Controller('kpi')
 export class KpiController {
   constructor(private readonly kpi: KpiService) {}
@@ -21,7 +15,7 @@ export class KpiController {
   @Roles(UserRole.Admin, UserRole.SalesHead)
   @ApiOperation({ summary: 'The newest KPI snapshot (admin, sales_head)' })
   @ApiOkResponse({ type: KpiSnapshotResponse })
-  @ApiNotFoundResponse({ description: 'no snapshot has been computed yet' })
+  @ApiErrors([404, 'no snapshot has been computed yet'])
   async latest(): Promise<KpiSnapshotResponse> {
     const snapshot = await this.kpi.latest();
     if (!snapshot) throw new NotFoundException('no KPI snapshot has been computed yet');

@@ -27,7 +27,10 @@ export class MetricsController {
     summary: 'Prometheus metrics: HTTP latency, DB pool, queue depths, outbox backlog',
   })
   @ApiProduces('text/plain')
-  @ApiOkResponse({ description: 'Prometheus text exposition format 0.0.4' })
+  @ApiOkResponse({
+    description: 'Prometheus text exposition format 0.0.4',
+    schema: { type: 'string' },
+  })
   @ApiUnauthorizedResponse({ description: 'METRICS_TOKEN is set and was not sent as bearer token' })
   @ApiNotFoundResponse({ description: 'production without METRICS_TOKEN: metrics are off' })
   async scrape(@Res() response: Response): Promise<void> {

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentUser, Roles, User, UserRole } from '@mas/identity';
-import { mapPage, Page } from '@mas/persistence';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Authenticated, CurrentUser, Roles, User, UserRole } from '@mas/identity';
+import { ApiErrors, ApiPage, mapPage, Page } from '@mas/persistence';
 import {
   CreateDefinitionDto,
   DefinitionResponse,
@@ -20,7 +20,7 @@ const STAFF = [UserRole.Admin, UserRole.SalesHead, UserRole.Sales];
 
 /** The workflow lib's HTTP surface; here because its access rules come from identity. */
 @ApiTags('workflow')
-@ApiBearerAuth()
+@Authenticated()
 @Controller('workflow')
 export class WorkflowController {
   constructor(
@@ -32,6 +32,8 @@ export class WorkflowController {
   @Get('definitions')
   @Roles(...STAFF)
   @ApiOperation({ summary: 'The newest version of each definition, or every version of ?key=' })
+  @ApiOkResponse({ type: [DefinitionResponse] })
+  @ApiErrors(400)
   async listDefinitions(@Query() query: ListDefinitionsQuery): Promise<DefinitionResponse[]> {
     const definitions = await this.definitions.list(query.key);
     return definitions.map((definition) => DefinitionResponse.of(definition));
@@ -42,6 +44,8 @@ export class WorkflowController {
   @ApiOperation({
     summary: 'Save a definition (admin): a new key starts at version 1, a known key gets the next',
   })
+  @ApiCreatedResponse({ type: DefinitionResponse })
+  @ApiErrors([400, 'every problem of the definition, as details: [{ path, message }]'])
   async createDefinition(
     @CurrentUser() user: User,
     @Body() body: CreateDefinitionDto,
@@ -52,6 +56,8 @@ export class WorkflowController {
   @Post('runs')
   @Roles(UserRole.Admin)
   @ApiOperation({ summary: "Start a run of the definition's newest version (admin)" })
+  @ApiCreatedResponse({ type: RunResponse })
+  @ApiErrors(400, [404, 'no workflow definition has the key'])
   async start(@CurrentUser() user: User, @Body() body: StartRunDto): Promise<RunResponse> {
     const run = await this.runs.start({
       definitionKey: body.definitionKey,
@@ -68,6 +74,8 @@ export class WorkflowController {
     summary:
       'Runs, newest first, by definition, status or subject; sales see only runs of applications whose lead they see',
   })
+  @ApiPage(RunResponse)
+  @ApiErrors(400)
   async list(@CurrentUser() user: User, @Query() query: ListRunsQuery): Promise<Page<RunResponse>> {
     return mapPage(await this.runs.list(query, this.scopes.for(user)), (run) =>
       RunResponse.of(run),
@@ -79,6 +87,8 @@ export class WorkflowController {
   @ApiOperation({
     summary: 'A run with its step history (every attempt); 404 outside your scope (as in the list)',
   })
+  @ApiOkResponse({ type: RunWithStepsResponse })
+  @ApiErrors(400, 404)
   async get(
     @CurrentUser() user: User,
     @Param('id', ParseUUIDPipe) id: string,
@@ -93,6 +103,8 @@ export class WorkflowController {
     summary:
       'Deliver a signal to a run waiting for it; 409 if it waits for none, 404 outside your scope',
   })
+  @ApiOkResponse({ type: RunResponse })
+  @ApiErrors(400, 404, [409, 'the run does not wait for this signal'])
   async signal(
     @CurrentUser() user: User,
     @Param('id', ParseUUIDPipe) id: string,
@@ -107,6 +119,8 @@ export class WorkflowController {
   @HttpCode(200)
   @Roles(UserRole.Admin)
   @ApiOperation({ summary: 'Cancel an unfinished run (admin)' })
+  @ApiOkResponse({ type: RunResponse })
+  @ApiErrors(400, 404, [409, 'the run is already finished'])
   async cancel(
     @CurrentUser() user: User,
     @Param('id', ParseUUIDPipe) id: string,

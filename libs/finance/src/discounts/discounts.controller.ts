@@ -9,9 +9,9 @@ import {
   Post,
   Query,
 } from '@nestjs/common';
-import { mapPage } from '@mas/persistence';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentUser, Roles, User, UserRole } from '@mas/identity';
+import { ApiErrors, ApiPage, mapPage } from '@mas/persistence';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Authenticated, CurrentUser, Roles, User, UserRole } from '@mas/identity';
 import {
   ApproveDiscountDto,
   CreateDiscountRequestDto,
@@ -23,7 +23,7 @@ import {
 import { DiscountsService } from './discounts.service.js';
 
 @ApiTags('finance')
-@ApiBearerAuth()
+@Authenticated()
 @Controller('finance/discount-requests')
 export class DiscountsController {
   constructor(private readonly discounts: DiscountsService) {}
@@ -34,6 +34,12 @@ export class DiscountsController {
     summary:
       'Ask for a lower price on an application in your scope (422 like an unknown one otherwise); one pending request per application',
   })
+  @ApiCreatedResponse({ type: DiscountResponse })
+  @ApiErrors(
+    400,
+    [409, 'the application already has a pending request'],
+    [422, 'not a known application (or outside your scope)'],
+  )
   async request(
     @CurrentUser() user: User,
     @Body() body: CreateDiscountRequestDto,
@@ -46,6 +52,8 @@ export class DiscountsController {
   @ApiOperation({
     summary: 'Discount requests, newest first; sales see those on applications in their scope',
   })
+  @ApiPage(DiscountResponse)
+  @ApiErrors(400)
   async list(
     @CurrentUser() user: User,
     @Query() query: DiscountQuery,
@@ -58,6 +66,8 @@ export class DiscountsController {
   @HttpCode(HttpStatus.OK)
   @Roles(UserRole.Admin)
   @ApiOperation({ summary: "Approve: sets the application's finalAmount in the same transaction" })
+  @ApiOkResponse({ type: DiscountResponse })
+  @ApiErrors(400, 404, [409, 'the request is no longer pending'])
   async approve(
     @CurrentUser() admin: User,
     @Param('id', new ParseUUIDPipe()) id: string,
@@ -70,6 +80,8 @@ export class DiscountsController {
   @HttpCode(HttpStatus.OK)
   @Roles(UserRole.Admin)
   @ApiOperation({ summary: 'Reject a pending request' })
+  @ApiOkResponse({ type: DiscountResponse })
+  @ApiErrors(400, 404, [409, 'the request is no longer pending'])
   async reject(
     @CurrentUser() admin: User,
     @Param('id', new ParseUUIDPipe()) id: string,

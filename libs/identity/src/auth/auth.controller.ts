@@ -1,16 +1,16 @@
 import { Body, Controller, HttpCode, HttpStatus, Ip, Post } from '@nestjs/common';
+import { ApiErrors } from '@mas/persistence';
 import {
-  ApiBearerAuth,
+  ApiCreatedResponse,
   ApiNoContentResponse,
+  ApiOkResponse,
   ApiOperation,
-  ApiServiceUnavailableResponse,
   ApiTags,
-  ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
 import { LoginDto, RegisterDto } from '../dto/credentials.dto.js';
 import { LoginResponse, UserResponse } from '../dto/user.response.js';
 import { User } from '../entities/user.entity.js';
-import { CurrentUser, Public } from './auth.decorators.js';
+import { Authenticated, CurrentUser, Public } from './auth.decorators.js';
 import { AuthService } from './auth.service.js';
 
 const BUSY = 'too many passwords being checked; Retry-After says when to retry';
@@ -23,8 +23,13 @@ export class AuthController {
   @Public()
   @Post('register')
   @ApiOperation({ summary: 'Create a student account' })
-  @ApiTooManyRequestsResponse({ description: 'too many registrations from this address' })
-  @ApiServiceUnavailableResponse({ description: BUSY })
+  @ApiCreatedResponse({ type: UserResponse })
+  @ApiErrors(
+    400,
+    [409, 'the email is taken'],
+    [429, 'too many registrations from this address'],
+    [503, BUSY],
+  )
   async register(@Body() body: RegisterDto, @Ip() address: string): Promise<UserResponse> {
     return UserResponse.of(await this.auth.register(body, address));
   }
@@ -33,17 +38,20 @@ export class AuthController {
   @Post('login')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Exchange email and password for a bearer token' })
-  @ApiTooManyRequestsResponse({
-    description: 'too many attempts from this address, or failed logins for this account',
-  })
-  @ApiServiceUnavailableResponse({ description: BUSY })
+  @ApiOkResponse({ type: LoginResponse })
+  @ApiErrors(
+    400,
+    [401, 'wrong email or password'],
+    [429, 'too many attempts from this address, or failed logins for this account'],
+    [503, BUSY],
+  )
   login(@Body() body: LoginDto, @Ip() address: string): Promise<LoginResponse> {
     return this.auth.login(body, address);
   }
 
   @Post('logout')
   @HttpCode(HttpStatus.NO_CONTENT)
-  @ApiBearerAuth()
+  @Authenticated()
   @ApiOperation({ summary: "Revoke every one of the caller's tokens, on every device" })
   @ApiNoContentResponse()
   logout(@CurrentUser() user: User): Promise<void> {

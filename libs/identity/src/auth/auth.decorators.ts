@@ -1,16 +1,24 @@
-import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import {
+  applyDecorators,
+  createParamDecorator,
+  ExecutionContext,
+  SetMetadata,
+} from '@nestjs/common';
 import type { Request } from 'express';
 import { User } from '../entities/user.entity.js';
 import { UserRole } from '../entities/user-role.enum.js';
+import { IS_PUBLIC, ROLES } from './access-metadata.js';
+import { ApiRoles } from './access-openapi.js';
 
-export const IS_PUBLIC = 'identity:public';
-export const ROLES = 'identity:roles';
+export { IS_PUBLIC, ROLES } from './access-metadata.js';
+export { Authenticated } from './access-openapi.js';
 
 /** The route needs no token. */
 export const Public = () => SetMetadata(IS_PUBLIC, true);
 
-/** Only these roles may call the route (403 otherwise). */
-export const Roles = (...roles: UserRole[]) => SetMetadata(ROLES, roles);
+/** Only these roles may call the route (403 otherwise); documented as `x-roles` and a 403. */
+export const Roles = (...roles: UserRole[]) =>
+  applyDecorators(SetMetadata(ROLES, roles), ApiRoles(roles));
 
 export type AuthenticatedRequest = Request & { user: User };
 

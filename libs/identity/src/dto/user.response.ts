@@ -29,11 +29,6 @@ export class UserResponse {
   }
 }
 
-export class UserPageResponse {
-  @ApiProperty({ type: [UserResponse] }) items: UserResponse[];
-  @ApiProperty({ type: String, nullable: true }) nextCursor: string | null;
-}
-
 export class LoginResponse {
   @ApiProperty() accessToken: string;
   @ApiProperty({ type: UserResponse }) user: UserResponse;

@@ -10,29 +10,30 @@ import {
   Post,
   Query,
 } from '@nestjs/common';
-import { mapPage } from '@mas/persistence';
+import { ApiErrors, ApiPage, mapPage, Page } from '@mas/persistence';
 import {
-  ApiBearerAuth,
+  ApiCreatedResponse,
   ApiNoContentResponse,
+  ApiOkResponse,
   ApiOperation,
   ApiTags,
-  ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
-import { CurrentUser, Roles } from '../auth/auth.decorators.js';
+import { Authenticated, CurrentUser, Roles } from '../auth/auth.decorators.js';
 import { CreateUserDto, ListUsersQuery, UpdateUserDto } from '../dto/admin-user.dto.js';
-import { UserPageResponse, UserResponse } from '../dto/user.response.js';
+import { UserResponse } from '../dto/user.response.js';
 import { User } from '../entities/user.entity.js';
 import { UserRole } from '../entities/user-role.enum.js';
 import { UsersService } from './users.service.js';
 
 @ApiTags('users')
-@ApiBearerAuth()
+@Authenticated()
 @Controller('users')
 export class UsersController {
   constructor(private readonly users: UsersService) {}
 
   @Get('me')
   @ApiOperation({ summary: 'The caller' })
+  @ApiOkResponse({ type: UserResponse })
   me(@CurrentUser() user: User): UserResponse {
     return UserResponse.of(user);
   }
@@ -40,7 +41,9 @@ export class UsersController {
   @Get()
   @Roles(UserRole.Admin)
   @ApiOperation({ summary: 'List users, newest first (admin)' })
-  async list(@Query() query: ListUsersQuery): Promise<UserPageResponse> {
+  @ApiPage(UserResponse)
+  @ApiErrors(400)
+  async list(@Query() query: ListUsersQuery): Promise<Page<UserResponse>> {
     const page = await this.users.list(query);
     return mapPage(page, (user) => UserResponse.of(user));
   }
@@ -48,6 +51,8 @@ export class UsersController {
   @Post()
   @Roles(UserRole.Admin)
   @ApiOperation({ summary: 'Create a user with any role (admin)' })
+  @ApiCreatedResponse({ type: UserResponse })
+  @ApiErrors(400, [409, 'the email is taken'])
   async create(@Body() body: CreateUserDto): Promise<UserResponse> {
     return UserResponse.of(await this.users.create(body));
   }
@@ -55,7 +60,8 @@ export class UsersController {
   @Patch(':id')
   @Roles(UserRole.Admin)
   @ApiOperation({ summary: 'Change role, stage, activity, sales head or name (admin)' })
-  @ApiUnprocessableEntityResponse({ description: 'an admin deactivating or demoting themselves' })
+  @ApiOkResponse({ type: UserResponse })
+  @ApiErrors(400, 404, [422, 'an admin deactivating or demoting themselves'])
   async update(
     @Param('id', new ParseUUIDPipe()) id: string,
     @Body() body: UpdateUserDto,
@@ -69,6 +75,7 @@ export class UsersController {
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ summary: 'Revoke every token of a user; their sockets are told (admin)' })
   @ApiNoContentResponse()
+  @ApiErrors(400, 404)
   revokeTokens(@Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
     return this.users.revokeTokens(id);
   }
