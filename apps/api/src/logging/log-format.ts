@@ -19,15 +19,24 @@ export function chooseLogFormat(
   );
 }
 
-export function isTty(destination: DestinationStream): boolean {
+function isTty(destination: DestinationStream): boolean {
   return (destination as { isTTY?: boolean }).isTTY === true;
+}
+
+/** Where pino writes: `destination` itself for JSON, or a pino-pretty stream in front of it. */
+export function formattedDestination(
+  config: Pick<AppConfig, 'logFormat' | 'nodeEnv'>,
+  destination: DestinationStream,
+): DestinationStream {
+  const format = chooseLogFormat(config, isTty(destination));
+  return format === 'pretty' ? prettyDestination(destination) : destination;
 }
 
 /**
  * pino-pretty in this process (no worker thread), writing to `destination`. It is a devDependency,
  * loaded only when chosen: a production image without it still starts with JSON logs.
  */
-export function prettyDestination(destination: DestinationStream): DestinationStream {
+function prettyDestination(destination: DestinationStream): DestinationStream {
   let pretty: (options: PrettyOptions) => DestinationStream;
   try {
     pretty = createRequire(import.meta.url)('pino-pretty') as typeof pretty;

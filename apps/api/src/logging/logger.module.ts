@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { AppConfig } from '../config/app-config.js';
-import { chooseLogFormat, isTty, prettyDestination } from './log-format.js';
+import { formattedDestination } from './log-format.js';
 
 /** Paths pino replaces with "[redacted]" wherever they appear in a log object. */
 export const REDACTED_PATHS = [
@@ -27,7 +27,6 @@ export function createLoggerModule(
   config: AppConfig,
   destination: DestinationStream = process.stdout,
 ) {
-  const format = chooseLogFormat(config, isTty(destination));
   return LoggerModule.forRoot({
     pinoHttp: [
       {
@@ -55,7 +54,7 @@ export function createLoggerModule(
           res: (response: { statusCode: number }) => ({ statusCode: response.statusCode }),
         },
       },
-      format === 'pretty' ? prettyDestination(destination) : destination,
+      formattedDestination(config, destination),
     ],
   });
 }
