@@ -50,7 +50,9 @@ function prettyDestination(destination: DestinationStream): DestinationStream {
     destination,
     colorize: isTty(destination),
     translateTime: 'SYS:HH:MM:ss.l',
-    ignore: 'pid,hostname',
+    // Nest's logger context ("InstanceLoader", "RouterExplorer") as a prefix, not a field below.
+    messageFormat: '{if context}[{context}] {end}{msg}',
+    ignore: 'pid,hostname,context',
     sync: true,
   });
 }
