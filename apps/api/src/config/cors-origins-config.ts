@@ -1,12 +1,15 @@
 import { ConfigError, EnvReader } from '@mas/persistence';
 
-/** Browser origins allowed to call the API and open realtime sockets: `scheme://host[:port]`, or `scheme://host:*` for any port. */
+/**
+ * Browser origins allowed to call the API and open realtime sockets: `scheme://host[:port]`, or
+ * `scheme://host:*` for any port of that host.
+ */
 export type CorsOrigins = readonly string[];
 
 const LOCAL_DEVELOPMENT_ORIGINS: CorsOrigins = ['http://localhost:*', 'http://127.0.0.1:*'];
 const ANY_PORT = ':*';
 
-/** The entry as an origin (`new URL` normalizes case and default ports), or undefined when it is not one. */
+/** The entry as an origin (`new URL` lowercases, drops default ports), or undefined if it is none. */
 function normalizeOrigin(entry: string): string | undefined {
   const anyPort = entry.endsWith(ANY_PORT);
   const base = anyPort ? entry.slice(0, -ANY_PORT.length) : entry;
