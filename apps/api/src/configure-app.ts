@@ -5,6 +5,7 @@ import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import type { AppConfig } from './config/app-config.js';
 import { APP_CONFIG } from './config/app-config.token.js';
+import { corsOptions } from './http/cors.js';
 import { applyInputBoundary } from './input-boundary/input-boundary.js';
 import { RedisIoAdapter } from './realtime/redis-io.adapter.js';
 import { createValidationPipe } from './validation.js';
@@ -15,6 +16,8 @@ export const API_PREFIX = 'api';
 export function configureApp(app: INestApplication): INestApplication {
   const config = app.get<AppConfig>(APP_CONFIG);
   (app.getHttpAdapter().getInstance() as Express).set('trust proxy', config.trustProxy);
+  // First, so that a preflight is answered before the input boundary or any route sees it.
+  app.enableCors(corsOptions(config.corsOrigins));
   applyInputBoundary(app, API_PREFIX, config.inputBoundary);
   app.useLogger(app.get(Logger));
   app.setGlobalPrefix(API_PREFIX);

@@ -3,12 +3,14 @@ import { INestApplicationContext } from '@nestjs/common';
 import { ConfigError, resolveConnection } from '@mas/persistence';
 import { Logger } from 'nestjs-pino';
 import { AppConfig, loadAppConfig } from './config/app-config.js';
+import { readSettings } from './config/read-settings.js';
 import { createApiApp } from './create-app.js';
 import { createWorkerApp } from './worker.js';
 
-function loadConfigOrExit(): AppConfig {
+/** `.env` in the working directory under the environment, validated; exit 1 naming a bad variable. */
+async function loadConfigOrExit(): Promise<AppConfig> {
   try {
-    return loadAppConfig();
+    return await readSettings(loadAppConfig);
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(error.message);
@@ -20,7 +22,7 @@ function loadConfigOrExit(): AppConfig {
 
 async function main(): Promise<void> {
   const started = performance.now();
-  const config = loadConfigOrExit();
+  const config = await loadConfigOrExit();
   const database = await resolveConnection(config.database, (message) => console.log(message));
   const options = { config, connection: database.connection };
   let app: INestApplicationContext;

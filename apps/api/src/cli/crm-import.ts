@@ -1,6 +1,7 @@
 /**
  * `npm run crm:import -- <file.csv|file.json>`: imports leads from a file of any size into the
- * configured database (DATABASE_URL, DB_*, or the embedded PostgreSQL, as the db:* commands do),
+ * configured database (DATABASE_URL, DB_*, or the embedded PostgreSQL, as the db:* commands do;
+ * `.env` is read as by the app),
  * with the same service as POST /api/crm/leads/import. Prints the summary JSON on stdout.
  *
  * The file is read twice, streamed both times: first to count its rows and check its syntax (a
@@ -13,6 +14,7 @@ import { LeadFileError, leadFileRows, LeadImportService, ProgressLine } from '@m
 import { ConfigError, resolveConnection } from '@mas/persistence';
 import { AppModule } from '../app.module.js';
 import { loadAppConfig } from '../config/app-config.js';
+import { readSettings } from '../config/read-settings.js';
 
 /** Enough to see what is wrong with a bad file without holding millions of reasons. */
 const MAX_INVALID_LISTED = 10_000;
@@ -27,7 +29,7 @@ async function countRows(path: string): Promise<number> {
 
 async function importFile(path: string): Promise<void> {
   const total = await countRows(path);
-  const config = loadAppConfig();
+  const config = await readSettings(loadAppConfig);
   const database = await resolveConnection(config.database, (message) => console.error(message));
   try {
     const app = await NestFactory.createApplicationContext(

@@ -6,6 +6,7 @@ import {
   loadInputBoundarySettings,
 } from '../input-boundary/input-boundary-settings.js';
 import { JobsSettings, loadJobsSettings } from '../jobs/jobs-settings.js';
+import { CorsOrigins, loadCorsOrigins } from './cors-origins-config.js';
 import { HttpLimits, loadHttpLimits } from './http-limits-config.js';
 import { loadMetricsToken } from './metrics-token-config.js';
 import { loadTrustProxy, TrustProxy } from './trust-proxy-config.js';
@@ -15,6 +16,10 @@ export interface AppConfig {
   host: string;
   port: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** LOG_FORMAT; unset: pretty on a developer's terminal, JSON otherwise (see chooseLogFormat). */
+  logFormat: 'json' | 'pretty' | undefined;
+  /** Browser origins allowed by CORS on the API and the Socket.IO handshake (CORS_ORIGINS). */
+  corsOrigins: CorsOrigins;
   redisUrl: string;
   /** What this process runs: HTTP API + relay + gateway (`api`), queue workers (`worker`), or both. */
   appRole: 'all' | 'api' | 'worker';
@@ -45,8 +50,9 @@ export interface AppConfig {
 /** Validates the whole environment at once; throws a ConfigError naming the first bad variable. */
 export function loadAppConfig(env: Env = process.env): AppConfig {
   const read = new EnvReader(env);
+  const nodeEnv = read.oneOf('NODE_ENV', ['development', 'production', 'test'], 'development');
   const config = {
-    nodeEnv: read.oneOf('NODE_ENV', ['development', 'production', 'test'], 'development'),
+    nodeEnv,
     host: read.string('HOST', '0.0.0.0'),
     port: read.int('PORT', 3000, { min: 0, max: 65535 }),
     logLevel: read.oneOf(
@@ -54,6 +60,10 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
       ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
       'info',
     ),
+    logFormat: read.has('LOG_FORMAT')
+      ? read.oneOf('LOG_FORMAT', ['json', 'pretty'] as const, 'json')
+      : undefined,
+    corsOrigins: loadCorsOrigins(read, nodeEnv),
     redisUrl: read.url('REDIS_URL', ['redis:', 'rediss:'], 'redis://127.0.0.1:6379').toString(),
     appRole: read.oneOf('APP_ROLE', ['all', 'api', 'worker'], 'all'),
     realtime: loadRealtimeSettings(env),

@@ -2,11 +2,13 @@ import {
   buildDataSourceOptions,
   DatabaseConfig,
   DatabaseConnection,
+  Env,
   loadDatabaseConfig,
   loadMigrations,
   PostgresDataSourceOptions,
   resolveConnection,
 } from '@mas/persistence';
+import { readSettings } from '../config/read-settings.js';
 import { ALL_ENTITIES } from './entities.js';
 
 export interface CliDatabase {
@@ -16,9 +18,13 @@ export interface CliDatabase {
   stopServer: () => Promise<void>;
 }
 
-/** The app's DataSource definition for commands: same builder, same entities, same migrations. */
-export async function createCliDatabase(env = process.env): Promise<CliDatabase> {
-  const config = loadDatabaseConfig(env);
+/**
+ * The app's DataSource definition for commands: same builder, same entities, same migrations, same
+ * settings (`.env` under the environment; a spawned TypeORM CLI reads them the same way), or an
+ * explicit env (tests).
+ */
+export async function createCliDatabase(env?: Env): Promise<CliDatabase> {
+  const config = env ? loadDatabaseConfig(env) : await readSettings(loadDatabaseConfig);
   const server = await resolveConnection(config, (message) => console.error(message));
   const options = buildDataSourceOptions(config, server.connection, {
     entities: ALL_ENTITIES,

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { AppConfig } from '../config/app-config.js';
+import { formattedDestination } from './log-format.js';
 
 /** Paths pino replaces with "[redacted]" wherever they appear in a log object. */
 export const REDACTED_PATHS = [
@@ -18,7 +19,10 @@ export const REDACTED_PATHS = [
 
 const REQUEST_ID = /^[\w.-]{1,100}$/;
 
-/** JSON logs with a request id per request (taken from X-Request-Id when sane) and redaction. */
+/**
+ * Logs with a request id per request (taken from X-Request-Id when sane) and redaction: JSON, or
+ * pretty lines for a developer (chooseLogFormat).
+ */
 export function createLoggerModule(
   config: AppConfig,
   destination: DestinationStream = process.stdout,
@@ -50,7 +54,7 @@ export function createLoggerModule(
           res: (response: { statusCode: number }) => ({ statusCode: response.statusCode }),
         },
       },
-      destination,
+      formattedDestination(config, destination),
     ],
   });
 }
