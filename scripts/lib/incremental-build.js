@@ -5,7 +5,7 @@ import { runNode } from './forward-signals.js';
 
 const require = createRequire(import.meta.url);
 
-const BUILD_CONFIG = 'tsconfig.build.json';
+export const BUILD_CONFIG = 'tsconfig.build.json';
 const CONFIG_FILES = ['tsconfig.json', BUILD_CONFIG];
 const MANIFEST = '.build-manifest.json';
 
@@ -29,9 +29,22 @@ export async function buildIfChanged(root = process.cwd(), log = () => undefined
   }
   const startedAt = Date.now();
   const code = await runTsc(root);
-  await rewriteAliases(root, outDir, startedAt);
-  if (code === 0) writeFileSync(manifestPath, JSON.stringify({ sources }, null, 1));
+  await finishCompile(root, startedAt, code === 0, log);
   return code;
+}
+
+/**
+ * What follows a tsc run (ours, or a `tsc --watch` one): path aliases in the files it wrote since
+ * `startedAt`, removal of outputs whose source is gone, and the manifest when it succeeded.
+ * Returns how many files were written or removed.
+ */
+export async function finishCompile(root, startedAt, succeeded, log = () => undefined) {
+  const { outDir, sources } = readProject(root);
+  const expected = new Map(sources.map((source) => [outputOf(root, outDir, source), source]));
+  const rewritten = await rewriteAliases(root, outDir, startedAt);
+  const removed = removeStaleOutputs(outDir, expected, log);
+  if (succeeded) writeFileSync(join(outDir, MANIFEST), JSON.stringify({ sources }, null, 1));
+  return rewritten + removed;
 }
 
 // The sources tsconfig.build.json compiles, found without loading TypeScript (that alone takes
@@ -78,12 +91,15 @@ function isUpToDate(root, manifestPath, sources, expected) {
 }
 
 function removeStaleOutputs(outDir, expected, log) {
+  let removed = 0;
   for (const file of listFiles(outDir)) {
     const compiled = file.endsWith('.js.map') ? file.slice(0, -'.map'.length) : file;
     if (!compiled.endsWith('.js') || expected.has(compiled)) continue;
     rmSync(file, { force: true });
+    removed += 1;
     log(`removed ${relative(outDir, file)}: its source no longer exists`);
   }
+  return removed;
 }
 
 function listFiles(dir) {
@@ -103,7 +119,7 @@ async function rewriteAliases(root, outDir, since) {
   const emitted = listFiles(outDir).filter(
     (file) => file.endsWith('.js') && statSync(file).mtimeMs >= since,
   );
-  if (emitted.length === 0) return;
+  if (emitted.length === 0) return 0;
   // Loaded only when something was emitted: it is slow to import.
   const { prepareSingleFileReplaceTscAliasPaths } = require('tsc-alias');
   const replace = await prepareSingleFileReplaceTscAliasPaths({
@@ -112,4 +128,5 @@ async function rewriteAliases(root, outDir, since) {
   for (const file of emitted) {
     writeFileSync(file, replace({ fileContents: readFileSync(file, 'utf8'), filePath: file }));
   }
+  return emitted.length;
 }
