@@ -6,22 +6,29 @@ import { AppConfig, loadAppConfig } from './config/app-config.js';
 import { createApiApp } from './create-app.js';
 import { createWorkerApp } from './worker.js';
 
+/** A configuration problem (a bad variable, a taken EMBEDDED_PG_PORT) is one line and exit 1. */
+function exitOnConfigError(error: unknown): never {
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+    process.exit(1);
+  }
+  throw error;
+}
+
 function loadConfigOrExit(): AppConfig {
   try {
     return loadAppConfig();
   } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(1);
-    }
-    throw error;
+    exitOnConfigError(error);
   }
 }
 
 async function main(): Promise<void> {
   const started = performance.now();
   const config = loadConfigOrExit();
-  const database = await resolveConnection(config.database, (message) => console.log(message));
+  const database = await resolveConnection(config.database, (message) =>
+    console.log(message),
+  ).catch(exitOnConfigError);
   const options = { config, connection: database.connection };
   let app: INestApplicationContext;
   let where: string;
