@@ -7,23 +7,30 @@ import { readSettings } from './config/read-settings.js';
 import { createApiApp } from './create-app.js';
 import { createWorkerApp } from './worker.js';
 
+/** A configuration problem (a bad variable, a taken EMBEDDED_PG_PORT) is one line and exit 1. */
+function exitOnConfigError(error: unknown): never {
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+    process.exit(1);
+  }
+  throw error;
+}
+
 /** `.env` in the working directory under the environment, validated; exit 1 naming a bad variable. */
 async function loadConfigOrExit(): Promise<AppConfig> {
   try {
     return await readSettings(loadAppConfig);
   } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(1);
-    }
-    throw error;
+    exitOnConfigError(error);
   }
 }
 
 async function main(): Promise<void> {
   const started = performance.now();
   const config = await loadConfigOrExit();
-  const database = await resolveConnection(config.database, (message) => console.log(message));
+  const database = await resolveConnection(config.database, (message) =>
+    console.log(message),
+  ).catch(exitOnConfigError);
   const options = { config, connection: database.connection };
   let app: INestApplicationContext;
   let where: string;

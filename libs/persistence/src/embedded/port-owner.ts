@@ -38,7 +38,10 @@ export async function identifyPortOwner(
         await new Promise((resolve) => setTimeout(resolve, STARTING_UP_RETRY_MS));
         continue;
       }
-      return { kind: 'stranger', detail: `it refused the embedded login: ${String(error)}` };
+      return {
+        kind: 'stranger',
+        detail: `no embedded PostgreSQL login there: ${(error as Error).message}`,
+      };
     }
   }
 }
