@@ -220,10 +220,12 @@ describe('jobs: email delivery (failing SMTP)', () => {
         backoff: { type: 'fixed', delay: 50 },
       },
     );
-    const job = await until(async () => {
+    await until(async () => {
       const current = await queue.getJob(message.outboxMessageId);
-      return current && (await current.isFailed()) ? current : undefined;
+      return current && (await current.isFailed()) ? true : undefined;
     }, 'the job to fail');
+    // Read the job again: the copy fetched before isFailed() may predate its last attempt.
+    const job = (await queue.getJob(message.outboxMessageId))!;
     expect(job.attemptsMade).toBe(2);
     expect(job.failedReason).toMatch(/ECONNREFUSED/);
     expect(await deliveries(message.outboxMessageId)).toMatchObject([
