@@ -1,6 +1,6 @@
 import { uniqueAbusePrefix } from '../../../test/support/abuse.js';
-import { createTestDatabase, TestDatabase } from '../../../test/support/test-database.js';
-import { startTestApp, TestApp } from '../../../test/support/test-app.js';
+import { appsOnMigratedDatabase } from '../../../test/support/app-fixture.js';
+import { TestApp } from '../../../test/support/test-app.js';
 
 /**
  * The per-address limits count Express's `request.ip`. By default X-Forwarded-For is ignored, so a
@@ -8,29 +8,13 @@ import { startTestApp, TestApp } from '../../../test/support/test-app.js';
  * believed, so the clients behind it are counted one by one.
  */
 describe('client address for the per-address limits', () => {
-  let database: TestDatabase;
-  const apps: TestApp[] = [];
-
-  beforeAll(async () => {
-    database = await createTestDatabase({ migrated: true });
+  const fixture = appsOnMigratedDatabase({
+    APP_ROLE: 'api',
+    OUTBOX_RELAY_ENABLED: 'false',
+    REGISTER_RATE_LIMIT: '2',
   });
-
-  afterAll(async () => {
-    await Promise.all(apps.map((app) => app.close()));
-    await database?.drop();
-  });
-
-  async function appWith(env: Record<string, string>): Promise<TestApp> {
-    const app = await startTestApp(database, {
-      APP_ROLE: 'api',
-      OUTBOX_RELAY_ENABLED: 'false',
-      ABUSE_REDIS_PREFIX: uniqueAbusePrefix(),
-      REGISTER_RATE_LIMIT: '2',
-      ...env,
-    });
-    apps.push(app);
-    return app;
-  }
+  const appWith = (env: Record<string, string>) =>
+    fixture.boot({ ABUSE_REDIS_PREFIX: uniqueAbusePrefix(), ...env });
 
   const registerFrom = (app: TestApp, forwardedFor: string, email: string) =>
     app
@@ -54,7 +38,7 @@ describe('client address for the per-address limits', () => {
     expect((await registerFrom(app, '198.51.100.1', 'proxied-2@address.test')).status).toBe(201);
     expect((await registerFrom(app, '198.51.100.1', 'proxied-3@address.test')).status).toBe(429);
     expect((await registerFrom(app, '198.51.100.2', 'proxied-4@address.test')).status).toBe(201);
-    const rows = await database.sql(
+    const rows = await fixture.database.sql(
       `SELECT email FROM users WHERE email LIKE 'proxied-%@address.test' ORDER BY email`,
     );
     expect(rows.rows.map((row: { email: string }) => row.email)).toEqual([

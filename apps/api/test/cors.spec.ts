@@ -1,6 +1,6 @@
 import { ConfigError } from '@mas/persistence';
-import { createTestDatabase, TestDatabase } from '../../../test/support/test-database.js';
-import { login, startTestApp, TEST_ADMIN, TestApp } from '../../../test/support/test-app.js';
+import { appsOnMigratedDatabase } from '../../../test/support/app-fixture.js';
+import { login, TEST_ADMIN, TestApp } from '../../../test/support/test-app.js';
 import { connectEvents, handshakeRefusal, listen } from '../../../test/support/realtime.js';
 import { loadAppConfig } from '../src/config/app-config.js';
 import { isAllowedOrigin } from '../src/config/cors-origins-config.js';
@@ -55,23 +55,7 @@ describe('CORS_ORIGINS', () => {
   });
 
   describe('on the running API', () => {
-    let database: TestDatabase;
-    const apps: TestApp[] = [];
-
-    beforeAll(async () => {
-      database = await createTestDatabase({ migrated: true });
-    });
-
-    afterAll(async () => {
-      await Promise.all(apps.map((app) => app.close()));
-      await database?.drop();
-    });
-
-    async function boot(env: Record<string, string> = {}): Promise<TestApp> {
-      const app = await startTestApp(database, { APP_ROLE: 'api', ...env });
-      apps.push(app);
-      return app;
-    }
+    const { boot } = appsOnMigratedDatabase({ APP_ROLE: 'api' });
 
     const preflight = (app: TestApp, origin: string) =>
       app

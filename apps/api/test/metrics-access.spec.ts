@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { ConfigError } from '@mas/persistence';
 import request from 'supertest';
-import { createTestDatabase, TestDatabase } from '../../../test/support/test-database.js';
-import { startTestApp, stopWithQueues, TestApp, testEnv } from '../../../test/support/test-app.js';
+import { appsOnMigratedDatabase } from '../../../test/support/app-fixture.js';
+import { stopWithQueues, testEnv } from '../../../test/support/test-app.js';
 import { loadAppConfig } from '../src/config/app-config.js';
 import { WorkerHealthServer } from '../src/jobs/worker-health/worker-health.server.js';
 import { metricsAccess } from '../src/metrics/metrics-access.js';
@@ -42,23 +42,8 @@ describe('metrics access (METRICS_TOKEN)', () => {
 
   describe('on the API and a worker', () => {
     const prefix = `metrics-access-${randomUUID()}`;
-    let database: TestDatabase;
-    const apps: TestApp[] = [];
-
-    beforeAll(async () => {
-      database = await createTestDatabase({ migrated: true });
-    });
-
-    afterAll(async () => {
-      await Promise.all(apps.map((app) => app.close()));
-      await database?.drop();
-    });
-
-    async function boot(env: Record<string, string>): Promise<TestApp> {
-      const app = await startTestApp(database, { APP_ROLE: 'api', BULLMQ_PREFIX: prefix, ...env });
-      apps.push(app);
-      return app;
-    }
+    const fixture = appsOnMigratedDatabase({ APP_ROLE: 'api', BULLMQ_PREFIX: prefix });
+    const { boot } = fixture;
 
     it('with METRICS_TOKEN set: 401 without revealing anything unless the bearer token matches', async () => {
       const app = await boot({ METRICS_TOKEN: TOKEN });
@@ -87,7 +72,7 @@ describe('metrics access (METRICS_TOKEN)', () => {
 
     it("guards the worker's /metrics with the same token", async () => {
       const config = loadAppConfig(
-        testEnv(database, {
+        testEnv(fixture.database, {
           APP_ROLE: 'worker',
           WORKER_HEALTH_PORT: '0',
           HOST: '127.0.0.1',
