@@ -5,8 +5,8 @@ import {
   timed,
   uniqueAbusePrefix,
 } from '../../../test/support/abuse.js';
-import { createTestDatabase, TestDatabase } from '../../../test/support/test-database.js';
-import { startTestApp, TEST_ADMIN, TestApp } from '../../../test/support/test-app.js';
+import { appsOnMigratedDatabase } from '../../../test/support/app-fixture.js';
+import { TEST_ADMIN, TestApp } from '../../../test/support/test-app.js';
 
 const PASSWORD = 'classroom password 2024';
 /** scrypt is deliberately slow; on a busy 2-core machine 30 of them take minutes. */
@@ -37,12 +37,11 @@ function expectRetryLater(response: Response, status: 429 | 503): void {
 }
 
 describe('login limits, shared by two instances through Redis (production defaults)', () => {
-  let database: TestDatabase;
+  const fixture = appsOnMigratedDatabase();
   let first: TestApp;
   let second: TestApp;
 
   beforeAll(async () => {
-    database = await createTestDatabase({ migrated: true });
     const env = {
       ...PRODUCTION_LIMITS,
       // 300 per 10 minutes, stricter than the default 300 per minute, so a slow machine that
@@ -51,20 +50,14 @@ describe('login limits, shared by two instances through Redis (production defaul
       APP_ROLE: 'api',
       ABUSE_REDIS_PREFIX: uniqueAbusePrefix(),
     };
-    first = await startTestApp(database, env);
-    second = await startTestApp(database, env);
-  });
-
-  afterAll(async () => {
-    await first?.close();
-    await second?.close();
-    await database?.drop();
+    first = await fixture.boot(env);
+    second = await fixture.boot(env);
   });
 
   it(
     'lets a classroom of 30 students behind one address log in within a minute',
     async () => {
-      const emails = await insertStudents(first, database, 30, PASSWORD);
+      const emails = await insertStudents(first, fixture.database, 30, PASSWORD);
       const responses = await Promise.all(
         emails.map((email, i) => loginAs(i % 2 ? first : second, email, PASSWORD)),
       );
@@ -76,7 +69,7 @@ describe('login limits, shared by two instances through Redis (production defaul
   it(
     'refuses 30 concurrent wrong passwords on one account beyond 10, counted across both instances',
     async () => {
-      const [victim, bystander] = await insertStudents(first, database, 2, PASSWORD);
+      const [victim, bystander] = await insertStudents(first, fixture.database, 2, PASSWORD);
       const responses = await Promise.all(
         Array.from({ length: 30 }, (_, i) =>
           loginAs(i % 2 ? first : second, victim, `wrong guess ${i}`),
@@ -99,12 +92,11 @@ describe('login limits, shared by two instances through Redis (production defaul
 });
 
 describe('failed logins per address', () => {
-  let database: TestDatabase;
+  const fixture = appsOnMigratedDatabase();
   let app: TestApp;
 
   beforeAll(async () => {
-    database = await createTestDatabase({ migrated: true });
-    app = await startTestApp(database, {
+    app = await fixture.boot({
       ...PRODUCTION_LIMITS,
       APP_ROLE: 'api',
       ABUSE_REDIS_PREFIX: uniqueAbusePrefix(),
@@ -112,15 +104,10 @@ describe('failed logins per address', () => {
     });
   });
 
-  afterAll(async () => {
-    await app?.close();
-    await database?.drop();
-  });
-
   it(
     'refuses an address guessing across many accounts, even for an account it never tried',
     async () => {
-      const emails = await insertStudents(app, database, 5, PASSWORD);
+      const emails = await insertStudents(app, fixture.database, 5, PASSWORD);
       for (const email of emails.slice(0, 4)) {
         expect((await loginAs(app, email, 'wrong')).status).toBe(401);
       }
@@ -133,12 +120,11 @@ describe('failed logins per address', () => {
 });
 
 describe('registration limits and the bounded password hashing', () => {
-  let database: TestDatabase;
+  const fixture = appsOnMigratedDatabase();
   let app: TestApp;
 
   beforeAll(async () => {
-    database = await createTestDatabase({ migrated: true });
-    app = await startTestApp(database, {
+    app = await fixture.boot({
       ...PRODUCTION_LIMITS,
       APP_ROLE: 'api',
       ABUSE_REDIS_PREFIX: uniqueAbusePrefix(),
@@ -148,15 +134,10 @@ describe('registration limits and the bounded password hashing', () => {
     });
   });
 
-  afterAll(async () => {
-    await app?.close();
-    await database?.drop();
-  });
-
   it(
     'answers 503 + Retry-After beyond the queue, a duplicate 409 without hashing, and logins in their own lane',
     async () => {
-      const [existing] = await insertStudents(app, database, 1, PASSWORD);
+      const [existing] = await insertStudents(app, fixture.database, 1, PASSWORD);
       // One hash runs, one waits; the other new accounts are refused at once.
       const flood = Array.from({ length: 5 }, (_, i) => register(app, `queued-${i}@abuse.test`));
       await new Promise((resolve) => setTimeout(resolve, 50));
@@ -173,7 +154,7 @@ describe('registration limits and the bounded password hashing', () => {
       for (const busy of floodResponses.filter((response) => response.status === 503)) {
         expectRetryLater(busy, 503);
       }
-      const created = await database.sql(
+      const created = await fixture.database.sql(
         `SELECT count(*)::int AS n FROM users WHERE email LIKE 'queued-%@abuse.test'`,
       );
       expect(created.rows[0].n).toBe(2);
@@ -183,22 +164,16 @@ describe('registration limits and the bounded password hashing', () => {
 });
 
 describe('registrations per address', () => {
-  let database: TestDatabase;
+  const fixture = appsOnMigratedDatabase();
   let app: TestApp;
 
   beforeAll(async () => {
-    database = await createTestDatabase({ migrated: true });
-    app = await startTestApp(database, {
+    app = await fixture.boot({
       ...PRODUCTION_LIMITS,
       APP_ROLE: 'api',
       ABUSE_REDIS_PREFIX: uniqueAbusePrefix(),
       REGISTER_RATE_LIMIT: '3',
     });
-  });
-
-  afterAll(async () => {
-    await app?.close();
-    await database?.drop();
   });
 
   it(
@@ -210,7 +185,9 @@ describe('registrations per address', () => {
       const refused = await register(app, 'third@abuse.test');
       expectRetryLater(refused, 429);
       expect(refused.body.message).toMatch(/too many registrations from this address/);
-      const third = await database.sql(`SELECT 1 FROM users WHERE email = 'third@abuse.test'`);
+      const third = await fixture.database.sql(
+        `SELECT 1 FROM users WHERE email = 'third@abuse.test'`,
+      );
       expect(third.rowCount).toBe(0);
     },
     SLOW,
@@ -218,22 +195,16 @@ describe('registrations per address', () => {
 });
 
 describe('a login during a registration flood (figure)', () => {
-  let database: TestDatabase;
+  const fixture = appsOnMigratedDatabase();
   let app: TestApp;
 
   beforeAll(async () => {
-    database = await createTestDatabase({ migrated: true });
-    app = await startTestApp(database, {
+    app = await fixture.boot({
       ...PRODUCTION_LIMITS,
       APP_ROLE: 'api',
       ABUSE_REDIS_PREFIX: uniqueAbusePrefix(),
       REGISTER_RATE_LIMIT: '1000000',
     });
-  });
-
-  afterAll(async () => {
-    await app?.close();
-    await database?.drop();
   });
 
   it(
@@ -272,12 +243,11 @@ describe('a login during a registration flood (figure)', () => {
 });
 
 describe('while Redis is unreachable', () => {
-  let database: TestDatabase;
+  const fixture = appsOnMigratedDatabase();
   let app: TestApp;
 
   beforeAll(async () => {
-    database = await createTestDatabase({ migrated: true });
-    app = await startTestApp(database, {
+    app = await fixture.boot({
       ...PRODUCTION_LIMITS,
       APP_ROLE: 'api',
       REDIS_URL: 'redis://127.0.0.1:1',
@@ -285,15 +255,10 @@ describe('while Redis is unreachable', () => {
     });
   });
 
-  afterAll(async () => {
-    await app?.close();
-    await database?.drop();
-  });
-
   it(
     'fails open to per-process counters: logins work and the limits still hold',
     async () => {
-      const [email] = await insertStudents(app, database, 1, PASSWORD);
+      const [email] = await insertStudents(app, fixture.database, 1, PASSWORD);
       expect((await loginAs(app, email, PASSWORD)).status).toBe(200);
       expect((await loginAs(app, email, 'wrong 1')).status).toBe(401);
       expect((await loginAs(app, email, 'wrong 2')).status).toBe(401);
