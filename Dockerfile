@@ -1,5 +1,5 @@
 # Build stage: compile TypeScript with the exact lockfile.
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -8,10 +8,11 @@ COPY apps apps
 COPY libs libs
 COPY migrations migrations
 COPY scripts scripts
-RUN npm run build && npm prune --omit=dev
+# The image has its own Node 24, so the runtime package npm installs for bare machines is dropped.
+RUN npm run build && npm prune --omit=dev && rm -rf node_modules/node-linux-* node_modules/.bin/node
 
 # Runtime stage: compiled code and production dependencies only, as an unprivileged user.
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=build /app/package.json ./
