@@ -1,17 +1,23 @@
 import { BadRequestException, ValidationError, ValidationPipe } from '@nestjs/common';
+import { ErrorDetail, errorDetail, withDetails } from '@mas/persistence';
 
-export interface FieldError {
-  field: string;
-  errors: string[];
-}
-
-/** Flattens nested class-validator errors into `[{ field: 'a.b', errors: [...] }]`. */
-export function fieldErrors(errors: ValidationError[], parent = ''): FieldError[] {
+/**
+ * Flattens nested class-validator errors into one `{ field: 'a.b', message }` per broken
+ * constraint. class-validator starts its messages with the property ("email must be an email");
+ * the field already names it, so the message keeps the rest ("must be an email").
+ */
+export function validationDetails(errors: ValidationError[], parent = ''): ErrorDetail[] {
   return errors.flatMap((error) => {
     const field = parent ? `${parent}.${error.property}` : error.property;
-    const own = error.constraints ? [{ field, errors: Object.values(error.constraints) }] : [];
-    return [...own, ...fieldErrors(error.children ?? [], field)];
+    const own = Object.values(error.constraints ?? {}).map((message) =>
+      errorDetail(withoutProperty(message, error.property), field),
+    );
+    return [...own, ...validationDetails(error.children ?? [], field)];
   });
+}
+
+function withoutProperty(message: string, property: string): string {
+  return message.startsWith(`${property} `) ? message.slice(property.length + 1) : message;
 }
 
 /** Unknown fields are rejected, values are transformed to their declared types, errors are itemised. */
@@ -21,6 +27,6 @@ export function createValidationPipe(): ValidationPipe {
     forbidNonWhitelisted: true,
     transform: true,
     exceptionFactory: (errors) =>
-      new BadRequestException({ message: 'validation failed', details: fieldErrors(errors) }),
+      new BadRequestException(withDetails('validation failed', validationDetails(errors))),
   });
 }

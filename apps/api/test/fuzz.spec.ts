@@ -11,6 +11,7 @@ import {
   resolverOf,
 } from '../../../test/support/fuzz/openapi-operations.js';
 import { closeRawAgent, RawResponse, sendRaw } from '../../../test/support/fuzz/raw-http.js';
+import { errorBodyValidatorOf } from '../../../test/support/openapi/response-validator.js';
 import { createTestDatabase, TestDatabase } from '../../../test/support/test-database.js';
 import { login, startTestApp, TEST_ADMIN, TestApp } from '../../../test/support/test-app.js';
 
@@ -51,6 +52,8 @@ interface Failure {
   body?: string;
   status: number;
   response: string;
+  /** For a 4xx: how its body breaks the documented `ErrorResponse`. */
+  contract?: string[];
 }
 
 async function rowCounts(database: TestDatabase): Promise<Record<string, number>> {
@@ -91,6 +94,7 @@ describe('fuzz: every OpenAPI operation, malformed input, with and without a tok
   let adminToken: string;
   let operations: Operation[];
   let resolve: ReturnType<typeof resolverOf>;
+  let errorBodyProblems: ReturnType<typeof errorBodyValidatorOf>;
   const tally = new FuzzTally();
   const failures: Failure[] = [];
 
@@ -108,6 +112,7 @@ describe('fuzz: every OpenAPI operation, malformed input, with and without a tok
     const document = (await app.http().get('/api/docs-json').expect(200)).body as OpenApiDocument;
     operations = operationsOf(document);
     resolve = resolverOf(document);
+    errorBodyProblems = errorBodyValidatorOf(document);
   });
 
   afterAll(async () => {
@@ -132,7 +137,8 @@ describe('fuzz: every OpenAPI operation, malformed input, with and without a tok
       response = { status: 599, body: `no response: ${String(error)}` };
     }
     tally.record(operation.name, request.kind, response.status);
-    if (response.status >= 500) {
+    const contract = response.status >= 500 ? [] : contractProblems(response);
+    if (response.status >= 500 || contract.length) {
       failures.push({
         operation: operation.name,
         kind: request.kind,
@@ -143,7 +149,18 @@ describe('fuzz: every OpenAPI operation, malformed input, with and without a tok
         body: preview(request.body),
         status: response.status,
         response: preview(response.body)!,
+        ...(contract.length ? { contract } : {}),
       });
+    }
+  }
+
+  /** A 4xx body is the documented `ErrorResponse`: `details`, if any, `{ field?, message }[]`. */
+  function contractProblems(response: RawResponse): string[] {
+    if (response.status < 400) return [];
+    try {
+      return errorBodyProblems(JSON.parse(response.body));
+    } catch {
+      return [`not JSON: ${preview(response.body)}`];
     }
   }
 
@@ -177,7 +194,7 @@ describe('fuzz: every OpenAPI operation, malformed input, with and without a tok
   });
 
   it(
-    'answers NUL, lone surrogates, deep nesting and malformed escapes with 4xx and writes nothing',
+    'answers NUL, lone surrogates, deep nesting and malformed escapes with a documented 4xx body and writes nothing',
     async () => {
       const before = await rowCounts(database);
       await fuzz((kind) => UNSAFE_KINDS.has(kind));
@@ -189,7 +206,7 @@ describe('fuzz: every OpenAPI operation, malformed input, with and without a tok
   );
 
   it(
-    'answers wrong types, huge strings, arrays, null, non-JSON and extra fields with 4xx',
+    'answers wrong types, huge strings, arrays, null, non-JSON and extra fields with a documented 4xx body',
     async () => {
       await fuzz((kind) => !UNSAFE_KINDS.has(kind));
       expect(failures).toEqual([]);

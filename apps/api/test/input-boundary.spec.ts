@@ -49,7 +49,7 @@ describe('input boundary (MAX_JSON_DEPTH=10)', () => {
         statusCode: 400,
         error: 'Bad Request',
         message: 'validation failed',
-        details: [{ field: 'fullName', errors: ['must not contain NUL characters'] }],
+        details: [{ field: 'fullName', message: 'must not contain NUL characters' }],
       },
     });
     expect(await userCount()).toBe(before);
@@ -62,7 +62,7 @@ describe('input boundary (MAX_JSON_DEPTH=10)', () => {
     expect(lone).toMatchObject({
       status: 400,
       body: {
-        details: [{ field: 'email', errors: ['must not contain unpaired UTF-16 surrogates'] }],
+        details: [{ field: 'email', message: 'must not contain unpaired UTF-16 surrogates' }],
       },
     });
     const emoji = await register(
@@ -82,11 +82,11 @@ describe('input boundary (MAX_JSON_DEPTH=10)', () => {
       );
     expect(await start('{"a":{"b":["ok","x\\u0000"]}}')).toMatchObject({
       status: 400,
-      body: { details: [{ field: 'context.a.b.1', errors: ['must not contain NUL characters'] }] },
+      body: { details: [{ field: 'context.a.b.1', message: 'must not contain NUL characters' }] },
     });
     expect(await start(deepJson(5_000, 'object'))).toMatchObject({
       status: 400,
-      body: { details: [{ errors: ['must not be nested deeper than 10 levels'] }] },
+      body: { details: [{ message: 'must not be nested deeper than 10 levels' }] },
     });
     // 9 levels of context inside the body object: exactly the bound, so validation runs (404: no such definition).
     expect((await start(deepJson(9, 'object'))).status).toBe(404);
@@ -96,11 +96,11 @@ describe('input boundary (MAX_JSON_DEPTH=10)', () => {
     const auth = { Authorization: `Bearer ${adminToken}` };
     expect(await send('GET', '/api/users?q=a%00b', undefined, auth)).toMatchObject({
       status: 400,
-      body: { details: [{ field: 'q', errors: ['must not contain NUL characters'] }] },
+      body: { details: [{ field: 'q', message: 'must not contain NUL characters' }] },
     });
     expect(await send('GET', '/api/users?q=%E0%A4%A', undefined, auth)).toMatchObject({
       status: 400,
-      body: { details: [{ field: 'q', errors: ['has a malformed percent-escape'] }] },
+      body: { details: [{ field: 'q', message: 'has a malformed percent-escape' }] },
     });
     for (const segment of ['%ZZ', '%ED%A0%80', 'a%00b']) {
       const response = await send('PATCH', `/api/users/${segment}`, '{}', {

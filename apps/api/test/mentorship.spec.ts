@@ -74,7 +74,7 @@ describe('mentorship: slots and booking', () => {
         .send({ startsAt: start.toISOString(), endsAt: start.toISOString(), priceTokens: 1 })
         .expect(400);
       expect(backwards.body.details).toEqual([
-        { field: 'endsAt', errors: ['endsAt must be after startsAt'] },
+        { field: 'endsAt', message: 'must be after startsAt' },
       ]);
       const past = await app
         .http()

@@ -158,8 +158,8 @@ describe('workflow engine: definitions, runs, signals, timers, retries, triggers
         },
       },
     }).expect(400);
-    const paths = invalid.body.details.map((problem: { path: string }) => problem.path);
-    expect(paths).toEqual(
+    const fields = invalid.body.details.map((problem: { field: string }) => problem.field);
+    expect(fields).toEqual(
       expect.arrayContaining([
         'trigger.event',
         'trigger.when',
@@ -182,7 +182,7 @@ describe('workflow engine: definitions, runs, signals, timers, retries, triggers
       },
     }).expect(400);
     expect(graph.body.details).toEqual([
-      { path: 'config.steps.first', message: 'transition to "nowhere", which is not a step' },
+      { field: 'config.steps.first', message: 'transition to "nowhere", which is not a step' },
     ]);
     const unreachable = await define({
       key: 'broken',
@@ -193,8 +193,8 @@ describe('workflow engine: definitions, runs, signals, timers, retries, triggers
       },
     }).expect(400);
     expect(unreachable.body.details).toEqual([
-      { path: 'config.steps.island', message: 'unreachable from start' },
-      { path: 'config.steps', message: 'no end step is reachable from start' },
+      { field: 'config.steps.island', message: 'unreachable from start' },
+      { field: 'config.steps', message: 'no end step is reachable from start' },
     ]);
     await define({
       key: 'broken',

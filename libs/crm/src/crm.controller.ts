@@ -5,8 +5,6 @@ import {
   Headers,
   HttpCode,
   HttpStatus,
-  Param,
-  ParseUUIDPipe,
   Patch,
   Post,
   Query,
@@ -20,7 +18,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { Authenticated, CurrentUser, Roles, User, UserRole } from '@mas/identity';
-import { ApiErrors, ApiPage, mapPage, Page, PageQueryDto } from '@mas/persistence';
+import { ApiErrors, ApiPage, mapPage, Page, PageQueryDto, UuidParam } from '@mas/persistence';
 import {
   ActivityResponse,
   CreateActivityDto,
@@ -103,10 +101,7 @@ export class CrmController {
   @ApiOperation({ summary: 'One lead you can see (404 otherwise)' })
   @ApiOkResponse({ type: LeadResponse })
   @ApiErrors(400, 404)
-  async get(
-    @CurrentUser() user: User,
-    @Param('id', new ParseUUIDPipe()) id: string,
-  ): Promise<LeadResponse> {
+  async get(@CurrentUser() user: User, @UuidParam('id') id: string): Promise<LeadResponse> {
     return LeadResponse.of(await this.leads.get(id, user));
   }
 
@@ -116,7 +111,7 @@ export class CrmController {
   @ApiErrors(400, 404, 422)
   async update(
     @CurrentUser() user: User,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @UuidParam('id') id: string,
     @Body() body: UpdateLeadDto,
   ): Promise<LeadResponse> {
     return LeadResponse.of(await this.leads.update(id, body, user));
@@ -128,7 +123,7 @@ export class CrmController {
   @ApiErrors(400, 404)
   async addActivity(
     @CurrentUser() user: User,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @UuidParam('id') id: string,
     @Body() body: CreateActivityDto,
   ): Promise<ActivityResponse> {
     return ActivityResponse.of(await this.activities.add(id, body, user));
@@ -140,7 +135,7 @@ export class CrmController {
   @ApiErrors(400, 404)
   async listActivities(
     @CurrentUser() user: User,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @UuidParam('id') id: string,
     @Query() query: PageQueryDto,
   ): Promise<Page<ActivityResponse>> {
     const page = await this.activities.list(id, user, query);

@@ -5,12 +5,10 @@ import {
   Get,
   HttpCode,
   HttpStatus,
-  Param,
-  ParseUUIDPipe,
   Post,
   Query,
 } from '@nestjs/common';
-import { ApiErrors, ApiPage, mapPage } from '@mas/persistence';
+import { ApiErrors, ApiPage, mapPage, UuidParam } from '@mas/persistence';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authenticated, CurrentUser, Roles, User, UserRole } from '@mas/identity';
 import { AllotmentsService } from './allotments/allotments.service.js';
@@ -48,7 +46,7 @@ export class FinanceController {
   @ApiOperation({ summary: "Any user's token balance (admin)" })
   @ApiOkResponse({ type: WalletResponse })
   @ApiErrors(400, 404)
-  async walletOf(@Param('userId', new ParseUUIDPipe()) userId: string): Promise<WalletResponse> {
+  async walletOf(@UuidParam('userId') userId: string): Promise<WalletResponse> {
     return WalletResponse.of(await this.wallets.getWallet(userId));
   }
 
@@ -102,7 +100,7 @@ export class FinanceController {
   @ApiErrors(400, 404, [409, 'the request is no longer pending'])
   async approveAllotment(
     @CurrentUser() admin: User,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @UuidParam('id') id: string,
   ): Promise<AllotmentResponse> {
     return AllotmentResponse.of(await this.allotments.approve(id, admin.id));
   }
@@ -115,7 +113,7 @@ export class FinanceController {
   @ApiErrors(400, 404, [409, 'the request is no longer pending'])
   async rejectAllotment(
     @CurrentUser() admin: User,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @UuidParam('id') id: string,
     @Body() body: RejectDto,
   ): Promise<AllotmentResponse> {
     return AllotmentResponse.of(await this.allotments.reject(id, admin.id, body.note));

@@ -1,7 +1,7 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authenticated, CurrentUser, Roles, User, UserRole } from '@mas/identity';
-import { ApiErrors, ApiPage, mapPage, Page, PageQueryDto } from '@mas/persistence';
+import { ApiErrors, ApiPage, mapPage, Page, PageQueryDto, UuidParam } from '@mas/persistence';
 import { ApplicationsService } from './applications/applications.service.js';
 import { CatalogService } from './colleges/catalog.service.js';
 import {
@@ -117,7 +117,7 @@ export class LmsController {
   @ApiErrors(400, 404)
   async getApplication(
     @CurrentUser() user: User,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @UuidParam('id') id: string,
   ): Promise<ApplicationResponse> {
     return ApplicationResponse.of(await this.applications.get(id, user));
   }
@@ -135,7 +135,7 @@ export class LmsController {
   ])
   async changeStatus(
     @CurrentUser() user: User,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @UuidParam('id') id: string,
     @Body() body: UpdateApplicationStatusDto,
   ): Promise<ApplicationResponse> {
     return ApplicationResponse.of(await this.applications.changeStatus(id, body.status, user));
@@ -146,7 +146,7 @@ export class LmsController {
   @ApiOperation({ summary: 'Start the MAS-101 pay-after-placement workflow (admin)' })
   @ApiCreatedResponse({ type: PapResponse })
   @ApiErrors(400, 404, [409, 'the application already has a PAP workflow'], 422)
-  async startPap(@Param('id', new ParseUUIDPipe()) id: string): Promise<PapResponse> {
+  async startPap(@UuidParam('id') id: string): Promise<PapResponse> {
     return PapResponse.of(await this.pap.start(id));
   }
 
@@ -155,10 +155,7 @@ export class LmsController {
   @ApiOperation({ summary: 'One PAP workflow; 404 when its application is outside your scope' })
   @ApiOkResponse({ type: PapResponse })
   @ApiErrors(400, 404)
-  async getPap(
-    @CurrentUser() user: User,
-    @Param('id', new ParseUUIDPipe()) id: string,
-  ): Promise<PapResponse> {
+  async getPap(@CurrentUser() user: User, @UuidParam('id') id: string): Promise<PapResponse> {
     return PapResponse.of(await this.pap.get(id, user));
   }
 
@@ -167,10 +164,7 @@ export class LmsController {
   @ApiOperation({ summary: 'Move a PAP workflow along its lifecycle (409 otherwise)' })
   @ApiOkResponse({ type: PapResponse })
   @ApiErrors(400, 404, [409, 'not a transition the current status allows'])
-  async changePap(
-    @Param('id', new ParseUUIDPipe()) id: string,
-    @Body() body: UpdatePapDto,
-  ): Promise<PapResponse> {
+  async changePap(@UuidParam('id') id: string, @Body() body: UpdatePapDto): Promise<PapResponse> {
     return PapResponse.of(await this.pap.changeStatus(id, body.status));
   }
 }

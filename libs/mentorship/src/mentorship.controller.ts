@@ -1,18 +1,15 @@
-import {
-  Body,
-  Controller,
-  Get,
-  HttpCode,
-  HttpStatus,
-  Param,
-  ParseUUIDPipe,
-  Post,
-  Put,
-  Query,
-} from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, Post, Put, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authenticated, CurrentUser, Roles, User, UserRole } from '@mas/identity';
-import { ApiErrors, ApiPage, ErrorStatus, mapPage, Page, PageQueryDto } from '@mas/persistence';
+import {
+  ApiErrors,
+  ApiPage,
+  ErrorStatus,
+  mapPage,
+  Page,
+  PageQueryDto,
+  UuidParam,
+} from '@mas/persistence';
 import {
   ListMentorsQuery,
   MentorPageResponse,
@@ -99,10 +96,7 @@ export class MentorshipController {
   @ApiOperation({ summary: 'One slot' })
   @ApiOkResponse({ type: SlotResponse })
   @ApiErrors(400, 404)
-  async getSlot(
-    @CurrentUser() user: User,
-    @Param('id', new ParseUUIDPipe()) id: string,
-  ): Promise<SlotResponse> {
+  async getSlot(@CurrentUser() user: User, @UuidParam('id') id: string): Promise<SlotResponse> {
     return SlotResponse.of(await this.slots.get(id), user);
   }
 
@@ -125,10 +119,7 @@ export class MentorshipController {
   })
   @ApiOkResponse({ type: SlotResponse })
   @ApiErrors(...SLOT_TRANSITION_ERRORS)
-  async book(
-    @CurrentUser() user: User,
-    @Param('id', new ParseUUIDPipe()) id: string,
-  ): Promise<SlotResponse> {
+  async book(@CurrentUser() user: User, @UuidParam('id') id: string): Promise<SlotResponse> {
     return SlotResponse.of(await this.booking.book(id, user), user);
   }
 
@@ -137,10 +128,7 @@ export class MentorshipController {
   @ApiOperation({ summary: 'Request a meeting (student): tokens held until approved or rejected' })
   @ApiOkResponse({ type: SlotResponse })
   @ApiErrors(...SLOT_TRANSITION_ERRORS)
-  async request(
-    @CurrentUser() user: User,
-    @Param('id', new ParseUUIDPipe()) id: string,
-  ): Promise<SlotResponse> {
+  async request(@CurrentUser() user: User, @UuidParam('id') id: string): Promise<SlotResponse> {
     return SlotResponse.of(await this.booking.request(id, user), user);
   }
 
@@ -149,10 +137,7 @@ export class MentorshipController {
   @ApiOperation({ summary: 'Mark a request under review (its mentor or an admin)' })
   @ApiOkResponse({ type: SlotResponse })
   @ApiErrors(...SLOT_TRANSITION_ERRORS)
-  async review(
-    @CurrentUser() user: User,
-    @Param('id', new ParseUUIDPipe()) id: string,
-  ): Promise<SlotResponse> {
+  async review(@CurrentUser() user: User, @UuidParam('id') id: string): Promise<SlotResponse> {
     return SlotResponse.of(await this.booking.review(id, user), user);
   }
 
@@ -161,10 +146,7 @@ export class MentorshipController {
   @ApiOperation({ summary: 'Approve a request under review (its mentor or an admin)' })
   @ApiOkResponse({ type: SlotResponse })
   @ApiErrors(...SLOT_TRANSITION_ERRORS)
-  async approve(
-    @CurrentUser() user: User,
-    @Param('id', new ParseUUIDPipe()) id: string,
-  ): Promise<SlotResponse> {
+  async approve(@CurrentUser() user: User, @UuidParam('id') id: string): Promise<SlotResponse> {
     return SlotResponse.of(await this.booking.approve(id, user), user);
   }
 
@@ -173,10 +155,7 @@ export class MentorshipController {
   @ApiOperation({ summary: 'Reject a request: back to tentative, tokens refunded' })
   @ApiOkResponse({ type: SlotResponse })
   @ApiErrors(...SLOT_TRANSITION_ERRORS)
-  async reject(
-    @CurrentUser() user: User,
-    @Param('id', new ParseUUIDPipe()) id: string,
-  ): Promise<SlotResponse> {
+  async reject(@CurrentUser() user: User, @UuidParam('id') id: string): Promise<SlotResponse> {
     return SlotResponse.of(await this.booking.reject(id, user), user);
   }
 
@@ -185,10 +164,7 @@ export class MentorshipController {
   @ApiOperation({ summary: 'Ask to cancel a confirmed meeting (its student or mentor)' })
   @ApiOkResponse({ type: SlotResponse })
   @ApiErrors(...SLOT_TRANSITION_ERRORS)
-  async cancel(
-    @CurrentUser() user: User,
-    @Param('id', new ParseUUIDPipe()) id: string,
-  ): Promise<SlotResponse> {
+  async cancel(@CurrentUser() user: User, @UuidParam('id') id: string): Promise<SlotResponse> {
     return SlotResponse.of(await this.booking.cancel(id, user), user);
   }
 
@@ -201,7 +177,7 @@ export class MentorshipController {
   @ApiErrors(...SLOT_TRANSITION_ERRORS)
   async approveCancellation(
     @CurrentUser() user: User,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @UuidParam('id') id: string,
   ): Promise<SlotResponse> {
     return SlotResponse.of(await this.booking.approveCancellation(id, user), user);
   }
@@ -213,10 +189,7 @@ export class MentorshipController {
   })
   @ApiOkResponse({ type: SlotResponse })
   @ApiErrors(...SLOT_TRANSITION_ERRORS)
-  async complete(
-    @CurrentUser() user: User,
-    @Param('id', new ParseUUIDPipe()) id: string,
-  ): Promise<SlotResponse> {
+  async complete(@CurrentUser() user: User, @UuidParam('id') id: string): Promise<SlotResponse> {
     return SlotResponse.of(await this.booking.complete(id, user), user);
   }
 }

@@ -1,11 +1,11 @@
 import { BadRequestException } from '@nestjs/common';
-import { InputProblem, findUnsafeInput } from '@mas/persistence';
+import { ErrorDetail, errorDetail, findUnsafeInput, withDetails } from '@mas/persistence';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { InputBoundarySettings } from './input-boundary-settings.js';
 import { urlProblems } from './url-problems.js';
 
-function refuse(problems: InputProblem[]): BadRequestException {
-  return new BadRequestException({ message: 'validation failed', details: problems });
+function refuse(problems: ErrorDetail[]): BadRequestException {
+  return new BadRequestException(withDetails('validation failed', problems));
 }
 
 /** Before routing: the raw path and query string decode cleanly and carry no NUL. */
@@ -24,7 +24,7 @@ export function rejectUnsafeBody(settings: InputBoundarySettings): RequestHandle
       body === undefined ? [] : findUnsafeInput(body, { maxDepth: settings.maxJsonDepth });
     next(
       problems.length
-        ? refuse(problems.map((problem) => ({ ...problem, field: problem.field || 'body' })))
+        ? refuse(problems.map(({ message, field }) => errorDetail(message, field ?? 'body')))
         : undefined,
     );
   };

@@ -11,23 +11,23 @@ describe('urlProblems', () => {
   it('refuses malformed escapes in the path, including an encoded lone surrogate', () => {
     for (const segment of ['%ZZ', '%', '%E0%A4%A', '%ED%A0%80', '%C0%AF']) {
       expect(urlProblems(`/api/users/${segment}`)).toEqual([
-        { field: 'path', errors: ['has a malformed percent-escape'] },
+        { field: 'path', message: 'has a malformed percent-escape' },
       ]);
     }
   });
 
   it('refuses a decoded NUL in the path', () => {
     expect(urlProblems('/api/crm/leads/a%00b')).toEqual([
-      { field: 'path', errors: ['must not contain NUL characters'] },
+      { field: 'path', message: 'must not contain NUL characters' },
     ]);
   });
 
   it('names the query parameter with a NUL or a malformed escape, in its name or its value', () => {
     expect(urlProblems('/api/users?limit=5&q=a%00b&cursor=%E0%A4%A&x%00=1&%ZZ=2')).toEqual([
-      { field: 'q', errors: ['must not contain NUL characters'] },
-      { field: 'cursor', errors: ['has a malformed percent-escape'] },
-      { field: 'x\\u0000', errors: ['name must not contain NUL characters'] },
-      { field: 'query', errors: ['has a malformed percent-escape'] },
+      { field: 'q', message: 'must not contain NUL characters' },
+      { field: 'cursor', message: 'has a malformed percent-escape' },
+      { field: 'x\\u0000', message: 'name must not contain NUL characters' },
+      { field: 'query', message: 'has a malformed percent-escape' },
     ]);
   });
 });

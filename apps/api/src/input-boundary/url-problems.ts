@@ -1,4 +1,4 @@
-import { InputProblem, unsafeTextErrors } from '@mas/persistence';
+import { ErrorDetail, errorDetail, unsafeTextErrors } from '@mas/persistence';
 
 const MALFORMED_ESCAPE = 'has a malformed percent-escape';
 
@@ -7,25 +7,25 @@ const MALFORMED_ESCAPE = 'has a malformed percent-escape';
  * cannot be encoded, so it arrives as one of these) and decoded NUL characters, in the path and in
  * each query parameter. Express would otherwise throw a URIError or hand NUL to Postgres.
  */
-export function urlProblems(rawUrl: string): InputProblem[] {
+export function urlProblems(rawUrl: string): ErrorDetail[] {
   const queryStart = rawUrl.indexOf('?');
   const path = queryStart === -1 ? rawUrl : rawUrl.slice(0, queryStart);
   const query = queryStart === -1 ? '' : rawUrl.slice(queryStart + 1);
   return [...pathProblems(path), ...queryProblems(query)];
 }
 
-function pathProblems(path: string): InputProblem[] {
+function pathProblems(path: string): ErrorDetail[] {
   const errors = new Set<string>();
   for (const segment of path.split('/')) {
     const decoded = decodeComponent(segment);
     if (decoded === null) errors.add(MALFORMED_ESCAPE);
     else unsafeTextErrors(decoded).forEach((error) => errors.add(error));
   }
-  return errors.size ? [{ field: 'path', errors: [...errors] }] : [];
+  return [...errors].map((error) => errorDetail(error, 'path'));
 }
 
-function queryProblems(query: string): InputProblem[] {
-  const problems: InputProblem[] = [];
+function queryProblems(query: string): ErrorDetail[] {
+  const problems: ErrorDetail[] = [];
   for (const pair of query.split('&')) {
     if (!pair) continue;
     const separator = pair.indexOf('=');
@@ -39,7 +39,7 @@ function queryProblems(query: string): InputProblem[] {
       ...(name === null ? [] : unsafeTextErrors(name).map((error) => `name ${error}`)),
       ...(value === null ? [] : unsafeTextErrors(value)),
     ];
-    if (errors.length) problems.push({ field, errors });
+    problems.push(...errors.map((error) => errorDetail(error, field)));
   }
   return problems;
 }

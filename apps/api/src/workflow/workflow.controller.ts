@@ -1,7 +1,7 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authenticated, CurrentUser, Roles, User, UserRole } from '@mas/identity';
-import { ApiErrors, ApiPage, mapPage, Page } from '@mas/persistence';
+import { ApiErrors, ApiPage, mapPage, Page, UuidParam } from '@mas/persistence';
 import {
   CreateDefinitionDto,
   DefinitionResponse,
@@ -45,7 +45,7 @@ export class WorkflowController {
     summary: 'Save a definition (admin): a new key starts at version 1, a known key gets the next',
   })
   @ApiCreatedResponse({ type: DefinitionResponse })
-  @ApiErrors([400, 'every problem of the definition, as details: [{ path, message }]'])
+  @ApiErrors([400, 'every problem of the definition, as details: [{ field, message }]'])
   async createDefinition(
     @CurrentUser() user: User,
     @Body() body: CreateDefinitionDto,
@@ -89,10 +89,7 @@ export class WorkflowController {
   })
   @ApiOkResponse({ type: RunWithStepsResponse })
   @ApiErrors(400, 404)
-  async get(
-    @CurrentUser() user: User,
-    @Param('id', ParseUUIDPipe) id: string,
-  ): Promise<RunWithStepsResponse> {
+  async get(@CurrentUser() user: User, @UuidParam('id') id: string): Promise<RunWithStepsResponse> {
     return RunWithStepsResponse.withSteps(await this.runs.get(id, this.scopes.for(user)));
   }
 
@@ -107,7 +104,7 @@ export class WorkflowController {
   @ApiErrors(400, 404, [409, 'the run does not wait for this signal'])
   async signal(
     @CurrentUser() user: User,
-    @Param('id', ParseUUIDPipe) id: string,
+    @UuidParam('id') id: string,
     @Body() body: SignalRunDto,
   ): Promise<RunResponse> {
     return RunResponse.of(
@@ -121,10 +118,7 @@ export class WorkflowController {
   @ApiOperation({ summary: 'Cancel an unfinished run (admin)' })
   @ApiOkResponse({ type: RunResponse })
   @ApiErrors(400, 404, [409, 'the run is already finished'])
-  async cancel(
-    @CurrentUser() user: User,
-    @Param('id', ParseUUIDPipe) id: string,
-  ): Promise<RunResponse> {
+  async cancel(@CurrentUser() user: User, @UuidParam('id') id: string): Promise<RunResponse> {
     return RunResponse.of(await this.runs.cancel(id, user.id));
   }
 }

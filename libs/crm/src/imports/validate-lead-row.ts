@@ -13,9 +13,7 @@ export function validateLeadRow(raw: unknown): RowValidation {
   // CSV rows and CLI files do not pass the HTTP input boundary: Postgres refuses NUL in text.
   const unsafe = findUnsafeInput(raw, { maxDepth: 2 });
   if (unsafe.length) {
-    return {
-      reason: unsafe.map(({ field, errors }) => `${field} ${errors.join(', ')}`).join('; '),
-    };
+    return { reason: unsafe.map(({ field, message }) => `${field} ${message}`).join('; ') };
   }
   const lead = plainToInstance(ImportLeadRow, raw);
   const errors = validateSync(lead, { whitelist: true, forbidNonWhitelisted: true });

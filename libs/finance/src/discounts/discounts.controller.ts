@@ -1,15 +1,5 @@
-import {
-  Body,
-  Controller,
-  Get,
-  HttpCode,
-  HttpStatus,
-  Param,
-  ParseUUIDPipe,
-  Post,
-  Query,
-} from '@nestjs/common';
-import { ApiErrors, ApiPage, mapPage } from '@mas/persistence';
+import { Body, Controller, Get, HttpCode, HttpStatus, Post, Query } from '@nestjs/common';
+import { ApiErrors, ApiPage, mapPage, UuidParam } from '@mas/persistence';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authenticated, CurrentUser, Roles, User, UserRole } from '@mas/identity';
 import {
@@ -70,7 +60,7 @@ export class DiscountsController {
   @ApiErrors(400, 404, [409, 'the request is no longer pending'])
   async approve(
     @CurrentUser() admin: User,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @UuidParam('id') id: string,
     @Body() body: ApproveDiscountDto,
   ): Promise<DiscountResponse> {
     return DiscountResponse.of(await this.discounts.approve(id, body.approvedPrice, admin.id));
@@ -84,7 +74,7 @@ export class DiscountsController {
   @ApiErrors(400, 404, [409, 'the request is no longer pending'])
   async reject(
     @CurrentUser() admin: User,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @UuidParam('id') id: string,
     @Body() body: RejectDiscountDto,
   ): Promise<DiscountResponse> {
     return DiscountResponse.of(await this.discounts.reject(id, body.note, admin.id));

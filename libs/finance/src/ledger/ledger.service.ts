@@ -1,4 +1,5 @@
 import { Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
+import { errorDetail, withDetails } from '@mas/persistence';
 import { EntityManager } from 'typeorm';
 import { TokenUsageType } from '../entities/token-usage.entity.js';
 
@@ -101,10 +102,11 @@ export class LedgerService {
       [userId],
     );
     if (!wallet) throw new NotFoundException('wallet not found');
-    throw new UnprocessableEntityException({
-      message: `not enough tokens: balance ${wallet.balance}, needed ${-delta}`,
-      details: { balance: wallet.balance, needed: -delta },
-    });
+    throw new UnprocessableEntityException(
+      withDetails(`not enough tokens: balance ${wallet.balance}, needed ${-delta}`, [
+        errorDetail(`the balance is ${wallet.balance}, ${-delta} needed`),
+      ]),
+    );
   }
 }
 

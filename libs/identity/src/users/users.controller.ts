@@ -1,16 +1,5 @@
-import {
-  Body,
-  Controller,
-  Get,
-  HttpCode,
-  HttpStatus,
-  Param,
-  ParseUUIDPipe,
-  Patch,
-  Post,
-  Query,
-} from '@nestjs/common';
-import { ApiErrors, ApiPage, mapPage, Page } from '@mas/persistence';
+import { Body, Controller, Get, HttpCode, HttpStatus, Patch, Post, Query } from '@nestjs/common';
+import { ApiErrors, ApiPage, mapPage, Page, UuidParam } from '@mas/persistence';
 import {
   ApiCreatedResponse,
   ApiNoContentResponse,
@@ -63,7 +52,7 @@ export class UsersController {
   @ApiOkResponse({ type: UserResponse })
   @ApiErrors(400, 404, [422, 'an admin deactivating or demoting themselves'])
   async update(
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @UuidParam('id') id: string,
     @Body() body: UpdateUserDto,
     @CurrentUser() actor: User,
   ): Promise<UserResponse> {
@@ -76,7 +65,7 @@ export class UsersController {
   @ApiOperation({ summary: 'Revoke every token of a user; their sockets are told (admin)' })
   @ApiNoContentResponse()
   @ApiErrors(400, 404)
-  revokeTokens(@Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
+  revokeTokens(@UuidParam('id') id: string): Promise<void> {
     return this.users.revokeTokens(id);
   }
 }

@@ -1,4 +1,5 @@
 import { ConflictException } from '@nestjs/common';
+import { errorDetail, withDetails } from '@mas/persistence';
 import { ApplicationStatus, PapStatus } from '../entities/application-status.enum.js';
 
 const A = ApplicationStatus;
@@ -34,9 +35,16 @@ export function assertTransition<S extends string>(
   to: S,
 ): void {
   if (!transitions[from].includes(to)) {
-    throw new ConflictException({
-      message: `${what} is ${from}; cannot move to ${to}`,
-      details: { status: from, requested: to, allowed: transitions[from] },
-    });
+    const allowed = transitions[from];
+    throw new ConflictException(
+      withDetails(`${what} is ${from}; cannot move to ${to}`, [
+        errorDetail(
+          allowed.length
+            ? `must be one of ${allowed.join(', ')}`
+            : `no change is allowed from ${from}`,
+          'status',
+        ),
+      ]),
+    );
   }
 }

@@ -1,4 +1,5 @@
 import { ConflictException } from '@nestjs/common';
+import { errorDetail, withDetails } from '@mas/persistence';
 import { MeetingStatus } from '../entities/meeting-status.enum.js';
 
 const {
@@ -29,10 +30,11 @@ export type SlotAction = keyof typeof SLOT_TRANSITIONS;
 export function nextStatus(action: SlotAction, current: MeetingStatus): MeetingStatus {
   const transition = SLOT_TRANSITIONS[action];
   if (!(transition.from as readonly MeetingStatus[]).includes(current)) {
-    throw new ConflictException({
-      message: `slot is ${current}; cannot ${action}`,
-      details: { status: current, action, allowedFrom: transition.from },
-    });
+    throw new ConflictException(
+      withDetails(`slot is ${current}; cannot ${action}`, [
+        errorDetail(`${action} needs a slot that is ${transition.from.join(' or ')}`),
+      ]),
+    );
   }
   return transition.to;
 }

@@ -9,6 +9,7 @@ import {
 import { STATUS_CODES } from 'node:http';
 import type { Response } from 'express';
 import { bodyParserFailureOf } from './body-parser-errors.js';
+import { ErrorDetail, errorDetailsOf } from './error-detail.js';
 import { mapPostgresError, mapUnavailableDependency } from './http-error-mapping.js';
 import { postgresErrorOf } from './postgres-errors.js';
 import { RetryLaterException } from './retry-later.exception.js';
@@ -17,12 +18,13 @@ export interface ErrorBody {
   statusCode: number;
   error: string;
   message: string;
-  details?: unknown;
+  details?: ErrorDetail[];
 }
 
 /**
- * One error shape for every failure: `{ statusCode, error, message, details? }`. Database errors are
- * mapped per API.md; unknown errors become a 500 whose stack stays in the server log.
+ * One error shape for every failure: `{ statusCode, error, message, details? }`, `details` always an
+ * array of `{ field?, message }`. Database errors are mapped per API.md; unknown errors become a 500
+ * whose stack stays in the server log.
  */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
@@ -82,7 +84,7 @@ function bodyOfHttpException(exception: HttpException): ErrorBody {
       : typeof message === 'string'
         ? message
         : error,
-    details: details ?? (Array.isArray(message) ? message : undefined),
+    details: errorDetailsOf(details ?? message),
   });
 }
 

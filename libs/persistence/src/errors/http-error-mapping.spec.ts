@@ -32,6 +32,76 @@ describe('mapPostgresError', () => {
     ).toBe(409);
   });
 
+  describe('details', () => {
+    const detailsOf = (error: Parameters<typeof mapPostgresError>[0]) =>
+      mapPostgresError(error)?.details;
+
+    it('names the field of a one-column unique violation, never its value', () => {
+      const mapped = mapPostgresError({
+        code: '23505',
+        constraint: 'uq_users_email',
+        detail: 'Key (email)=(secret@example.com) already exists.',
+      });
+      expect(mapped?.details).toEqual([{ field: 'email', message: 'is already taken' }]);
+      expect(JSON.stringify(mapped)).not.toContain('secret@example.com');
+    });
+
+    it('names every column of a composite unique key, camelCased, in one entry', () => {
+      expect(
+        detailsOf({
+          code: '23505',
+          constraint: 'idx_applications_user_id_batch_id',
+          detail: 'Key (user_id, batch_id)=(a, b) already exists.',
+        }),
+      ).toEqual([{ message: 'the combination of userId, batchId is already taken' }]);
+    });
+
+    it('names the field of a missing reference and of a NOT NULL violation', () => {
+      expect(
+        detailsOf({
+          code: '23503',
+          constraint: 'fk_slots_mentor_id',
+          detail: 'Key (mentor_id)=(x) is not present in table "users".',
+        }),
+      ).toEqual([{ field: 'mentorId', message: 'does not refer to an existing record' }]);
+      expect(detailsOf({ code: '23502', column: 'full_name' })).toEqual([
+        { field: 'fullName', message: 'is required' },
+      ]);
+    });
+
+    it('falls back to the constraint name when no single input is to blame', () => {
+      expect(
+        detailsOf({
+          code: '23503',
+          constraint: 'fk_slots_mentor_id',
+          detail: 'Key (id)=(x) is still referenced from table "slots".',
+        }),
+      ).toEqual([{ message: 'violates fk_slots_mentor_id' }]);
+      expect(detailsOf({ code: '23514', constraint: 'ck_slots_ends_after_start' })).toEqual([
+        { message: 'violates ck_slots_ends_after_start' },
+      ]);
+      expect(
+        detailsOf({
+          code: '23505',
+          constraint: 'uq_users_lower_email',
+          detail: 'Key (lower(email::text))=(secret@example.com) already exists.',
+        }),
+      ).toEqual([{ message: 'violates uq_users_lower_email' }]);
+      expect(
+        detailsOf({
+          code: '23P01',
+          constraint: 'ex_slots_no_overlap',
+          detail: 'Key (mentor_id, tstzrange(starts_at, ends_at))=(…) conflicts with existing key',
+        }),
+      ).toEqual([{ message: 'violates ex_slots_no_overlap' }]);
+    });
+
+    it('has no details without a constraint, nor for malformed values', () => {
+      expect(detailsOf({ code: '23514' })).toBeUndefined();
+      expect(detailsOf({ code: '22P02', detail: 'Key (id)=(x)' })).toBeUndefined();
+    });
+  });
+
   it('asks for a retry on contention and leaves unknown codes to the 500 path', () => {
     expect(mapPostgresError({ code: '40001' })?.retryAfterSeconds).toBe(1);
     expect(mapPostgresError({ code: 'XX000' })).toBeNull();

@@ -1,10 +1,12 @@
 import { HttpStatus } from '@nestjs/common';
+import { ErrorDetail } from './error-detail.js';
+import { constraintViolationDetails } from './postgres-error-details.js';
 import { PgCode, PostgresErrorInfo } from './postgres-errors.js';
 
 export interface MappedError {
   status: HttpStatus;
   message: string;
-  details?: Record<string, unknown>;
+  details?: ErrorDetail[];
   retryAfterSeconds?: number;
 }
 
@@ -13,7 +15,7 @@ export interface MappedError {
  * rules are 422, malformed values 400, and contention a retryable 503. Anything else is a 500.
  */
 export function mapPostgresError(error: PostgresErrorInfo): MappedError | null {
-  const details = error.constraint ? { constraint: error.constraint } : undefined;
+  const details = constraintViolationDetails(error);
   switch (error.code) {
     case PgCode.uniqueViolation:
       return {

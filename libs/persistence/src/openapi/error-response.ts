@@ -1,15 +1,27 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import type { ErrorDetail } from '../errors/error-detail.js';
+
+/** One entry of `details`. */
+export class ErrorDetailResponse implements ErrorDetail {
+  @ApiPropertyOptional({
+    description:
+      'the input the problem belongs to, as a dotted path: body field, query, path parameter or header',
+    example: 'email',
+  })
+  field?: string;
+
+  @ApiProperty({ description: 'what is wrong', example: 'must be an email' }) message: string;
+}
 
 /** The one error body every 4xx and 5xx of the API has. */
 export class ErrorResponse {
   @ApiProperty({ example: 400 }) statusCode: number;
   @ApiProperty({ example: 'Bad Request' }) error: string;
-  @ApiProperty({ example: 'email must be an email' }) message: string;
+  @ApiProperty({ example: 'validation failed' }) message: string;
 
   @ApiPropertyOptional({
-    description: 'one entry per problem, e.g. { field, errors } for validation',
-    type: 'array',
-    items: { type: 'object', additionalProperties: true },
+    description: 'one entry per problem',
+    type: () => [ErrorDetailResponse],
   })
-  details?: Record<string, unknown>[];
+  details?: ErrorDetailResponse[];
 }

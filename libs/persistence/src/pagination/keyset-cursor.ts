@@ -1,4 +1,5 @@
 import { BadRequestException } from '@nestjs/common';
+import { errorDetail, withDetails } from '../errors/error-detail.js';
 
 /** The position after which the next page starts: the sort value and the id of the last row seen. */
 export interface KeysetPosition {
@@ -28,8 +29,7 @@ export function decodeCursor(cursor: string): KeysetPosition {
   } catch {
     // fall through to the 400 below
   }
-  throw new BadRequestException({
-    message: 'cursor is invalid',
-    details: [{ field: 'cursor', errors: ['is not a cursor this API issued'] }],
-  });
+  throw new BadRequestException(
+    withDetails('cursor is invalid', [errorDetail('is not a cursor this API issued', 'cursor')]),
+  );
 }

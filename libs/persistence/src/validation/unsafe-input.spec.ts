@@ -23,7 +23,7 @@ describe('findUnsafeInput', () => {
   it('refuses nesting past the bound, naming where it starts, and stops descending there', () => {
     const problems = findUnsafeInput({ extraData: nested(100_000) }, options);
     expect(problems).toHaveLength(1);
-    expect(problems[0].errors).toEqual(['must not be nested deeper than 64 levels']);
+    expect(problems[0].message).toBe('must not be nested deeper than 64 levels');
     expect(problems[0].field).toBe(['extraData', ...Array<string>(63).fill('a')].join('.'));
   });
 
@@ -38,17 +38,17 @@ describe('findUnsafeInput', () => {
 
   it('finds a NUL in a nested value and in a nested key', () => {
     expect(findUnsafeInput({ extraData: { a: { b: 'x\u0000y' } } }, options)).toEqual([
-      { field: 'extraData.a.b', errors: [NUL_MESSAGE] },
+      { field: 'extraData.a.b', message: NUL_MESSAGE },
     ]);
     expect(findUnsafeInput({ list: [{ ['k\u0000']: 1 }] }, options)).toEqual([
-      { field: 'list.0.k\\u0000', errors: [`field name ${NUL_MESSAGE}`] },
+      { field: 'list.0.k\\u0000', message: `field name ${NUL_MESSAGE}` },
     ]);
   });
 
   it('finds lone high and low surrogates, at the start, middle and end', () => {
     for (const text of ['\ud800', 'a\ud83dz', 'end\udbff', '\udc00', 'a\ude00b', '\ude00\ud83d']) {
       expect(findUnsafeInput({ email: text }, options)).toEqual([
-        { field: 'email', errors: [SURROGATE_MESSAGE] },
+        { field: 'email', message: SURROGATE_MESSAGE },
       ]);
     }
   });
@@ -62,11 +62,15 @@ describe('findUnsafeInput', () => {
 
   it('reports both problems of one string and caps the number of problems', () => {
     expect(unsafeTextErrors('\u0000\ud800')).toEqual([NUL_MESSAGE, SURROGATE_MESSAGE]);
+    expect(findUnsafeInput({ name: '\u0000\ud800' }, options)).toEqual([
+      { field: 'name', message: NUL_MESSAGE },
+      { field: 'name', message: SURROGATE_MESSAGE },
+    ]);
     const many = Array.from({ length: 1000 }, () => '\u0000');
     expect(findUnsafeInput(many, { maxDepth: 64, maxProblems: 5 })).toHaveLength(5);
   });
 
   it('checks a bare string too', () => {
-    expect(findUnsafeInput('a\u0000', options)).toEqual([{ field: '', errors: [NUL_MESSAGE] }]);
+    expect(findUnsafeInput('a\u0000', options)).toEqual([{ message: NUL_MESSAGE }]);
   });
 });

@@ -1,15 +1,11 @@
+import { ErrorDetail, errorDetail } from '../errors/error-detail.js';
+
 /**
  * Finds input Postgres or the validators cannot take: NUL characters (text and jsonb refuse them),
  * unpaired UTF-16 surrogates (not encodable as UTF-8) and nesting deeper than a bound (recursive
  * validators and serializers overflow the stack). The walk is iterative, so it cannot overflow
  * itself, whatever the depth.
  */
-
-export interface InputProblem {
-  /** Dotted path of the offending value, as the validation errors name fields (`extraData.a.0`). */
-  field: string;
-  errors: string[];
-}
 
 export interface UnsafeInputOptions {
   maxDepth: number;
@@ -39,34 +35,36 @@ interface Frame {
   depth: number;
 }
 
-export function findUnsafeInput(value: unknown, options: UnsafeInputOptions): InputProblem[] {
+/**
+ * One `{ field, message }` per problem, the field the dotted path of the offending value as the
+ * validation errors name fields (`extraData.a.0`); none for the value itself.
+ */
+export function findUnsafeInput(value: unknown, options: UnsafeInputOptions): ErrorDetail[] {
   const maxProblems = options.maxProblems ?? 20;
-  const problems: InputProblem[] = [];
+  const problems: ErrorDetail[] = [];
+  const report = (frame: Frame, messages: string[]) =>
+    problems.push(...messages.map((message) => errorDetail(message, fieldOf(frame))));
   const stack: Frame[] = [{ value, key: undefined, parent: undefined, depth: 0 }];
   while (stack.length > 0 && problems.length < maxProblems) {
     const frame = stack.pop()!;
     if (typeof frame.value === 'string') {
-      const errors = unsafeTextErrors(frame.value);
-      if (errors.length) problems.push({ field: fieldOf(frame), errors });
+      report(frame, unsafeTextErrors(frame.value));
       continue;
     }
     if (typeof frame.value !== 'object' || frame.value === null) continue;
     const depth = frame.depth + 1;
     if (depth > options.maxDepth) {
-      problems.push({
-        field: fieldOf(frame),
-        errors: [`must not be nested deeper than ${options.maxDepth} levels`],
-      });
+      report(frame, [`must not be nested deeper than ${options.maxDepth} levels`]);
       continue;
     }
     for (const [key, child] of Object.entries(frame.value as Record<string, unknown>)) {
       const childFrame = { value: child, key, parent: frame, depth };
       const keyErrors = unsafeTextErrors(key);
       if (keyErrors.length) {
-        problems.push({
-          field: fieldOf(childFrame),
-          errors: keyErrors.map((error) => `field name ${error}`),
-        });
+        report(
+          childFrame,
+          keyErrors.map((error) => `field name ${error}`),
+        );
         continue;
       }
       stack.push(childFrame);

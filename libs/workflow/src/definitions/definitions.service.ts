@@ -1,5 +1,5 @@
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
-import { TransactionRunner } from '@mas/persistence';
+import { TransactionRunner, withDetails } from '@mas/persistence';
 import { EntityManager } from 'typeorm';
 import { WorkflowActions } from '../actions/workflow-actions.js';
 import type { WorkflowConfig, WorkflowTrigger } from './definition-config.js';
@@ -38,10 +38,7 @@ export class DefinitionsService {
   private assertValid(input: NewDefinition): void {
     const problems = validateDefinition(input.config, input.trigger, this.actions);
     if (problems.length) {
-      throw new BadRequestException({
-        message: 'workflow definition is invalid',
-        details: problems,
-      });
+      throw new BadRequestException(withDetails('workflow definition is invalid', problems));
     }
   }
 

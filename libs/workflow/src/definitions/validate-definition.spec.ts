@@ -63,16 +63,16 @@ describe('validateDefinition', () => {
     );
     expect(problems).toEqual(
       expect.arrayContaining([
-        { path: 'trigger.extra', message: 'unknown field' },
-        { path: 'config.steps.Bad-Key', message: expect.stringContaining('step keys') },
-        { path: 'config.steps.act.colour', message: 'not a field of action steps' },
-        { path: 'config.steps.act.params', message: 'level must not be bad' },
-        { path: 'config.steps.act.retry.maxAttempts', message: expect.any(String) },
-        { path: 'config.steps.act.retry.backoffMs', message: expect.any(String) },
-        { path: 'config.steps.ask', message: 'timeoutMs and onTimeout go together' },
-        { path: 'config.steps.done.next', message: 'not a field of end steps' },
-        { path: 'config.start', message: 'must name one of the steps' },
-        { path: 'config.extra', message: 'unknown field' },
+        { field: 'trigger.extra', message: 'unknown field' },
+        { field: 'config.steps.Bad-Key', message: expect.stringContaining('step keys') },
+        { field: 'config.steps.act.colour', message: 'not a field of action steps' },
+        { field: 'config.steps.act.params', message: 'level must not be bad' },
+        { field: 'config.steps.act.retry.maxAttempts', message: expect.any(String) },
+        { field: 'config.steps.act.retry.backoffMs', message: expect.any(String) },
+        { field: 'config.steps.ask', message: 'timeoutMs and onTimeout go together' },
+        { field: 'config.steps.done.next', message: 'not a field of end steps' },
+        { field: 'config.start', message: 'must name one of the steps' },
+        { field: 'config.extra', message: 'unknown field' },
       ]),
     );
   });
@@ -90,16 +90,16 @@ describe('validateDefinition', () => {
       actions,
     );
     expect(dangling).toEqual([
-      { path: 'config.steps.a', message: 'transition to "b", which is not a step' },
+      { field: 'config.steps.a', message: 'transition to "b", which is not a step' },
     ]);
   });
 
   it('refuses configs that are not objects, and empty step maps', () => {
     expect(validateDefinition('steps', null, actions)).toEqual([
-      { path: 'config', message: 'must be an object with start and steps' },
+      { field: 'config', message: 'must be an object with start and steps' },
     ]);
     expect(validateDefinition({ start: 'a', steps: {} }, null, actions)).toEqual([
-      { path: 'config.steps', message: 'must be an object with at least one step' },
+      { field: 'config.steps', message: 'must be an object with at least one step' },
     ]);
   });
 });

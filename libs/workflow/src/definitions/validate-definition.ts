@@ -1,3 +1,4 @@
+import { ErrorDetail, errorDetail } from '@mas/persistence';
 import { parseExpression } from '../expressions/index.js';
 import {
   STEP_TYPES,
@@ -6,11 +7,6 @@ import {
   WorkflowConfig,
   WorkflowTrigger,
 } from './definition-config.js';
-
-export interface DefinitionProblem {
-  path: string;
-  message: string;
-}
 
 /** What validation needs to know about the registered actions. */
 export interface ActionCatalog {
@@ -43,7 +39,7 @@ export function validateDefinition(
   config: unknown,
   trigger: unknown,
   actions: ActionCatalog,
-): DefinitionProblem[] {
+): ErrorDetail[] {
   const problems = new Problems();
   checkTrigger(trigger, problems);
   if (!isRecord(config)) {
@@ -74,9 +70,9 @@ export function validateDefinition(
 }
 
 class Problems {
-  readonly list: DefinitionProblem[] = [];
-  add(path: string, message: string): void {
-    this.list.push({ path, message });
+  readonly list: ErrorDetail[] = [];
+  add(field: string, message: string): void {
+    this.list.push(errorDetail(message, field));
   }
 }
 

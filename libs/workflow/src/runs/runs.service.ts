@@ -4,7 +4,14 @@ import {
   NotFoundException,
   UnprocessableEntityException,
 } from '@nestjs/common';
-import { OutboxService, Page, paginateByKeyset, TransactionRunner } from '@mas/persistence';
+import {
+  errorDetail,
+  OutboxService,
+  Page,
+  paginateByKeyset,
+  TransactionRunner,
+  withDetails,
+} from '@mas/persistence';
 import { EntityManager, SelectQueryBuilder } from 'typeorm';
 import { DefinitionsService } from '../definitions/definitions.service.js';
 import { WorkflowDefinition } from '../definitions/workflow-definition.entity.js';
@@ -132,10 +139,11 @@ export class RunsService {
         step.payloadCondition &&
         !isTruthy(evaluateExpression(parseExpression(step.payloadCondition), { payload }))
       ) {
-        throw new UnprocessableEntityException({
-          message: `signal payload does not satisfy: ${step.payloadCondition}`,
-          details: { condition: step.payloadCondition },
-        });
+        throw new UnprocessableEntityException(
+          withDetails(`signal payload does not satisfy: ${step.payloadCondition}`, [
+            errorDetail(`must satisfy ${step.payloadCondition}`, 'payload'),
+          ]),
+        );
       }
       const changes = new RunChanges(run);
       const output = { event, payload, by };

@@ -1,0 +1,47 @@
+import { errorDetail, errorDetailsOf, withDetails } from './error-detail.js';
+
+describe('errorDetail', () => {
+  it('names the field when there is one, and leaves an absent or empty field out', () => {
+    expect(errorDetail('must be a UUID', 'id')).toEqual({ field: 'id', message: 'must be a UUID' });
+    expect(errorDetail('violates ck_slots_range')).toEqual({ message: 'violates ck_slots_range' });
+    expect(errorDetail('must not be nested deeper', '')).toEqual({
+      message: 'must not be nested deeper',
+    });
+  });
+
+  it('builds the response object of an exception with details', () => {
+    expect(withDetails('cursor is invalid', [errorDetail('is bad', 'cursor')])).toEqual({
+      message: 'cursor is invalid',
+      details: [{ field: 'cursor', message: 'is bad' }],
+    });
+  });
+});
+
+describe('errorDetailsOf', () => {
+  it('keeps entries of the contract shape, without extra properties', () => {
+    expect(
+      errorDetailsOf([
+        { field: 'email', message: 'must be an email' },
+        { message: 'no field', extra: 1 },
+      ]),
+    ).toEqual([{ field: 'email', message: 'must be an email' }, { message: 'no field' }]);
+  });
+
+  it("turns Nest's message arrays into entries without a field", () => {
+    expect(errorDetailsOf(['a is bad', 'b is bad'])).toEqual([
+      { message: 'a is bad' },
+      { message: 'b is bad' },
+    ]);
+  });
+
+  it('drops what is not an entry, and answers undefined when nothing is left', () => {
+    expect(errorDetailsOf([{ field: 'x', errors: ['old shape'] }, 7, null])).toBeUndefined();
+    expect(errorDetailsOf({ constraint: 'uq_users_email' })).toBeUndefined();
+    expect(errorDetailsOf('a message')).toBeUndefined();
+    expect(errorDetailsOf([])).toBeUndefined();
+    expect(errorDetailsOf(undefined)).toBeUndefined();
+    expect(errorDetailsOf([{ field: 3, message: 'field not a string' }])).toEqual([
+      { message: 'field not a string' },
+    ]);
+  });
+});
