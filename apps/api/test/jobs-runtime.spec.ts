@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { INestApplicationContext } from '@nestjs/common';
+import { UsersService } from '@mas/identity';
 import {
   OutboxChannel,
   OutboxMessage,
@@ -18,6 +19,7 @@ import {
   testEnv,
 } from '../../../test/support/test-app.js';
 import { createUserWithRole } from '../../../test/support/users.js';
+import { QueueDashboardAccess } from '../src/admin/queue-dashboard-access.js';
 import { loadAppConfig } from '../src/config/app-config.js';
 import { OutboxQueueDispatchers } from '../src/jobs/outbox-queue-dispatchers.js';
 import { QueueRegistry } from '../src/jobs/queue-registry.js';
@@ -28,6 +30,18 @@ import { createWorkerApp } from '../src/worker.js';
 import { until } from '../../../test/support/until.js';
 
 const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
+const DASHBOARD = '/api/admin/queues';
+const LINKS = '/api/admin/queues/links';
+
+/** A dashboard link's path and query, for supertest (the link itself is absolute). */
+const pathOf = (url: string) => {
+  const parsed = new URL(url);
+  return parsed.pathname + parsed.search;
+};
+
+/** The `name=value` of the response's first Set-Cookie, to send back as a Cookie header. */
+const cookieOf = (response: request.Response) =>
+  (response.headers['set-cookie'] as unknown as string[])[0].split(';')[0];
 const REDIS_DOWN = { REDIS_URL: 'redis://127.0.0.1:1' };
 
 /** Stops every worker first (they share queues), then empties the queues in Redis, then closes. */
@@ -256,6 +270,158 @@ describe('jobs runtime: roles, schedules, outbox dispatch, metrics, dashboard', 
     ]);
   });
 
+  describe('dashboard links for a browser', () => {
+    async function link(target: TestApp, token: string) {
+      const response = await target.http().post(LINKS).set(auth(token)).expect(201);
+      return response.body as { url: string; expiresAt: string };
+    }
+
+    /** Opens a fresh link like a browser (no Authorization header); the session cookie. */
+    async function openDashboard(target: TestApp, token: string): Promise<string> {
+      const { url } = await link(target, token);
+      return cookieOf(await target.http().get(pathOf(url)).expect(303));
+    }
+
+    it('a link opens the dashboard once: 303 with a session cookie, then the UI and its API by cookie', async () => {
+      const before = Date.now();
+      const { url, expiresAt } = await link(app, adminToken);
+      expect(url).toMatch(
+        /^http:\/\/127\.0\.0\.1:\d+\/api\/admin\/queues\?ticket=[\w-]+\.[\w-]+\.[\w-]+$/,
+      );
+      const lifetime = Date.parse(expiresAt) - before;
+      expect(lifetime).toBeGreaterThan(55_000);
+      expect(lifetime).toBeLessThanOrEqual(61_000);
+
+      const opened = await app.http().get(pathOf(url)).expect(303);
+      expect(opened.headers.location).toBe(DASHBOARD);
+      expect(opened.headers['cache-control']).toBe('no-store');
+      const setCookie = (opened.headers['set-cookie'] as unknown as string[])[0];
+      expect(setCookie).toMatch(/^mas_queue_dashboard=[\w-]+\.[\w-]+\.[\w-]+; /);
+      expect(setCookie).toContain('; Path=/api/admin/queues;');
+      expect(setCookie).toContain('; HttpOnly');
+      expect(setCookie).toContain('; SameSite=Strict');
+      expect(setCookie).not.toContain('Secure');
+      const cookieLifetime = Date.parse(/Expires=([^;]+)/.exec(setCookie)![1]) - Date.now();
+      expect(cookieLifetime).toBeGreaterThan(13 * 60_000);
+      expect(cookieLifetime).toBeLessThanOrEqual(15 * 60_000);
+
+      const cookie = cookieOf(opened);
+      const page = await app.http().get(DASHBOARD).set('Cookie', cookie).expect(200);
+      expect(page.headers['content-type']).toMatch(/^text\/html/);
+      expect(page.text).toContain('MAS queues');
+      const queues = await app
+        .http()
+        .get(`${DASHBOARD}/api/queues`)
+        .set('Cookie', cookie)
+        .expect(200);
+      expect((queues.body.queues as unknown[]).length).toBe(4);
+
+      const reused = await app.http().get(pathOf(url)).expect(401);
+      expect(reused.body).toEqual({
+        statusCode: 401,
+        error: 'Unauthorized',
+        message: 'the dashboard link is invalid, expired or already used; ask for a new one',
+      });
+      expect(reused.headers['set-cookie']).toBeUndefined();
+
+      // The ticket never reaches the logs; the request line does, redacted.
+      const ticket = new URL(url).searchParams.get('ticket')!;
+      await until(
+        () =>
+          Promise.resolve(
+            app.logs.some((line) => line.includes('?ticket=[redacted]')) ? true : undefined,
+          ),
+        'the redacted request log',
+      );
+      expect(app.logs.filter((line) => line.includes(ticket))).toEqual([]);
+    });
+
+    it('refuses expired, tampered and malformed tickets and cookies (401), and clears a bad cookie', async () => {
+      const me = await app.http().get('/api/users/me').set(auth(adminToken)).expect(200);
+      const admin = (await app.app.get(UsersService).findById(me.body.id as string))!;
+      const expired = await app.app.get(QueueDashboardAccess).issueTicket(admin, -1);
+      await app.http().get(`${DASHBOARD}?ticket=${expired.token}`).expect(401);
+
+      const { url } = await link(app, adminToken);
+      const ticket = new URL(url).searchParams.get('ticket')!;
+      const [header, payload, signature] = ticket.split('.');
+      const forged = `${header}.${payload}.${signature.slice(0, -2)}${signature.endsWith('AA') ? 'BB' : 'AA'}`;
+      await app.http().get(`${DASHBOARD}?ticket=${forged}`).expect(401);
+      await app.http().get(`${DASHBOARD}?ticket=${ticket}&ticket=${ticket}`).expect(401);
+      await app.http().get(`${DASHBOARD}?ticket=`).expect(401);
+      // An access token is no ticket.
+      await app.http().get(`${DASHBOARD}?ticket=${adminToken}`).expect(401);
+      // The forgeries spent nothing: the genuine ticket still opens the dashboard once.
+      await app.http().get(pathOf(url)).expect(303);
+
+      const cookie = await openDashboard(app, adminToken);
+      const tampered = `${cookie.slice(0, -2)}${cookie.endsWith('AA') ? 'BB' : 'AA'}`;
+      const refused = await app.http().get(DASHBOARD).set('Cookie', tampered).expect(401);
+      expect(refused.body.message).toBe(
+        'the dashboard session is invalid or expired; open a new dashboard link',
+      );
+      expect((refused.headers['set-cookie'] as unknown as string[])[0]).toMatch(
+        /^mas_queue_dashboard=; Path=\/api\/admin\/queues; Expires=Thu, 01 Jan 1970/,
+      );
+      // A session for the dashboard opens nothing else, not even as a bearer token.
+      await app.http().get('/api/users/me').set('Cookie', cookie).expect(401);
+      const session = cookie.slice('mas_queue_dashboard='.length);
+      await app.http().get('/api/users/me').set(auth(session)).expect(401);
+      await app.http().get(DASHBOARD).set(auth(session)).expect(401);
+      await app.http().get(`${DASHBOARD}?ticket=${session}`).expect(401);
+      const anonymous = await app.http().get(DASHBOARD).expect(401);
+      expect(anonymous.body.message).toBe('a valid bearer token or dashboard link is required');
+    });
+
+    it('issues links to admins only (403), and a session dies with deactivation, demotion or revocation', async () => {
+      const student = await createUserWithRole(app, 'student', adminToken);
+      const forbidden = await app.http().post(LINKS).set(auth(student.token)).expect(403);
+      expect(forbidden.body).toMatchObject({ statusCode: 403, error: 'Forbidden' });
+      await app.http().post(LINKS).expect(401);
+
+      const patch = (id: string, body: object) =>
+        app.http().patch(`/api/users/${id}`).set(auth(adminToken)).send(body).expect(200);
+
+      const deactivated = await createUserWithRole(app, 'admin', adminToken);
+      const deactivatedCookie = await openDashboard(app, deactivated.token);
+      await app.http().get(DASHBOARD).set('Cookie', deactivatedCookie).expect(200);
+      await patch(deactivated.id, { isActive: false });
+      await app.http().get(`${DASHBOARD}/api/queues`).set('Cookie', deactivatedCookie).expect(401);
+      await patch(deactivated.id, { isActive: true });
+      // Deactivation bumped the token version: reactivated, the old session stays dead.
+      await app.http().get(DASHBOARD).set('Cookie', deactivatedCookie).expect(401);
+
+      const demoted = await createUserWithRole(app, 'admin', adminToken);
+      const demotedCookie = await openDashboard(app, demoted.token);
+      const pendingLink = await link(app, demoted.token);
+      await patch(demoted.id, { role: 'student' });
+      // A role change keeps the tokens valid, so the checks see a non-admin.
+      const demotedPage = await app.http().get(DASHBOARD).set('Cookie', demotedCookie).expect(403);
+      expect(demotedPage.body.message).toBe('this route is for admin');
+      await app.http().get(pathOf(pendingLink.url)).expect(403);
+
+      const revoked = await createUserWithRole(app, 'admin', adminToken);
+      const revokedCookie = await openDashboard(app, revoked.token);
+      await app
+        .http()
+        .post(`/api/users/${revoked.id}/revoke-tokens`)
+        .set(auth(adminToken))
+        .expect(204);
+      await app.http().get(DASHBOARD).set('Cookie', revokedCookie).expect(401);
+    });
+
+    it('behind a trusted proxy: the link uses the forwarded host and protocol, the cookie is Secure', async () => {
+      const proxied = await boot({ TRUST_PROXY: 'loopback' });
+      const token = await login(proxied, TEST_ADMIN.email, TEST_ADMIN.password);
+      const forwarded = { 'X-Forwarded-Proto': 'https', 'X-Forwarded-Host': 'ops.example.com' };
+      const created = await proxied.http().post(LINKS).set(auth(token)).set(forwarded).expect(201);
+      const { url } = created.body as { url: string };
+      expect(url).toMatch(/^https:\/\/ops\.example\.com\/api\/admin\/queues\?ticket=/);
+      const opened = await proxied.http().get(pathOf(url)).set(forwarded).expect(303);
+      expect((opened.headers['set-cookie'] as unknown as string[])[0]).toContain('; Secure');
+    });
+  });
+
   it('without Redis: boots and serves, enqueueing fails fast and the outbox row stays pending', async () => {
     const down = await boot(REDIS_DOWN, true);
     await down.http().get('/api/health').expect(200);
@@ -293,5 +459,17 @@ describe('jobs runtime: roles, schedules, outbox dispatch, metrics, dashboard', 
     expect(metrics.text).toContain('mas_queue_metrics_up 0');
     expect(metrics.text).not.toMatch(/mas_queue_jobs\{/);
     await down.http().get('/api/admin/queues').expect(401);
+
+    // Whether a ticket was used lives in Redis: without it, no ticket is accepted.
+    const downToken = await login(down, TEST_ADMIN.email, TEST_ADMIN.password);
+    const { url } = (await down.http().post(LINKS).set(auth(downToken)).expect(201)).body as {
+      url: string;
+    };
+    const unavailable = await down.http().get(pathOf(url)).expect(503);
+    expect(unavailable.body).toEqual({
+      statusCode: 503,
+      error: 'Service Unavailable',
+      message: 'the dashboard link cannot be checked right now',
+    });
   });
 });

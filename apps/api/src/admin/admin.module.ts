@@ -1,25 +1,31 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { TokenService } from '@mas/identity';
 import type { Express } from 'express';
-import { API_PREFIX } from '../configure-app.js';
 import { QueueRegistry } from '../jobs/queue-registry.js';
-import { adminOnly } from './admin-auth.middleware.js';
+import { RedisModule } from '../redis/redis.module.js';
+import { QueueDashboardAccess } from './queue-dashboard-access.js';
+import { queueDashboardAuth } from './queue-dashboard-auth.middleware.js';
+import { QueueDashboardLinksController } from './queue-dashboard-links.controller.js';
+import { QUEUE_DASHBOARD_PATH } from './queue-dashboard-path.js';
 import { queueDashboardRouter } from './queue-dashboard.js';
-
-export const QUEUE_DASHBOARD_PATH = `/${API_PREFIX}/admin/queues`;
+import { UsedTickets } from './used-tickets.js';
 
 /**
- * The queue dashboard (bull-board) at /api/admin/queues, admins only. bull-board is an Express
- * router, so it is mounted on the Express instance: after Nest's routes, before its 404 handler.
- * Nothing is mounted in a process without HTTP (APP_ROLE=worker).
+ * The queue dashboard (bull-board) at /api/admin/queues, admins only, and the endpoint that issues
+ * one-time links to open it in a browser. bull-board is an Express router, so it is mounted on the
+ * Express instance: after Nest's routes, before its 404 handler. Nothing is mounted in a process
+ * without HTTP (APP_ROLE=worker).
  */
-@Module({})
+@Module({
+  imports: [RedisModule],
+  controllers: [QueueDashboardLinksController],
+  providers: [QueueDashboardAccess, UsedTickets],
+})
 export class AdminModule implements OnModuleInit {
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     private readonly queues: QueueRegistry,
-    private readonly tokens: TokenService,
+    private readonly access: QueueDashboardAccess,
   ) {}
 
   onModuleInit(): void {
@@ -28,7 +34,7 @@ export class AdminModule implements OnModuleInit {
     const app = http.getInstance<Express>();
     app.use(
       QUEUE_DASHBOARD_PATH,
-      adminOnly(this.tokens),
+      queueDashboardAuth(this.access),
       queueDashboardRouter(this.queues.all(), QUEUE_DASHBOARD_PATH),
     );
   }

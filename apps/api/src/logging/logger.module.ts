@@ -4,6 +4,7 @@ import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { AppConfig } from '../config/app-config.js';
 import { formattedDestination } from './log-format.js';
+import { redactUrl } from './redact-url.js';
 
 /** Paths pino replaces with "[redacted]" wherever they appear in a log object. */
 export const REDACTED_PATHS = [
@@ -45,11 +46,11 @@ export function createLoggerModule(
               ? 'warn'
               : 'info',
         serializers: {
-          // Only what identifies the request: never headers, never bodies.
+          // Only what identifies the request: never headers, never bodies, no credential in the URL.
           req: (request: { id: string; method: string; url: string }) => ({
             id: request.id,
             method: request.method,
-            url: request.url,
+            url: redactUrl(request.url),
           }),
           res: (response: { statusCode: number }) => ({ statusCode: response.statusCode }),
         },

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { User } from '../entities/user.entity.js';
@@ -13,8 +14,28 @@ export interface AccessTokenClaims {
 }
 
 /**
- * Issues and checks access tokens. `authenticate` is the one check every entry point uses (HTTP
- * guard, Socket.IO handshake, the queue dashboard), so none of them can forget a rule.
+ * A short-lived token for one purpose (its `aud`), e.g. a queue dashboard ticket or session. Access
+ * tokens carry no audience, so neither kind passes for the other.
+ */
+export interface ScopedTokenClaims {
+  sub: string;
+  ver: number;
+  aud: string;
+  /** Unique per token, for callers that accept a token once. */
+  jti: string;
+  exp: number;
+}
+
+export interface IssuedScopedToken {
+  token: string;
+  id: string;
+  expiresAt: Date;
+}
+
+/**
+ * Issues and checks access tokens and scoped tokens. `authenticate` is the one check every entry
+ * point uses (HTTP guard, Socket.IO handshake, the queue dashboard), and `authenticateScoped`
+ * applies the same user rules, so none of them can forget one.
  */
 @Injectable()
 export class TokenService {
@@ -34,24 +55,78 @@ export class TokenService {
    */
   async authenticate(token: string | undefined): Promise<User | null> {
     const claims = await this.verify(token);
-    if (!claims) return null;
-    const user = await this.users.findById(claims.sub);
-    return user?.isActive && user.tokenVersion === claims.ver ? user : null;
+    return claims ? this.currentUser(claims) : null;
   }
 
-  /** The claims of a well-formed, signed, unexpired token; a token without `exp` is refused. */
+  /**
+   * The claims of a well-formed, signed, unexpired access token; a token without `exp`, or with an
+   * audience (a scoped token), is refused.
+   */
   async verify(token: string | undefined): Promise<AccessTokenClaims | null> {
     if (!token) return null;
     try {
-      const claims = await this.jwt.verifyAsync<Partial<AccessTokenClaims>>(token);
+      const claims = await this.jwt.verifyAsync<Partial<AccessTokenClaims> & { aud?: unknown }>(
+        token,
+      );
       return typeof claims.sub === 'string' &&
         typeof claims.role === 'string' &&
         Number.isInteger(claims.ver) &&
-        typeof claims.exp === 'number'
+        typeof claims.exp === 'number' &&
+        claims.aud === undefined
         ? (claims as AccessTokenClaims)
         : null;
     } catch {
       return null;
     }
+  }
+
+  /**
+   * A token for `audience` only, valid `ttlSeconds`, signed with the access tokens' secret. Like an
+   * access token it dies with the user's token version.
+   */
+  async issueScoped(
+    user: Pick<User, 'id' | 'tokenVersion'>,
+    audience: string,
+    ttlSeconds: number,
+  ): Promise<IssuedScopedToken> {
+    const id = randomUUID();
+    const token = await this.jwt.signAsync(
+      { sub: user.id, ver: user.tokenVersion },
+      { audience, jwtid: id, expiresIn: ttlSeconds },
+    );
+    const { exp } = this.jwt.decode<{ exp: number }>(token);
+    return { token, id, expiresAt: new Date(exp * 1000) };
+  }
+
+  /**
+   * The active user and the claims of a signed, unexpired token for `audience`, or null (the same
+   * rules as `authenticate`; the role is the caller's to check).
+   */
+  async authenticateScoped(
+    token: string | undefined,
+    audience: string,
+  ): Promise<{ user: User; claims: ScopedTokenClaims } | null> {
+    if (!token) return null;
+    let claims: Partial<ScopedTokenClaims>;
+    try {
+      claims = await this.jwt.verifyAsync<Partial<ScopedTokenClaims>>(token, { audience });
+    } catch {
+      return null;
+    }
+    const wellFormed =
+      typeof claims.sub === 'string' &&
+      Number.isInteger(claims.ver) &&
+      claims.aud === audience &&
+      typeof claims.jti === 'string' &&
+      typeof claims.exp === 'number';
+    if (!wellFormed) return null;
+    const user = await this.currentUser(claims as ScopedTokenClaims);
+    return user ? { user, claims: claims as ScopedTokenClaims } : null;
+  }
+
+  /** The user a token names, if still active and the token's version is still theirs. */
+  private async currentUser(claims: { sub: string; ver: number }): Promise<User | null> {
+    const user = await this.users.findById(claims.sub);
+    return user?.isActive && user.tokenVersion === claims.ver ? user : null;
   }
 }
