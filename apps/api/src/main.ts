@@ -5,6 +5,7 @@ import { Logger } from 'nestjs-pino';
 import { AppConfig, loadAppConfig } from './config/app-config.js';
 import { readSettings } from './config/read-settings.js';
 import { createApiApp } from './create-app.js';
+import { adminLogin, localApiUrl } from './login-hints.js';
 import { createWorkerApp } from './worker.js';
 
 /** A configuration problem (a bad variable, a taken EMBEDDED_PG_PORT) is one line and exit 1. */
@@ -42,7 +43,7 @@ async function main(): Promise<void> {
     const api = await createApiApp(options);
     await api.listen(config.port, config.host);
     app = api;
-    const url = `http://localhost:${config.port}/api`;
+    const url = localApiUrl(config.port);
     where = `at ${url} (docs: ${url}/docs)`;
   }
 
@@ -54,13 +55,7 @@ async function main(): Promise<void> {
       `embedded PostgreSQL on 127.0.0.1:${database.connection.port}, data in ${config.database.embedded.dataDir}`,
     );
   }
-  const { admin } = config.identity;
-  logger.log(
-    `admin login: ${admin.email}` +
-      (admin.usesDevelopmentDefault
-        ? ` / ${admin.password} (development default; set ADMIN_PASSWORD)`
-        : ' (password from ADMIN_PASSWORD)'),
-  );
+  logger.log(`admin login: ${adminLogin(config.identity.admin)}`);
 
   let stopping = false;
   const shutdown = async (signal: NodeJS.Signals) => {

@@ -141,10 +141,11 @@ describe('crm: lead import (HTTP and command line)', () => {
     ].join('\r\n');
 
     const first = await importCsv(adminToken, csv).expect(200);
+    // Lines of the text: the header is line 1, the empty line 7 is no row.
     const invalid = [
-      { row: 4, reason: 'phone must be 6-20 digits, spaces, dashes or brackets' },
-      { row: 5, reason: 'expected 6 cells, found 2' },
-      { row: 6, reason: 'source must be 1-60 lower-case letters, digits, _ . or -' },
+      { line: 5, row: 4, reason: 'phone must be 6-20 digits, spaces, dashes or brackets' },
+      { line: 6, row: 5, reason: 'expected 6 cells, found 2' },
+      { line: 8, row: 6, reason: 'source must be 1-60 lower-case letters, digits, _ . or -' },
     ];
     expect(first.body).toEqual({ inserted: 3, skipped: 1, invalid });
     expect(await leadsBySource('csv-test')).toEqual([
@@ -255,7 +256,7 @@ describe('crm: lead import (HTTP and command line)', () => {
     [
       'unparseable CSV',
       400,
-      'Quote Not Closed',
+      'line 2: the CSV cannot be read: Quote Not Closed',
       () => importCsv(adminToken, 'fullName,source\n"Ann,web\nBo,web\n'),
     ],
     [
@@ -324,7 +325,7 @@ describe('crm: lead import (HTTP and command line)', () => {
       expect(JSON.parse(stdout)).toEqual({
         inserted: 11_998,
         skipped: 1,
-        invalid: [{ row: 7_000, reason: 'email must be an email' }],
+        invalid: [{ line: 7_001, row: 7_000, reason: 'email must be an email' }],
       });
       const stored = await database.sql(
         `SELECT count(*)::int AS n, count(owner_id)::int AS owned FROM mas_crm.leads WHERE source = 'cli-test'`,
@@ -350,11 +351,123 @@ describe('crm: lead import (HTTP and command line)', () => {
       expect(JSON.parse(stdout)).toEqual({
         inserted: 1,
         skipped: 1,
-        invalid: [{ row: 3, reason: 'fullName should not be empty' }],
+        invalid: [{ line: 1, row: 3, reason: 'fullName should not be empty' }],
       });
       expect(await leadsBySource('cli-json')).toMatchObject([
         { full_name: 'Jo', status: 'contacted' },
       ]);
+    });
+
+    it.each([
+      ['LF', '\n'],
+      ['CRLF', '\r\n'],
+    ])(
+      'names the line where each bad CSV row starts (%s): header counted, a quoted line break moves later rows down',
+      async (name, newline) => {
+        const source = `cli-lines-${name.toLowerCase()}`;
+        const csv = [
+          'fullName,email,source,status', // line 1
+          `Ann,ann@example.com,${source},`, // line 2, row 1
+          `"Bo${newline}Two Lines",bo@example.com,${source},`, // lines 3-4, row 2
+          '', // line 5: no row
+          `Bad Email,nope,${source},`, // line 6, row 3
+          `"Cy ""The"" Third",cy@example.com,${source},won`, // line 7, row 4
+          `"Di${newline}${newline}Three",di@example.com,${source},contacted`, // lines 8-10, row 5
+          `Ed,ed@example.com,${source}`, // line 11, row 6
+        ].join(newline);
+        const file = await writeWorkFile(`lines-${name}.csv`, csv + newline);
+
+        const { code, stdout, stderr } = await runCli(file);
+
+        expect(stderr).toBe('');
+        expect(code).toBe(0);
+        expect(JSON.parse(stdout)).toEqual({
+          inserted: 3,
+          skipped: 0,
+          invalid: [
+            { line: 6, row: 3, reason: 'email must be an email' },
+            {
+              line: 7,
+              row: 4,
+              reason: expect.stringContaining('status must be one of the following values'),
+            },
+            { line: 11, row: 6, reason: 'expected 4 cells, found 3' },
+          ],
+        });
+        expect((await leadsBySource(source)).map((lead) => lead.full_name)).toEqual([
+          'Ann',
+          `Bo${newline}Two Lines`,
+          `Di${newline}${newline}Three`,
+        ]);
+      },
+    );
+
+    it('names the line where each bad element of a JSON file starts', async () => {
+      const file = await writeWorkFile(
+        'lines.json',
+        [
+          '[', // line 1
+          '  { "fullName": "Jo", "email": "jo@example.com", "source": "cli-json-lines" },',
+          '  {', // line 3: element 2 starts
+          '    "fullName": "Bad Email",',
+          '    "email": "nope",',
+          '    "source": "cli-json-lines"',
+          '  },',
+          '',
+          '  42', // line 9: element 3
+          ']',
+        ].join('\n'),
+      );
+      const { code, stdout } = await runCli(file);
+      expect(code).toBe(0);
+      expect(JSON.parse(stdout)).toEqual({
+        inserted: 1,
+        skipped: 0,
+        invalid: [
+          { line: 3, row: 2, reason: 'email must be an email' },
+          { line: 9, row: 3, reason: 'a lead must be an object' },
+        ],
+      });
+    });
+
+    it.each([
+      [
+        'a CSV with an unknown column after blank lines',
+        'unknown-column.csv',
+        '\n\nname,source\nAnn,web\n',
+        'line 3: unknown CSV column "name"',
+      ],
+      [
+        'a CSV with a stray quote in the second record of a multi-line one',
+        'stray-quote.csv',
+        'fullName,source\n"Ann\nLee",web\n"Bo"x,web\n',
+        'line 4: the CSV cannot be read: Invalid Closing Quote: got "x" instead of delimiter',
+      ],
+      [
+        'a JSON element with a missing comma (the line of the error)',
+        'missing-comma.json',
+        '[\n  {"fullName": "A", "source": "x"},\n  {"fullName": "B",\n   "source": "x"\n   "email": "b@example.com"}\n]\n',
+        'line 5: element 2 of the JSON array is not valid JSON',
+      ],
+      [
+        'a JSON file that ends inside an element',
+        'unfinished.json',
+        '[\n  {"fullName": "A", "source": "x"},\n  {"fullName": "B",\n',
+        'line 3: the JSON ends inside the element that starts here',
+      ],
+      [
+        'a JSON file with text after its array',
+        'trailing.json',
+        '[\n  {"fullName": "A", "source": "x"}\n]\n\nmore\n',
+        'line 5: the JSON continues after its array',
+      ],
+    ])('exits 1 naming the line on %s', async (_case, name, content, message) => {
+      const before = await leadCount();
+      const { code, stdout, stderr } = await runCli(await writeWorkFile(name, content));
+      expect(code).toBe(1);
+      expect(stderr).toContain(`crm:import: ${message}`);
+      expect(stdout).toBe('');
+      expect(await leadCount()).toBe(before);
     });
 
     it('exits 1 on a file it cannot read, importing nothing', async () => {
@@ -370,7 +483,9 @@ describe('crm: lead import (HTTP and command line)', () => {
 
       const unparseable = await runCli(broken);
       expect(unparseable.code).toBe(1);
-      expect(unparseable.stderr).toContain('Quote Not Closed');
+      expect(unparseable.stderr).toContain(
+        'crm:import: line 3: the CSV cannot be read: Quote Not Closed',
+      );
       expect(unparseable.stdout).toBe('');
 
       expect(await leadCount()).toBe(before);

@@ -453,7 +453,7 @@ describe('workflow engine: definitions, runs, signals, timers, retries, triggers
         ['assign', 3, 'failed'],
       ]);
       expect(failed.error).toBe(
-        'step "assign" failed after 3 attempts: there is no active sales user to assign',
+        'step "assign" failed after 3 attempts: no active sales user to assign; create a user with role sales',
       );
 
       await define({ key: 'assign_only', name: 'Assign', config: config(5, 400) }).expect(201);

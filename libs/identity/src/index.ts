@@ -7,6 +7,7 @@ export * from './users/users.service.js';
 export * from './identity.config.js';
 export * from './identity.module.js';
 export * from './abuse/identity-redis.js';
+export * from './seeds/demo-logins.js';
 
 import { User } from './entities/user.entity.js';
 

@@ -2,7 +2,8 @@
  * `npm run crm:import -- <file.csv|file.json>`: imports leads from a file of any size into the
  * configured database (DATABASE_URL, DB_*, or the embedded PostgreSQL, as the db:* commands do;
  * `.env` is read as by the app),
- * with the same service as POST /api/crm/leads/import. Prints the summary JSON on stdout.
+ * with the same service as POST /api/crm/leads/import. Prints the summary JSON on stdout; each bad
+ * row in it names the line of the file where it starts.
  *
  * The file is read twice, streamed both times: first to count its rows and check its syntax (a
  * broken file imports nothing, and the progress line knows the total), then to import it.

@@ -1,4 +1,5 @@
 import { InvalidLeadRow, LeadImportSummary } from './lead-import-summary.js';
+import { RowPosition } from './source-row.js';
 
 /** Counts of one import; lists invalid rows up to a bound so that huge files keep memory flat. */
 export class ImportTally {
@@ -9,9 +10,9 @@ export class ImportTally {
 
   constructor(private readonly maxInvalidListed = Number.POSITIVE_INFINITY) {}
 
-  addInvalid(row: number, reason: string): void {
-    if (this.invalid.length < this.maxInvalidListed) this.invalid.push({ row, reason });
-    else this.invalidNotListed++;
+  addInvalid({ row, line }: RowPosition, reason: string): void {
+    if (this.invalid.length >= this.maxInvalidListed) this.invalidNotListed++;
+    else this.invalid.push(line === undefined ? { row, reason } : { line, row, reason });
   }
 
   summary(): LeadImportSummary {

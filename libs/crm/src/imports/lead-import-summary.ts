@@ -1,6 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 export class InvalidLeadRow {
+  @ApiPropertyOptional({
+    description:
+      'where the row starts in the CSV or JSON text: 1-based physical line, a CSV header counted ' +
+      '(absent for a JSON request body, which is parsed before the import sees it)',
+  })
+  line?: number;
   @ApiProperty({ description: '1-based data row (a CSV header is not counted)' }) row: number;
   @ApiProperty() reason: string;
 }

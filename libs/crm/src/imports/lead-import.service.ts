@@ -7,7 +7,7 @@ import { IMPORT_BATCH_SIZE, IMPORT_WRITERS } from './import-limits.js';
 import { ImportTally } from './import-tally.js';
 import { insertLeadBatch } from './insert-lead-batch.js';
 import { LeadImportSummary } from './lead-import-summary.js';
-import { SourceRow } from './source-row.js';
+import { RowPosition, SourceRow } from './source-row.js';
 import { validateLeadRow } from './validate-lead-row.js';
 
 export interface LeadImportOptions {
@@ -20,7 +20,7 @@ export interface LeadImportOptions {
 }
 
 interface NumberedLead {
-  row: number;
+  position: RowPosition;
   lead: ImportLeadRow;
 }
 
@@ -66,8 +66,9 @@ export class LeadImportService {
         rowsRead++;
         const checked =
           'unreadable' in source ? { reason: source.unreadable } : validateLeadRow(source.fields);
-        if ('reason' in checked) tally.addInvalid(source.row, checked.reason);
-        else batch.push({ row: source.row, lead: checked.lead });
+        const position = { row: source.row, line: source.line };
+        if ('reason' in checked) tally.addInvalid(position, checked.reason);
+        else batch.push({ position, lead: checked.lead });
         if (rowsRead - rowsInBatches === IMPORT_BATCH_SIZE) await queueBatch();
       }
       await queueBatch();
@@ -97,7 +98,7 @@ export class LeadImportService {
     } catch (error) {
       if (!isRefusedValue(error)) throw error;
       if (leads.length === 1) {
-        tally.addInvalid(leads[0].row, `the database refused it: ${(error as Error).message}`);
+        tally.addInvalid(leads[0].position, `the database refused it: ${(error as Error).message}`);
         return;
       }
       // Halve until each refused row is alone; every other row of the batch still goes in.

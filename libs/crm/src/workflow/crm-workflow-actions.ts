@@ -1,4 +1,4 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { OutboxService } from '@mas/persistence';
 import { ActionInput, paramOneOf, PermanentStepError, WorkflowActions } from '@mas/workflow';
 import { EntityManager } from 'typeorm';
@@ -9,6 +9,9 @@ import { nextSalesUser, SalesUser } from './sales-rotation.js';
 /** Emails a workflow may send a lead's owner. */
 export const OWNER_WORKFLOW_EMAILS = ['application_review_reminder'] as const;
 
+/** What a run without anyone to assign records: the cause and the fix, for whoever reads it. */
+export const NO_SALES_USER = 'no active sales user to assign; create a user with role sales';
+
 interface ApplicationLead {
   id: string;
   fullName: string;
@@ -18,6 +21,8 @@ interface ApplicationLead {
 /** The CRM steps workflows can take on an application's lead. */
 @Injectable()
 export class CrmWorkflowActions implements OnModuleInit {
+  private readonly logger = new Logger('CrmWorkflowActions');
+
   constructor(
     private readonly actions: WorkflowActions,
     private readonly outbox: OutboxService,
@@ -35,13 +40,19 @@ export class CrmWorkflowActions implements OnModuleInit {
 
   /**
    * Gives the application's lead the next active sales user in turn; a lead that already has an
-   * active owner keeps them. Fails (and is retried) while there is no active sales user.
+   * active owner keeps them. Without an active sales user the attempt fails and is retried by the
+   * step's policy (creating one is enough to recover); the run fails after the last attempt.
    */
   private async assignSalesOwner({ tx, run }: ActionInput) {
     const lead = await this.lockLead(tx, run);
     if (lead.owner) return { leadId: lead.id, owner: lead.owner };
     const owner = await nextSalesUser(tx);
-    if (!owner) throw new Error('there is no active sales user to assign');
+    if (!owner) {
+      this.logger.warn(
+        `workflow run ${run.id} (${run.definitionKey}), step "${run.step}", attempt ${run.attempt}: ${NO_SALES_USER}`,
+      );
+      throw new Error(NO_SALES_USER);
+    }
     await tx.query(`UPDATE mas_crm.leads SET owner_id = $2, updated_at = now() WHERE id = $1`, [
       lead.id,
       owner.id,

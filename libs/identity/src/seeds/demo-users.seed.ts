@@ -7,7 +7,8 @@ import { UsersService } from '../users/users.service.js';
 
 export const DEMO_PASSWORD = 'demo-password';
 
-const DEMO_USERS = [
+/** One account per role but admin; the sales user is in the sales head's team. */
+export const DEMO_USERS = [
   { email: 'sales-head@demo.local', fullName: 'Sana Head', role: UserRole.SalesHead },
   {
     email: 'sales@demo.local',

@@ -12,6 +12,8 @@ export interface ActionInput {
     subjectType: string;
     subjectId: string;
     context: Readonly<Record<string, unknown>>;
+    /** The key of the step being executed, for messages. */
+    step: string;
     attempt: number;
   };
   params: Readonly<Record<string, unknown>>;

@@ -162,6 +162,7 @@ export class WorkflowEngine {
           subjectType: run.subjectType,
           subjectId: run.subjectId,
           context: run.context,
+          step: run.currentStep!,
           attempt: run.attempt,
         },
         params: step.params ?? {},
