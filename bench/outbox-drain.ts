@@ -65,7 +65,7 @@ const result = await withScratchApp(
     socket.close();
 
     // Baseline: the same backlog drained by the relay's SQL alone, with the app's relay stopped.
-    await app.get(OutboxRelay).onApplicationShutdown();
+    await app.get(OutboxRelay).beforeApplicationShutdown();
     await pool.query(`DELETE FROM outbox_messages`);
     await insertBacklog('bench.baseline');
     const baselineStarted = performance.now();

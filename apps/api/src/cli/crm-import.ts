@@ -10,12 +10,9 @@
  * Exit code 1 when the file cannot be read or imported, 2 on wrong usage, 0 otherwise.
  */
 import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
 import { LeadFileError, leadFileRows, LeadImportService, ProgressLine } from '@mas/crm';
-import { ConfigError, resolveConnection } from '@mas/persistence';
-import { AppModule } from '../app.module.js';
-import { loadAppConfig } from '../config/app-config.js';
-import { readSettings } from '../config/read-settings.js';
+import { ConfigError } from '@mas/persistence';
+import { withCliApp } from './cli-app.js';
 
 /** Enough to see what is wrong with a bad file without holding millions of reasons. */
 const MAX_INVALID_LISTED = 10_000;
@@ -30,29 +27,16 @@ async function countRows(path: string): Promise<number> {
 
 async function importFile(path: string): Promise<void> {
   const total = await countRows(path);
-  const config = await readSettings(loadAppConfig);
-  const database = await resolveConnection(config.database, (message) => console.error(message));
-  try {
-    const app = await NestFactory.createApplicationContext(
-      AppModule.forRoot({ config, connection: database.connection }),
-      { logger: ['error', 'warn'] },
-    );
-    try {
-      await app.init();
-      const progress = new ProgressLine('importing', total);
-      const summary = await app.get(LeadImportService).import(leadFileRows(path), {
-        ownerId: null,
-        maxInvalidListed: MAX_INVALID_LISTED,
-        onProgress: (rowsDone) => progress.update(rowsDone),
-      });
-      progress.finish(total);
-      console.log(JSON.stringify(summary, null, 2));
-    } finally {
-      await app.close();
-    }
-  } finally {
-    await database.stop();
-  }
+  await withCliApp(async (app) => {
+    const progress = new ProgressLine('importing', total);
+    const summary = await app.get(LeadImportService).import(leadFileRows(path), {
+      ownerId: null,
+      maxInvalidListed: MAX_INVALID_LISTED,
+      onProgress: (rowsDone) => progress.update(rowsDone),
+    });
+    progress.finish(total);
+    console.log(JSON.stringify(summary, null, 2));
+  });
 }
 
 const [path, ...extra] = process.argv.slice(2);

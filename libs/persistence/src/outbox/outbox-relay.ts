@@ -1,9 +1,9 @@
 import {
+  BeforeApplicationShutdown,
   Inject,
   Injectable,
   Logger,
   OnApplicationBootstrap,
-  OnApplicationShutdown,
 } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
@@ -34,7 +34,7 @@ const LEASE_SECONDS = 30;
  * after the last attempt. Only channels with a registered dispatcher in this process are claimed.
  */
 @Injectable()
-export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
+export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('OutboxRelay');
   private readonly dispatchers = new Map<OutboxChannel, OutboxDispatcher>();
   private running = false;
@@ -55,7 +55,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     this.loop = this.run();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before any shutdown hook, so the data source (closed in one) outlives the loop. */
+  async beforeApplicationShutdown(): Promise<void> {
     this.running = false;
     await this.loop;
   }
