@@ -1,0 +1,2 @@
+export * from './import-phase.js';
+export * from './report-outcomes.js';
