@@ -12,7 +12,42 @@ export class CreateLegacyImportStaging1796100000000 implements MigrationInterfac
 
   public async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`CREATE SCHEMA IF NOT EXISTS "legacy_import"`);
-    for (const statement of STAGING_TABLES) await queryRunner.query(statement);
+    await queryRunner.query(`CREATE TABLE "legacy_import"."users" (
+    "id" uuid PRIMARY KEY, "email" text, "password" text, "fullName" text, "role" text, "stage" text,
+    "salesHeadId" uuid, "isActive" boolean, "createdAt" timestamp, "updatedAt" timestamp)`);
+    await queryRunner.query(`CREATE TABLE "legacy_import"."tokens" (
+    "id" uuid PRIMARY KEY, "userId" uuid, "balance" integer, "createdAt" timestamp, "updatedAt" timestamp)`);
+    await queryRunner.query(`CREATE TABLE "legacy_import"."mentors" (
+    "id" uuid PRIMARY KEY, "userId" uuid, "headline" text, "expertise" text, "bio" text,
+    "createdAt" timestamp, "updatedAt" timestamp)`);
+    await queryRunner.query(`CREATE TABLE "legacy_import"."slots" (
+    "id" uuid PRIMARY KEY, "mentorId" uuid, "studentId" uuid, "startTime" timestamp, "endTime" timestamp,
+    "status" text, "tokenCost" integer, "isAvailable" boolean, "earningsCredited" boolean,
+    "createdAt" timestamp, "updatedAt" timestamp)`);
+    await queryRunner.query(`CREATE TABLE "legacy_import"."token_usage" (
+    "id" uuid PRIMARY KEY, "userId" uuid, "slotId" uuid, "usageType" text, "tokensUsed" integer,
+    "balanceBefore" integer, "balanceAfter" integer, "description" text, "createdAt" timestamp)`);
+    await queryRunner.query(`CREATE TABLE "legacy_import"."colleges" (
+    "id" uuid PRIMARY KEY, "name" text, "city" text, "state" text)`);
+    await queryRunner.query(`CREATE TABLE "legacy_import"."courses" (
+    "id" uuid PRIMARY KEY, "code" text, "title" text, "description" text, "price" numeric(10,2),
+    "createdAt" timestamp)`);
+    await queryRunner.query(`CREATE TABLE "legacy_import"."batches" (
+    "id" uuid PRIMARY KEY, "courseId" uuid, "name" text, "startDate" date, "capacity" integer,
+    "price" numeric(10,2), "createdAt" timestamp)`);
+    await queryRunner.query(`CREATE TABLE "legacy_import"."applications" (
+    "id" uuid PRIMARY KEY, "userId" uuid, "batchId" uuid, "collegeId" uuid, "status" text,
+    "finalAmount" numeric(10,2), "extraData" jsonb, "createdAt" timestamp, "updatedAt" timestamp)`);
+    await queryRunner.query(`CREATE TABLE "legacy_import"."discount_requests" (
+    "id" uuid PRIMARY KEY, "applicationId" uuid, "batchId" uuid, "requestedById" uuid,
+    "reviewedById" uuid, "requestedPrice" numeric(10,2), "approvedPrice" numeric(10,2), "status" text,
+    "note" text, "createdAt" timestamp, "updatedAt" timestamp)`);
+    await queryRunner.query(`CREATE TABLE "legacy_import"."mas101_pap_workflows" (
+    "id" uuid PRIMARY KEY, "applicationId" uuid, "status" text, "createdAt" timestamp,
+    "updatedAt" timestamp)`);
+    await queryRunner.query(`CREATE TABLE "legacy_import"."leads" (
+    "id" uuid PRIMARY KEY, "fullName" text, "email" text, "phone" text, "source" text, "status" text,
+    "platform" text, "ownerId" uuid, "userId" uuid, "createdAt" timestamp, "updatedAt" timestamp)`);
     await queryRunner.query(`CREATE TABLE "legacy_import"."checkpoints" (
       "step" text PRIMARY KEY,
       "last_key" text,
@@ -39,42 +74,3 @@ export class CreateLegacyImportStaging1796100000000 implements MigrationInterfac
     await queryRunner.query(`DROP SCHEMA "legacy_import" CASCADE`);
   }
 }
-
-const STAGING_TABLES = [
-  `CREATE TABLE "legacy_import"."users" (
-    "id" uuid PRIMARY KEY, "email" text, "password" text, "fullName" text, "role" text, "stage" text,
-    "salesHeadId" uuid, "isActive" boolean, "createdAt" timestamp, "updatedAt" timestamp)`,
-  `CREATE TABLE "legacy_import"."tokens" (
-    "id" uuid PRIMARY KEY, "userId" uuid, "balance" integer, "createdAt" timestamp, "updatedAt" timestamp)`,
-  `CREATE TABLE "legacy_import"."mentors" (
-    "id" uuid PRIMARY KEY, "userId" uuid, "headline" text, "expertise" text, "bio" text,
-    "createdAt" timestamp, "updatedAt" timestamp)`,
-  `CREATE TABLE "legacy_import"."slots" (
-    "id" uuid PRIMARY KEY, "mentorId" uuid, "studentId" uuid, "startTime" timestamp, "endTime" timestamp,
-    "status" text, "tokenCost" integer, "isAvailable" boolean, "earningsCredited" boolean,
-    "createdAt" timestamp, "updatedAt" timestamp)`,
-  `CREATE TABLE "legacy_import"."token_usage" (
-    "id" uuid PRIMARY KEY, "userId" uuid, "slotId" uuid, "usageType" text, "tokensUsed" integer,
-    "balanceBefore" integer, "balanceAfter" integer, "description" text, "createdAt" timestamp)`,
-  `CREATE TABLE "legacy_import"."colleges" (
-    "id" uuid PRIMARY KEY, "name" text, "city" text, "state" text)`,
-  `CREATE TABLE "legacy_import"."courses" (
-    "id" uuid PRIMARY KEY, "code" text, "title" text, "description" text, "price" numeric(10,2),
-    "createdAt" timestamp)`,
-  `CREATE TABLE "legacy_import"."batches" (
-    "id" uuid PRIMARY KEY, "courseId" uuid, "name" text, "startDate" date, "capacity" integer,
-    "price" numeric(10,2), "createdAt" timestamp)`,
-  `CREATE TABLE "legacy_import"."applications" (
-    "id" uuid PRIMARY KEY, "userId" uuid, "batchId" uuid, "collegeId" uuid, "status" text,
-    "finalAmount" numeric(10,2), "extraData" jsonb, "createdAt" timestamp, "updatedAt" timestamp)`,
-  `CREATE TABLE "legacy_import"."discount_requests" (
-    "id" uuid PRIMARY KEY, "applicationId" uuid, "batchId" uuid, "requestedById" uuid,
-    "reviewedById" uuid, "requestedPrice" numeric(10,2), "approvedPrice" numeric(10,2), "status" text,
-    "note" text, "createdAt" timestamp, "updatedAt" timestamp)`,
-  `CREATE TABLE "legacy_import"."mas101_pap_workflows" (
-    "id" uuid PRIMARY KEY, "applicationId" uuid, "status" text, "createdAt" timestamp,
-    "updatedAt" timestamp)`,
-  `CREATE TABLE "legacy_import"."leads" (
-    "id" uuid PRIMARY KEY, "fullName" text, "email" text, "phone" text, "source" text, "status" text,
-    "platform" text, "ownerId" uuid, "userId" uuid, "createdAt" timestamp, "updatedAt" timestamp)`,
-];
