@@ -1,0 +1,36 @@
+import pg from 'pg';
+import type { ImportContext, ImportPhase } from '@mas/legacy';
+import type { TestDatabase } from './test-database.js';
+
+export const LEGACY_CONTEXT: ImportContext = { timezone: 'UTC', batchSize: 2 };
+
+/**
+ * Runs `phases` to the end on a migrated test database whose `legacy_import` staging tables the
+ * test filled, one transaction per batch as the import does (a small batch size by default, so
+ * batch boundaries are crossed).
+ */
+export async function runPhases(
+  database: TestDatabase,
+  phases: ImportPhase[],
+  context: ImportContext = LEGACY_CONTEXT,
+): Promise<void> {
+  const client = new pg.Client({ connectionString: database.url });
+  await client.connect();
+  try {
+    for (const phase of phases) {
+      let key: string | null = null;
+      for (;;) {
+        await client.query('BEGIN');
+        const batch = await phase.runBatch(client, key, context);
+        await client.query('COMMIT');
+        if (!batch.units) break;
+        key = batch.lastKey;
+      }
+    }
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    await client.end();
+  }
+}
