@@ -1,4 +1,5 @@
 import { Injectable, UnauthorizedException } from '@nestjs/common';
+import { RetryLaterException } from '@mas/persistence';
 import { LoginThrottle } from '../abuse/login-throttle.js';
 import { RegisterThrottle } from '../abuse/register-throttle.js';
 import { LoginDto, RegisterDto } from '../dto/credentials.dto.js';
@@ -41,7 +42,23 @@ export class AuthService {
       throw new UnauthorizedException(WRONG_CREDENTIALS);
     }
     await this.loginThrottle.release(email);
+    if (this.hasher.needsRehash(user.passwordHash)) await this.upgradeHash(user, password);
     return { accessToken: await this.tokens.issue(user), user: UserResponse.of(user) };
+  }
+
+  /**
+   * A bcrypt hash from the old backend becomes scrypt at its first successful login, in the same
+   * request. When the hasher is too busy the login still succeeds and a later one upgrades it.
+   */
+  private async upgradeHash(user: User, password: string): Promise<void> {
+    let upgraded: string;
+    try {
+      upgraded = await this.hasher.rehash(password);
+    } catch (error) {
+      if (error instanceof RetryLaterException) return;
+      throw error;
+    }
+    await this.users.upgradePasswordHash(user.id, user.passwordHash, upgraded);
   }
 
   /** Revokes every token of the caller, on every device. */

@@ -11,7 +11,7 @@ export class User extends BaseEntity {
   @Column({ type: 'citext', unique: true })
   email: string;
 
-  /** scrypt hash; never selected unless asked for, never serialized. */
+  /** scrypt hash (or a bcrypt one imported from the old backend until its first login); never selected unless asked for, never serialized. */
   @Column({ type: 'varchar', length: 255, select: false })
   passwordHash: string;
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { RetryLaterException } from '@mas/persistence';
 import { IDENTITY_CONFIG, IdentityConfig } from '../identity.config.js';
-import { hashPassword, verifyPassword } from './password-hasher.js';
+import { hashPassword, needsRehash, verifyPassword } from './password-hasher.js';
 import { PriorityWorkQueue, QueueFullError } from './priority-work-queue.js';
 
 type Lane = 'login' | 'signup';
@@ -39,6 +39,18 @@ export class PasswordHasher {
       await verifyPassword(password, await this.decoyHash);
       return false;
     });
+  }
+
+  /**
+   * The current-scheme hash of a password that just verified against an older one (first login
+   * after the legacy import); in the login lane, as it is part of a login.
+   */
+  rehash(password: string): Promise<string> {
+    return this.run('login', () => hashPassword(password));
+  }
+
+  needsRehash(stored: string): boolean {
+    return needsRehash(stored);
   }
 
   private async run<T>(lane: Lane, task: () => Promise<T>): Promise<T> {

@@ -1,4 +1,5 @@
-import { hashPassword, verifyPassword } from './password-hasher.js';
+import bcrypt from 'bcryptjs';
+import { hashPassword, needsRehash, verifyPassword } from './password-hasher.js';
 
 describe('password hasher (scrypt)', () => {
   it('verifies the right password and rejects a wrong one', async () => {
@@ -15,5 +16,17 @@ describe('password hasher (scrypt)', () => {
 
   it('rejects malformed stored values instead of throwing', async () => {
     await expect(verifyPassword('x', 'plaintext')).resolves.toBe(false);
+  });
+
+  it('verifies bcrypt hashes from the old backend ($2a$, $2b$, $2y$) and marks them for rehash', async () => {
+    const legacy = await bcrypt.hash('old password', 10);
+    for (const prefix of ['$2a$', '$2b$', '$2y$']) {
+      const stored = prefix + legacy.slice(4);
+      await expect(verifyPassword('old password', stored)).resolves.toBe(true);
+      await expect(verifyPassword('old passworD', stored)).resolves.toBe(false);
+      expect(needsRehash(stored)).toBe(true);
+    }
+    expect(needsRehash(await hashPassword('x'))).toBe(false);
+    expect(needsRehash('$2b$10$short')).toBe(false);
   });
 });

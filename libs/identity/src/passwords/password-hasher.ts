@@ -1,5 +1,6 @@
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
+import { isLegacyBcryptHash, verifyLegacyBcrypt } from './legacy-bcrypt.js';
 
 const scryptAsync = promisify(scrypt) as (
   password: string,
@@ -25,7 +26,9 @@ export async function hashPassword(password: string, params = DEFAULTS): Promise
   ].join('$');
 }
 
+/** Verifies against a current scrypt hash or a bcrypt hash imported from the old backend. */
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  if (isLegacyBcryptHash(stored)) return verifyLegacyBcrypt(password, stored);
   const [scheme, n, r, p, salt, hash] = stored.split('$');
   if (scheme !== 'scrypt' || !salt || !hash) return false;
   const expected = Buffer.from(hash, 'base64url');
@@ -38,6 +41,11 @@ export async function verifyPassword(password: string, stored: string): Promise<
     expected.length,
   );
   return timingSafeEqual(actual, expected);
+}
+
+/** True for a hash in an older scheme that the next successful login should replace. */
+export function needsRehash(stored: string): boolean {
+  return isLegacyBcryptHash(stored);
 }
 
 function derive(

@@ -87,6 +87,16 @@ export class UsersService {
       .getOne();
   }
 
+  /**
+   * Replaces a password hash in an older scheme, only while it is still the one the login verified
+   * (a concurrent password change or upgrade wins).
+   */
+  async upgradePasswordHash(id: string, verifiedHash: string, newHash: string): Promise<void> {
+    await this.transactions
+      .manager()
+      .update(User, { id, passwordHash: verifiedHash }, { passwordHash: newHash });
+  }
+
   async list(query: ListUsersQuery): Promise<Page<User>> {
     const users = this.transactions.manager().createQueryBuilder(User, 'user');
     if (query.role) users.andWhere('user.role = :role', { role: query.role });
