@@ -221,7 +221,7 @@ describe('legacy import: mentorship phases', () => {
     it('never displaces a slot already in this database; a booked loser keeps its booking', async () => {
       expect(await slotRow(18)).toMatchObject({ status: 'cancelled', student_id: STUDENT });
       expect(await reasons('slots', slot(18))).toEqual([
-        `changed: overlaps slot ${NATIVE_SLOT} of the same mentor, which carries a booking or tokens; stored as cancelled (its student, price and ledger rows are kept)`,
+        `changed: overlaps slot ${NATIVE_SLOT} of the same mentor, which was already in this database; stored as cancelled (its student, price and ledger rows are kept)`,
       ]);
     });
 

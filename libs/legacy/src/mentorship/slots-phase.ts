@@ -15,8 +15,9 @@ interface SlotIssue {
   token_cost: number;
   reversed: boolean;
   zero_length: boolean;
-  carries: boolean;
+  carries: boolean | null;
   overlapped_id: string | null;
+  overlapped_native: boolean | null;
   overlapped_carries: boolean | null;
 }
 
@@ -81,13 +82,11 @@ export const slotsPhase: ImportPhase = {
                 CASE WHEN legacy_start = legacy_end THEN legacy_start + $3::interval
                      ELSE greatest(legacy_start, legacy_end) END AS ends_at,
                 ("studentId" IS NOT NULL OR coalesce("earningsCredited", false)
-                  OR status IN ${BOOKED_STATUSES}
-                  OR EXISTS (SELECT 1 FROM legacy_import.token_usage t WHERE t."slotId" = staged.id)
-                ) AS carries
+                  OR status IN ${BOOKED_STATUSES}) AS booked
          FROM staged
        ),
        occupying AS (
-         SELECT id, mentor_id, starts_at, ends_at, false AS native, carries, "createdAt" AS created
+         SELECT id, mentor_id, starts_at, ends_at, false AS native, booked, "createdAt" AS created
          FROM timed WHERE mentor_id IS NOT NULL AND status <> 'cancelled'
          UNION ALL
          SELECT native.id, native.mentor_id, native.starts_at, native.ends_at, true, true, NULL
@@ -108,28 +107,36 @@ export const slotsPhase: ImportPhase = {
                 sum(opens_cluster) OVER (PARTITION BY mentor_id ORDER BY starts_at, id) AS cluster
          FROM flagged
        ),
-       contested AS (
+       -- Only slots that overlap another need ranking; the ledger is searched for those alone.
+       sized AS (
+         SELECT clustered.*, count(*) OVER (PARTITION BY mentor_id, cluster) AS size FROM clustered
+       ),
+       weighed AS (
          SELECT sized.*, tstzrange(starts_at, ends_at) AS span,
-                row_number() OVER (PARTITION BY mentor_id, cluster
-                                   ORDER BY native DESC, carries DESC, created, id) AS rank
-         FROM (SELECT clustered.*, count(*) OVER (PARTITION BY mentor_id, cluster) AS size
-               FROM clustered) sized
-         WHERE size > 1
+                (booked OR (NOT native AND EXISTS (
+                  SELECT 1 FROM legacy_import.token_usage t WHERE t."slotId" = sized.id))) AS carries
+         FROM sized WHERE size > 1
+       ),
+       contested AS (
+         SELECT weighed.*, row_number() OVER (PARTITION BY mentor_id, cluster
+                                              ORDER BY native DESC, carries DESC, created, id) AS rank
+         FROM weighed
        ),
        walk AS (
-         SELECT mentor_id, cluster, rank, id, span, carries, true AS kept, tstzmultirange(span) AS taken
+         SELECT mentor_id, cluster, rank, id, span, native, carries, true AS kept, tstzmultirange(span) AS taken
          FROM contested WHERE rank = 1
          UNION ALL
-         SELECT c.mentor_id, c.cluster, c.rank, c.id, c.span, c.carries, NOT (w.taken && c.span),
+         SELECT c.mentor_id, c.cluster, c.rank, c.id, c.span, c.native, c.carries, NOT (w.taken && c.span),
                 CASE WHEN w.taken && c.span THEN w.taken ELSE w.taken + tstzmultirange(c.span) END
          FROM walk w
          JOIN contested c ON c.mentor_id = w.mentor_id AND c.cluster = w.cluster AND c.rank = w.rank + 1
        ),
        losers AS (
-         SELECT loser.id, winner.id AS overlapped_id, winner.carries AS overlapped_carries
+         SELECT loser.id, loser.carries, winner.id AS overlapped_id, winner.native AS overlapped_native,
+                winner.carries AS overlapped_carries
          FROM walk loser
          CROSS JOIN LATERAL (
-           SELECT k.id, k.carries FROM walk k
+           SELECT k.id, k.native, k.carries FROM walk k
            WHERE k.kept AND k.mentor_id = loser.mentor_id AND k.cluster = loser.cluster
              AND k.rank < loser.rank AND k.span && loser.span
            ORDER BY k.rank LIMIT 1) winner
@@ -153,8 +160,8 @@ export const slotsPhase: ImportPhase = {
                   'id', t.id, 'legacy_mentor_id', t."mentorId", 'legacy_student_id', t."studentId",
                   'mentor_id', t.mentor_id, 'student_id', t.student_id, 'token_cost', t."tokenCost",
                   'reversed', t.legacy_end < t.legacy_start, 'zero_length', t.legacy_end = t.legacy_start,
-                  'carries', t.carries, 'overlapped_id', l.overlapped_id,
-                  'overlapped_carries', l.overlapped_carries) ORDER BY t.id)
+                  'carries', l.carries, 'overlapped_id', l.overlapped_id,
+                  'overlapped_native', l.overlapped_native, 'overlapped_carries', l.overlapped_carries) ORDER BY t.id)
                 FROM timed t LEFT JOIN losers l ON l.id = t.id
                 WHERE t.mentor_id IS NULL OR l.id IS NOT NULL OR t.legacy_end <= t.legacy_start
                    OR t."tokenCost" <= 0 OR (t."studentId" IS NOT NULL AND t.student_id IS NULL)
@@ -178,9 +185,11 @@ function outcomesOf(slot: SlotIssue): ReportItem[] {
   }
   const items: ReportItem[] = [];
   if (slot.overlapped_id !== null) {
-    const winner = slot.overlapped_carries
-      ? 'which carries a booking or tokens'
-      : 'which was created earlier';
+    const winner = slot.overlapped_native
+      ? 'which was already in this database'
+      : slot.overlapped_carries
+        ? 'which carries a booking or tokens'
+        : 'which was created earlier';
     const kept = slot.carries ? ' (its student, price and ledger rows are kept)' : '';
     items.push(
       item(
