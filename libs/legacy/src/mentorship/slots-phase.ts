@@ -111,36 +111,50 @@ export const slotsPhase: ImportPhase = {
        sized AS (
          SELECT clustered.*, count(*) OVER (PARTITION BY mentor_id, cluster) AS size FROM clustered
        ),
+       ledgered AS (
+         SELECT DISTINCT t."slotId" AS id FROM legacy_import.token_usage t
+         WHERE t."slotId" IN (SELECT id FROM sized WHERE size > 1 AND NOT native)
+       ),
        weighed AS (
          SELECT sized.*, tstzrange(starts_at, ends_at) AS span,
-                (booked OR (NOT native AND EXISTS (
-                  SELECT 1 FROM legacy_import.token_usage t WHERE t."slotId" = sized.id))) AS carries
-         FROM sized WHERE size > 1
+                (booked OR ledgered.id IS NOT NULL) AS carries
+         FROM sized LEFT JOIN ledgered ON ledgered.id = sized.id
+         WHERE size > 1
        ),
        contested AS (
          SELECT weighed.*, row_number() OVER (PARTITION BY mentor_id, cluster
                                               ORDER BY native DESC, carries DESC, created, id) AS rank
          FROM weighed
        ),
-       walk AS (
-         SELECT mentor_id, cluster, rank, id, span, native, carries, true AS kept, tstzmultirange(span) AS taken
-         FROM contested WHERE rank = 1
+       -- Each cluster walks its spans in rank order, taking a span unless it overlaps one taken.
+       -- The spans ride along as an array, so the recursion joins nothing (a join to a CTE in
+       -- a recursive term is re-planned as a nested loop over the whole CTE on every step).
+       clusters AS (
+         SELECT mentor_id, cluster, array_agg(span ORDER BY rank) AS spans
+         FROM contested GROUP BY mentor_id, cluster
+       ),
+       steps AS (
+         SELECT mentor_id, cluster, spans, 1::bigint AS rank, true AS kept,
+                tstzmultirange(spans[1]) AS taken
+         FROM clusters
          UNION ALL
-         SELECT c.mentor_id, c.cluster, c.rank, c.id, c.span, c.native, c.carries, NOT (w.taken && c.span),
-                CASE WHEN w.taken && c.span THEN w.taken ELSE w.taken + tstzmultirange(c.span) END
-         FROM walk w
-         JOIN contested c ON c.mentor_id = w.mentor_id AND c.cluster = w.cluster AND c.rank = w.rank + 1
+         SELECT mentor_id, cluster, spans, rank + 1, NOT (taken && spans[rank + 1]),
+                CASE WHEN taken && spans[rank + 1] THEN taken
+                     ELSE taken + tstzmultirange(spans[rank + 1]) END
+         FROM steps WHERE rank < cardinality(spans)
+       ),
+       walk AS (
+         SELECT c.mentor_id, c.cluster, c.rank, c.id, c.span, c.native, c.carries, s.kept
+         FROM steps s
+         JOIN contested c ON c.mentor_id = s.mentor_id AND c.cluster = s.cluster AND c.rank = s.rank
        ),
        losers AS (
-         SELECT loser.id, loser.carries, winner.id AS overlapped_id, winner.native AS overlapped_native,
-                winner.carries AS overlapped_carries
+         SELECT DISTINCT ON (loser.id) loser.id, loser.carries, winner.id AS overlapped_id,
+                winner.native AS overlapped_native, winner.carries AS overlapped_carries
          FROM walk loser
-         CROSS JOIN LATERAL (
-           SELECT k.id, k.native, k.carries FROM walk k
-           WHERE k.kept AND k.mentor_id = loser.mentor_id AND k.cluster = loser.cluster
-             AND k.rank < loser.rank AND k.span && loser.span
-           ORDER BY k.rank LIMIT 1) winner
-         WHERE NOT loser.kept
+         JOIN walk winner ON winner.mentor_id = loser.mentor_id AND winner.cluster = loser.cluster
+         WHERE NOT loser.kept AND winner.kept AND winner.rank < loser.rank AND winner.span && loser.span
+         ORDER BY loser.id, winner.rank
        ),
        inserted AS (
          INSERT INTO public.slots (id, created_at, updated_at, mentor_id, student_id, starts_at, ends_at,
