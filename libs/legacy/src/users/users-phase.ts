@@ -26,7 +26,8 @@ interface ResolvedUser {
  * - Emails equal after trimming and lower-casing are one person: the earliest account ("createdAt",
  *   then id) survives with its own id, fields and password; the others map to it. The survivor is
  *   chosen with a window over every staged account sharing the email, so it does not depend on
- *   which batch a row falls in.
+ *   which batch a row falls in. Without an index that window reads the staged users once per
+ *   batch; an index on legacy_import.users (lower(btrim(email))) makes it a lookup.
  * - An email that already belongs to a user of this database (e.g. the admin seeded at boot) maps
  *   to that user, whose fields and password stay.
  * - A survivor that was inactive while one of its merged accounts was active is imported active:
@@ -53,18 +54,18 @@ export const usersPhase: ImportPhase = {
   ): Promise<PhaseBatch> {
     const { rows } = await client.query<ResolvedUser>(
       `WITH batch AS (
-         SELECT u.*, lower(btrim(u.email, $4)) AS email_key, btrim(u."fullName", $4) AS trimmed_name
+         SELECT u.*, lower(btrim(u.email)) AS email_key, btrim(u."fullName", $4) AS trimmed_name
          FROM legacy_import.users u
          WHERE $1::uuid IS NULL OR u.id > $1::uuid
          ORDER BY u.id LIMIT $2
        ),
        peers AS (
-         SELECT p.id, lower(btrim(p.email, $4)) AS email_key,
+         SELECT p.id, lower(btrim(p.email)) AS email_key,
                 first_value(p.id) OVER same_email AS survivor_id,
-                bool_or(p."isActive") OVER (PARTITION BY lower(btrim(p.email, $4))) AS any_active
+                bool_or(p."isActive") OVER (PARTITION BY lower(btrim(p.email))) AS any_active
          FROM legacy_import.users p
-         WHERE lower(btrim(p.email, $4)) IN (SELECT email_key FROM batch)
-         WINDOW same_email AS (PARTITION BY lower(btrim(p.email, $4)) ORDER BY p."createdAt", p.id)
+         WHERE lower(btrim(p.email)) IN (SELECT email_key FROM batch)
+         WINDOW same_email AS (PARTITION BY lower(btrim(p.email)) ORDER BY p."createdAt", p.id)
        ),
        resolved AS (
          SELECT b.*, p.survivor_id, p.any_active, coalesce(native.id, p.survivor_id) AS user_id
