@@ -1,2 +1,3 @@
 export * from './import-phase.js';
 export * from './report-outcomes.js';
+export * from './money/index.js';
