@@ -65,7 +65,7 @@ type ParityRow = Record<string, string>;
 /** Computes the money parity (read only; runs in whatever transaction `client` is in). */
 export async function moneyParity(client: SqlClient): Promise<MoneyParity> {
   const { rows } = await client.query<ParityRow>(PARITY);
-  const n = (column: string) => Number(rows[0]![column]);
+  const n = (column: string) => Number(rows[0][column]);
   const total = (prefix: string): LedgerTotal => ({
     rows: n(`${prefix}_rows`),
     tokens: n(`${prefix}_tokens`),

@@ -37,6 +37,6 @@ export const moneyPhase: ImportPhase = {
     await computeWalletChains(client, userIds, context.timezone);
     await writeWalletsAndLedger(client);
     await reportBatchOutcomes(client);
-    return { lastKey: userIds[userIds.length - 1]!, units: userIds.length };
+    return { lastKey: userIds[userIds.length - 1], units: userIds.length };
   },
 };

@@ -214,7 +214,7 @@ describe('legacy import: wallets, ledger and money reconciliation', () => {
     ]);
     const dip = await outcomesOf(ledgerId(92));
     expect(dip).toHaveLength(1);
-    expect(dip[0]!.reason).toContain(
+    expect(dip[0].reason).toContain(
       'the old system let the balance go to -3 here: an adjustment of +3 before it keeps it at 0',
     );
     expect(await outcomesOf(balanceId(4))).toEqual([
@@ -273,7 +273,7 @@ describe('legacy import: wallets, ledger and money reconciliation', () => {
     expect(await walletOf(user.merged)).toBeUndefined();
     const moved = await outcomesOf(ledgerId(86));
     expect(moved.map((item) => item.outcome)).toEqual(['changed', 'merged']);
-    expect(moved[1]!.reason).toBe(
+    expect(moved[1].reason).toBe(
       `belongs to legacy user ${user.merged}, merged into user ${user.survivor}: moved to that wallet`,
     );
     expect(await outcomesOf(balanceId(7))).toEqual([
