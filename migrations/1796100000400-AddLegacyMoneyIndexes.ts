@@ -27,12 +27,7 @@ export class AddLegacyMoneyIndexes1796100000400 implements MigrationInterface {
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`SET lock_timeout = '5s'`);
-    await queryRunner.query(
-      `DROP INDEX CONCURRENTLY IF EXISTS "legacy_import"."idx_legacy_tokens_user_id"`,
-    );
-    await queryRunner.query(
-      `DROP INDEX CONCURRENTLY IF EXISTS "legacy_import"."idx_legacy_token_usage_user_id"`,
-    );
+    await queryRunner.query(`DROP INDEX "legacy_import"."idx_legacy_tokens_user_id"`);
+    await queryRunner.query(`DROP INDEX "legacy_import"."idx_legacy_token_usage_user_id"`);
   }
 }
