@@ -2,8 +2,9 @@ import type { SqlClient } from '../import-phase.js';
 
 /**
  * The batch's users that still need their wallet: native users (the surviving ones of user_map)
- * none of whose legacy ledger rows nor balance adjustment exists yet. A batch commits as a whole, so
- * a user is either fully imported or untouched; a second run finds every user done and writes nothing.
+ * whose balance adjustment and legacy ledger rows do not exist yet. A batch commits as a whole, so a
+ * user is either fully imported or untouched: probing one of its rows tells which, and a second run
+ * finds every user done and writes nothing.
  * `opening` is the wallet the user may already have (a native account a legacy one was merged into):
  * the imported chain continues from it.
  */
@@ -15,10 +16,10 @@ const PENDING_USERS = `
    WHERE u.id = ANY($1::uuid[])
      AND NOT EXISTS (SELECT 1 FROM token_usages a WHERE a.id = md5('legacy-import:balance:' || u.id)::uuid)
      AND NOT EXISTS (
-       SELECT 1 FROM legacy_import.user_map m
-         JOIN legacy_import.token_usage t ON t."userId" = m.legacy_id
-         JOIN token_usages n ON n.id = t.id
-        WHERE m.user_id = u.id)`;
+       SELECT 1 FROM token_usages n
+        WHERE n.id = (SELECT t.id FROM legacy_import.user_map m
+                        JOIN legacy_import.token_usage t ON t."userId" = m.legacy_id
+                       WHERE m.user_id = u.id AND t."tokensUsed" <> 0 LIMIT 1))`;
 
 /**
  * Every non-zero legacy ledger row of the pending users, in time order per surviving user, with the
@@ -91,6 +92,9 @@ export async function computeWalletChains(
   userIds: string[],
   timezone: string,
 ): Promise<void> {
+  // The batch sorts its users' whole chains (window functions, then entry_no order): in memory
+  // rather than in temporary files. SET LOCAL ends with the batch's transaction.
+  await client.query(`SET LOCAL work_mem = '64MB'`);
   // Dropped first too, in case a caller runs several batches in one transaction (a dry run).
   await client.query('DROP TABLE IF EXISTS money_pending, money_chain, money_wallets');
   await client.query(PENDING_USERS, [userIds]);
