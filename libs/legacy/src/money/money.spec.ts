@@ -1,7 +1,7 @@
 import { createTestDatabase, TestDatabase } from '../../../../test/support/test-database.js';
 import { runPhases } from '../../../../test/support/legacy-phases.js';
 import { ledgerViolations } from '../../../../test/support/ledger.js';
-import { moneyParity, moneyPhases } from './index.js';
+import { countImportedBalanceRows, moneyParity, moneyPhases } from './index.js';
 
 const CONTEXT = { timezone: 'Asia/Kolkata', batchSize: 2 };
 
@@ -22,10 +22,12 @@ const user = {
   ledgerOnly: uuid('a', 10),
   mentor: uuid('a', 11),
   notImported: uuid('a', 12),
+  nativeAccount: uuid('a', 13),
+  mergedIntoNative: uuid('a', 14),
 };
 const slot = { kept: uuid('5', 1), deleted: uuid('5', 2) };
 const NATIVE_USERS = Object.entries(user).filter(
-  ([name]) => name !== 'merged' && name !== 'notImported',
+  ([name]) => !['merged', 'notImported', 'mergedIntoNative'].includes(name),
 );
 
 /** Ledger rows; ids deliberately run against time order so ordering by id would be wrong. */
@@ -48,6 +50,8 @@ const ROWS: Row[] = [
   [85, user.merged, 'meeting_booking', 1, 3, 2, '2024-01-04 10:00:00'],
   [84, user.ledgerOnly, 'earning', -2, 0, 2, '2024-01-01 10:00:00'],
   [83, user.notImported, 'allotment', -9, 0, 9, '2024-01-01 10:00:00'],
+  [82, user.mergedIntoNative, 'allotment', -3, 0, 3, '2024-01-01 10:00:00'],
+  [81, user.mergedIntoNative, 'meeting_booking', 1, 3, 2, '2024-01-02 10:00:00'],
 ];
 const BALANCES: [id: number, userId: string, balance: number][] = [
   [1, user.clean, 7],
@@ -59,6 +63,7 @@ const BALANCES: [id: number, userId: string, balance: number][] = [
   [7, user.merged, 2],
   [8, user.noLedger, 0],
   [9, user.notImported, 9],
+  [10, user.mergedIntoNative, 2],
 ];
 const ledgerId = (n: number) => uuid('e', n);
 const balanceId = (n: number) => uuid('b', n);
@@ -102,9 +107,18 @@ describe('legacy import: wallets, ledger and money reconciliation', () => {
       `INSERT INTO legacy_import.user_map (legacy_id, user_id)
        SELECT unnest($1::uuid[]), unnest($2::uuid[])`,
       [
-        [...NATIVE_USERS.map(([, id]) => id), user.merged],
-        [...NATIVE_USERS.map(([, id]) => id), user.survivor],
+        [...NATIVE_USERS.map(([, id]) => id), user.merged, user.mergedIntoNative],
+        [...NATIVE_USERS.map(([, id]) => id), user.survivor, user.nativeAccount],
       ],
+    );
+    // A native account with its own wallet and ledger that a legacy account was merged into.
+    await database.sql(`INSERT INTO token_wallets (user_id, balance) VALUES ($1, 4)`, [
+      user.nativeAccount,
+    ]);
+    await database.sql(
+      `INSERT INTO token_usages (user_id, usage_type, delta, balance_before, balance_after)
+       VALUES ($1, 'allotment', 4, 0, 4)`,
+      [user.nativeAccount],
     );
     await database.sql(
       `INSERT INTO slots (id, mentor_id, starts_at, ends_at, status, price_tokens)
@@ -156,6 +170,7 @@ describe('legacy import: wallets, ledger and money reconciliation', () => {
       [user.noBalanceRow]: 0,
       [user.ledgerOnly]: 2,
       [user.mentor]: 0,
+      [user.nativeAccount]: 6,
     });
   });
 
@@ -285,6 +300,14 @@ describe('legacy import: wallets, ledger and money reconciliation', () => {
     ]);
   });
 
+  it('continues the wallet of a native account that a legacy account was merged into', async () => {
+    expect(await ledgerOf(user.nativeAccount)).toEqual([
+      { type: 'allotment', delta: 4, before: 0, after: 4 },
+      { type: 'allotment', delta: 3, before: 4, after: 7 },
+      { type: 'meeting_booking', delta: -1, before: 7, after: 6 },
+    ]);
+  });
+
   it('skips, listed, the money of a user that was not imported', async () => {
     const reason = `its user ${user.notImported} was not imported`;
     expect(await outcomesOf(ledgerId(83))).toEqual([
@@ -298,18 +321,23 @@ describe('legacy import: wallets, ledger and money reconciliation', () => {
   it('reports a money parity that the adjustments explain', async () => {
     const client = { query: (text: string) => database.sql(text) };
     expect(await moneyParity(client as never)).toEqual({
-      legacyBalances: 36,
+      legacyBalances: 38,
       negativeBalancesZeroed: { rows: 1, tokens: 2 },
       unimportedBalances: 9,
       ledgerOnlyBalances: 2,
-      expectedBalances: 31,
-      nativeBalances: 31,
-      nativeActivity: 0,
-      importedLedger: { rows: 15, tokens: 26 },
+      expectedBalances: 33,
+      nativeBalances: 37,
+      nativeActivity: 4,
+      importedLedger: { rows: 17, tokens: 28 },
       overdraftCovers: { rows: 1, tokens: 3 },
       balanceAdjustments: { rows: 2, tokens: 2 },
       balanced: true,
     });
+  });
+
+  it('counts a balance row as imported when its wallet exists', async () => {
+    const client = { query: (text: string) => database.sql(text) };
+    expect(await countImportedBalanceRows(client as never)).toBe(BALANCES.length - 1);
   });
 
   it('changes nothing when run again', async () => {
