@@ -26,7 +26,8 @@ const PENDING_USERS = `
  * chain recomputed from the opening balance: delta = -"tokensUsed" (legacy spends are positive).
  * The native ledger never goes below zero, and the old one did: where the running balance would
  * dip below zero, `overdraft_cover` is the credit an adjustment row placed just before the row must
- * bring so the row ends at exactly 0 (a floored walk: after_i = raw_i - min(0, min raw_1..i)).
+ * bring so the row ends at exactly 0 (a floored walk: after_i = raw_i - floor_i, where
+ * floor_i = min(0, raw_1..i) and the cover is floor_(i-1) - floor_i).
  * The legacy row's own delta is kept, so every spend and credit survives as it was.
  * `created_at` is rounded to the native precision (ms) before ordering, so entry_no order and
  * (created_at, id) order agree.
@@ -48,14 +49,13 @@ const CHAINS = `
       FROM legacy_rows r
     WINDOW w AS (PARTITION BY r.user_id ORDER BY r.created_at, r.id ROWS UNBOUNDED PRECEDING)),
   floored AS (
-    SELECT k.*, least(0, min(k.raw_after) OVER w) AS floor_after
-      FROM walked k
-    WINDOW w AS (PARTITION BY k.user_id ORDER BY k.created_at, k.id ROWS UNBOUNDED PRECEDING))
-  SELECT f.*, f.raw_after - f.floor_after AS balance_after,
-         f.raw_after - f.floor_after - f.delta AS balance_before,
-         coalesce(lag(f.floor_after) OVER w, 0) - f.floor_after AS overdraft_cover
-    FROM floored f
-  WINDOW w AS (PARTITION BY f.user_id ORDER BY f.created_at, f.id)`;
+    SELECT k.*, least(0, min(k.raw_after) OVER (PARTITION BY k.user_id ORDER BY k.created_at, k.id
+                                                ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)) AS floor_before
+      FROM walked k)
+  SELECT f.*, f.raw_after - least(f.floor_before, f.raw_after) AS balance_after,
+         f.raw_after - least(f.floor_before, f.raw_after) - f.delta AS balance_before,
+         f.floor_before - least(f.floor_before, f.raw_after) AS overdraft_cover
+    FROM floored f`;
 
 /**
  * One line per pending wallet: where its chain ends and where it must end. The target is the sum of
