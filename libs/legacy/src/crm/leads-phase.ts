@@ -54,7 +54,7 @@ export const leadsPhase = plannedPhase({
       LEFT JOIN legacy_import.user_map u ON u.legacy_id = s."userId"
       LEFT JOIN LATERAL (${DUPLICATE_OF}) AS duplicate ON true
       LEFT JOIN mas_crm.leads existing
-        ON existing.source = v.source AND existing.email = v.email AND existing.id <> s.id
+        ON existing.source = v.source AND existing.email = v.email::citext AND existing.id <> s.id
       LEFT JOIN LATERAL (${USER_LINK_HOLDER}) AS holder ON true
       LEFT JOIN mas_crm.leads native_holder
         ON native_holder.user_id = u.user_id AND native_holder.id <> s.id`,
@@ -76,7 +76,7 @@ export const leadsPhase = plannedPhase({
                   OR (p.legacy_owner_id IS NOT NULL AND p.owner_id IS NULL)
                   OR (p.legacy_user_id IS NOT NULL AND p.user_id IS NULL) THEN 'changed' END AS outcome,
            CASE WHEN p.merged_into IS NOT NULL
-                  THEN concat(format('same source %L and e-mail %L (case-insensitive) as lead %s, made earlier; merged into it',
+                  THEN concat(format('same source %L and e-mail %L (case-insensitive) as lead %s, which comes first; merged into it',
                                      p.source, p.email, p.merged_into),
                               CASE WHEN p.mapped_user_id IS NOT NULL
                                    THEN format('; its link to user %s is not carried over', p.mapped_user_id) END,
