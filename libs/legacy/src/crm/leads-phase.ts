@@ -53,8 +53,9 @@ export const leadsPhase = plannedPhase({
       LEFT JOIN legacy_import.user_map ow ON ow.legacy_id = s."ownerId"
       LEFT JOIN legacy_import.user_map u ON u.legacy_id = s."userId"
       LEFT JOIN LATERAL (${DUPLICATE_OF}) AS duplicate ON true
-      LEFT JOIN mas_crm.leads existing
-        ON existing.source = v.source AND existing.email = v.email::citext AND existing.id <> s.id
+      LEFT JOIN LATERAL (
+        SELECT e.id FROM mas_crm.leads e
+         WHERE e.source = v.source AND e.email = v.email::citext AND e.id <> s.id LIMIT 1) AS existing ON true
       LEFT JOIN LATERAL (${USER_LINK_HOLDER}) AS holder ON true
       LEFT JOIN mas_crm.leads native_holder
         ON native_holder.user_id = u.user_id AND native_holder.id <> s.id`,

@@ -1,3 +1,4 @@
+import { LEGACY_IDS_OF_APPLICATION } from './application-map.js';
 import { plannedPhase, stagedPage, wallClock } from './planned-phase.js';
 
 /**
@@ -36,9 +37,9 @@ export const discountRequestsPhase = plannedPhase({
           LEFT JOIN legacy_import.user_map rq ON rq.legacy_id = s."requestedById"
           LEFT JOIN legacy_import.user_map rv ON rv.legacy_id = s."reviewedById"
           LEFT JOIN LATERAL (
-            SELECT o.id, o."createdAt" FROM legacy_import.application_map om
-              JOIN legacy_import.discount_requests o ON o."applicationId" = om.legacy_id
-             WHERE s.status = 'pending' AND om.application_id = m.application_id AND o.status = 'pending'
+            SELECT o.id, o."createdAt" FROM legacy_import.discount_requests o
+             WHERE s.status = 'pending' AND o.status = 'pending'
+               AND o."applicationId" = ANY (${LEGACY_IDS_OF_APPLICATION})
              ORDER BY o."createdAt" DESC, o.id DESC LIMIT 1) AS newest ON true) AS x`,
   writes: [
     `INSERT INTO discount_requests (id, application_id, requested_price, approved_price, status, note,

@@ -1,3 +1,4 @@
+import { LEGACY_IDS_OF_APPLICATION } from './application-map.js';
 import { plannedPhase, stagedPage, wallClock } from './planned-phase.js';
 
 /**
@@ -17,10 +18,9 @@ export const papWorkflowsPhase = plannedPhase({
       LEFT JOIN legacy_import.application_map m ON m.legacy_id = s."applicationId"
       LEFT JOIN applications a ON a.id = m.application_id
       LEFT JOIN LATERAL (
-        SELECT o.id FROM legacy_import.application_map om
-          JOIN legacy_import.mas101_pap_workflows o ON o."applicationId" = om.legacy_id
-         WHERE om.application_id = m.application_id
-         ORDER BY (om.legacy_id = om.application_id) DESC, o."createdAt", o.id LIMIT 1) AS keeper ON true`,
+        SELECT o.id FROM legacy_import.mas101_pap_workflows o
+         WHERE o."applicationId" = ANY (${LEGACY_IDS_OF_APPLICATION})
+         ORDER BY (o."applicationId" = m.application_id) DESC, o."createdAt", o.id LIMIT 1) AS keeper ON true`,
   writes: [
     `INSERT INTO mas101_pap_workflows (id, application_id, status, created_at, updated_at)
      SELECT id, application_id, status, created_at, updated_at
