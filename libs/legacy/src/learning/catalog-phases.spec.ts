@@ -71,6 +71,16 @@ describe('legacy import: colleges, courses, batches', () => {
       { id: SEEDED_COLLEGE, name: 'BITS', city: 'Pilani', state: 'Rajasthan' },
       { id: college(1), name: 'IIT Delhi', city: 'Delhi', state: 'Delhi' },
     ]);
+    const stamps = await database.sql(
+      `SELECT DISTINCT created_at, updated_at FROM colleges WHERE id <> $1`,
+      [SEEDED_COLLEGE],
+    );
+    expect(stamps.rows).toEqual([
+      {
+        created_at: new Date('1970-01-01T00:00:00Z'),
+        updated_at: new Date('1970-01-01T00:00:00Z'),
+      },
+    ]);
     const map = await database.sql(
       `SELECT legacy_id, college_id FROM legacy_import.college_map ORDER BY legacy_id`,
     );

@@ -5,8 +5,11 @@ import { plannedPhase, stagedPage } from './planned-phase.js';
  * Natively (name, city) is unique: a legacy college with the name and city of one already imported
  * (the lowest id comes first, or a college already in the target) is merged into it, and
  * `college_map` sends its id there so applications follow. Legacy colleges have no timestamps:
- * created_at / updated_at are the import time.
+ * created_at / updated_at are the Unix epoch, a fixed value so that a resumed import ends equal to an
+ * uninterrupted one (the API never shows it; it only orders pages).
  */
+const NO_TIMESTAMP = `'1970-01-01T00:00:00Z'::timestamptz`;
+
 export const collegesPhase = plannedPhase({
   name: 'colleges',
   plan: `
@@ -22,8 +25,8 @@ export const collegesPhase = plannedPhase({
               left(coalesce(nullif(btrim(s.city), ''), 'Unknown'), 100) AS city,
               left(coalesce(nullif(btrim(s.state), ''), 'Unknown'), 100) AS state) AS v`,
   writes: [
-    `INSERT INTO colleges (id, name, city, state)
-     SELECT id, name, city, state FROM legacy_plan ORDER BY id
+    `INSERT INTO colleges (id, name, city, state, created_at, updated_at)
+     SELECT id, name, city, state, ${NO_TIMESTAMP}, ${NO_TIMESTAMP} FROM legacy_plan ORDER BY id
      ON CONFLICT DO NOTHING`,
     `INSERT INTO legacy_import.college_map (legacy_id, college_id)
      SELECT p.id, c.id FROM legacy_plan p JOIN colleges c ON c.name = p.name AND c.city = p.city
