@@ -24,7 +24,10 @@ describe('legacy import: leads', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase({ migrated: true });
-    await stageImportedUsers(database, [user(1), user(3), OWNER], { [MERGED_USER]: user(1) });
+    await stageImportedUsers(database, [user(1), user(3), OWNER, user(7)], {
+      [MERGED_USER]: user(1),
+      [user(8)]: user(7),
+    });
     // A lead already in the target (from a CSV import) with the e-mail of a legacy one.
     await database.sql(
       `INSERT INTO mas_crm.leads (id, full_name, email, source) VALUES ($1, 'Dev', 'D@x.io', 'website')`,
@@ -42,7 +45,8 @@ describe('legacy import: leads', () => {
         ($5, 'Dana', 'c@x.io', NULL, 'website', 'QUALIFIED', 'android', $14, NULL, '2022-03-01 10:00', '2022-03-01 10:00'),
         ($6, 'Dev', 'd@x.io', NULL, 'website', 'CONVERTED', NULL, NULL, NULL, '2022-03-01 10:00', '2022-03-01 10:00'),
         ($7, $15, '', NULL, 'website', 'ACTIVE', '', NULL, $16, '2022-03-01 10:00', '2022-03-01 10:00'),
-        ($8, 'Eve', 'e@x.io', NULL, 'website', 'ACTIVE', 'web', NULL, NULL, '2022-03-01 10:00', '2022-03-01 10:00')`,
+        ($8, 'Eve', 'e@x.io', NULL, 'website', 'ACTIVE', 'web', NULL, NULL, '2022-03-01 10:00', '2022-03-01 10:00'),
+        ($17, 'Fay', 'f@x.io', NULL, 'website', 'ACTIVE', 'web', $18, $18, '2022-03-01 10:00', '2022-03-01 10:00')`,
       [
         lead(1),
         lead(2),
@@ -60,6 +64,8 @@ describe('legacy import: leads', () => {
         UNKNOWN_USER,
         LONG_NAME,
         UNKNOWN_USER,
+        lead(9),
+        user(8),
       ],
     );
     await runPhases(database, crmPhases, { timezone: 'Europe/Berlin', batchSize: 2 });
@@ -120,6 +126,7 @@ describe('legacy import: leads', () => {
         user_id: null,
       }),
       expect.objectContaining({ id: lead(8), platform: 'web' }),
+      expect.objectContaining({ id: lead(9), owner_id: user(7), user_id: user(7) }),
     ]);
   });
 
@@ -165,6 +172,12 @@ describe('legacy import: leads', () => {
     ]);
     expect(report.get(lead(7))?.[0].reason).toContain(`user ${UNKNOWN_USER} was not imported`);
     expect(report.get(lead(8))).toBeUndefined();
+    expect(report.get(lead(9))).toEqual([
+      {
+        outcome: 'changed',
+        reason: `owner ${user(8)} was merged into user ${user(7)}, who owns it now; user ${user(8)} was merged into user ${user(7)}; the link moves there`,
+      },
+    ]);
   });
 
   it('changes nothing when run again', async () => {

@@ -75,7 +75,8 @@ export const leadsPhase = plannedPhase({
                   OR p.phone IS DISTINCT FROM p.legacy_phone OR p.source IS DISTINCT FROM p.legacy_source
                   OR p.platform IS DISTINCT FROM p.legacy_platform
                   OR (p.legacy_owner_id IS NOT NULL AND p.owner_id IS NULL)
-                  OR (p.legacy_user_id IS NOT NULL AND p.user_id IS NULL) THEN 'changed' END AS outcome,
+                  OR (p.legacy_user_id IS NOT NULL AND p.user_id IS NULL)
+                  OR p.owner_id <> p.legacy_owner_id OR p.user_id <> p.legacy_user_id THEN 'changed' END AS outcome,
            CASE WHEN p.merged_into IS NOT NULL
                   THEN concat(format('same source %L and e-mail %L (case-insensitive) as lead %s, which comes first; merged into it',
                                      p.source, p.email, p.merged_into),
@@ -96,7 +97,11 @@ export const leadsPhase = plannedPhase({
                CASE WHEN p.platform IS DISTINCT FROM p.legacy_platform
                     THEN format('platform %L stored as %L', p.legacy_platform, p.platform) END,
                CASE WHEN p.legacy_owner_id IS NOT NULL AND p.owner_id IS NULL
-                    THEN format('owner %s was not imported; left empty', p.legacy_owner_id) END,
+                    THEN format('owner %s was not imported; left empty', p.legacy_owner_id)
+                    WHEN p.owner_id <> p.legacy_owner_id
+                    THEN format('owner %s was merged into user %s, who owns it now', p.legacy_owner_id, p.owner_id) END,
+               CASE WHEN p.user_id <> p.legacy_user_id
+                    THEN format('user %s was merged into user %s; the link moves there', p.legacy_user_id, p.user_id) END,
                CASE WHEN p.legacy_user_id IS NOT NULL AND p.mapped_user_id IS NULL
                     THEN format('user %s was not imported; link left empty', p.legacy_user_id)
                     WHEN p.legacy_user_id IS NOT NULL AND p.user_id IS NULL

@@ -185,7 +185,12 @@ describe('legacy import: applications, discount requests, PAP workflows', () => 
     expect(report.get(application(5))).toEqual([
       { outcome: 'skipped', reason: `its student ${UNKNOWN_USER} was not imported` },
     ]);
-    expect(report.get(application(2))).toBeUndefined();
+    expect(report.get(application(2))).toEqual([
+      {
+        outcome: 'changed',
+        reason: `its student ${MERGED_USER} was merged into user ${user(1)}; the application moves there`,
+      },
+    ]);
   });
 
   it('keeps the newest pending discount request per application, the older ones rejected with a note', async () => {

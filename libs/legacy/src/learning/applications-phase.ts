@@ -54,7 +54,7 @@ export const applicationsPhase = plannedPhase({
            CASE WHEN m.application_id IS NULL THEN 'skipped'
                 WHEN m.application_id <> p.id THEN 'merged'
                 WHEN p.amount_filled OR (p.legacy_college_id IS NOT NULL AND p.college_id IS NULL)
-                  THEN 'changed' END AS outcome,
+                  OR p.user_id <> p.legacy_user_id THEN 'changed' END AS outcome,
            CASE WHEN p.user_id IS NULL
                   THEN format('its student %s was not imported', p.legacy_user_id)
                 WHEN NOT p.batch_exists THEN format('its batch %s was not imported', p.batch_id)
@@ -64,6 +64,9 @@ export const applicationsPhase = plannedPhase({
                               p.user_id, p.batch_id, m.application_id,
                               'kept: the most advanced status, then the earliest')
              ELSE concat_ws('; ',
+               CASE WHEN p.user_id <> p.legacy_user_id
+                    THEN format('its student %s was merged into user %s; the application moves there',
+                                p.legacy_user_id, p.user_id) END,
                CASE WHEN p.amount_filled
                     THEN format('no final amount; set to the batch price %s', p.final_amount) END,
                CASE WHEN p.legacy_college_id IS NOT NULL AND p.college_id IS NULL
