@@ -8,109 +8,28 @@
  * 2 on wrong usage, 1 when it could not proceed (source unreachable or not the legacy schema,
  * another import running, a database error); run it again to resume where it stopped.
  */
-import 'reflect-metadata';
-import { DataSource } from 'typeorm';
-import pg from 'pg';
-import {
-  formatReport,
-  IMPORT_PHASES,
-  ImportBusyError,
-  importLegacy,
-  LegacySourceError,
-  SqlClient,
-  StepProgress,
-} from '@mas/legacy';
-import { ConfigError, ProgressLine } from '@mas/persistence';
-import { withCliApp } from './cli-app.js';
-import {
-  LEGACY_IMPORT_USAGE,
-  LegacyImportArgs,
-  parseLegacyImportArgs,
-  UsageError,
-} from './legacy-import-args.js';
+import { LEGACY_IMPORT_USAGE, parseLegacyImportArgs, UsageError } from './legacy-import-args.js';
 
-function progressLines(): StepProgress {
-  let line: ProgressLine | undefined;
-  let offset = 0;
-  return {
-    start: (step, total, unitsDone) => {
-      // A resumed step counts its rate from where it resumed, so the ETA stays honest.
-      offset = unitsDone;
-      line = new ProgressLine(step, Math.max(total - unitsDone, 0));
-    },
-    update: (unitsDone) => line?.update(unitsDone - offset),
-    finish: (unitsDone) => line?.finish(unitsDone - offset),
-  };
+function usageError(error: UsageError): never {
+  console.error(`legacy:import: ${error.message}\n${LEGACY_IMPORT_USAGE}`);
+  process.exit(2);
 }
 
-async function connectSource(url: string): Promise<pg.Client> {
-  const source = new pg.Client({ connectionString: url, application_name: 'mas legacy:import' });
-  try {
-    await source.connect();
-  } catch (error) {
-    throw new LegacySourceError(
-      `cannot connect to the --from database: ${(error as Error).message}`,
-    );
-  }
-  // Each keyset read is its own statement; nothing here writes to the old database.
-  await source.query('SET default_transaction_read_only = on');
-  return source;
-}
-
-async function checkTimezone(target: SqlClient, timezone: string): Promise<void> {
-  try {
-    await target.query('SELECT now() AT TIME ZONE $1', [timezone]);
-  } catch {
-    throw new UsageError(`--legacy-timezone: PostgreSQL does not know the time zone '${timezone}'`);
-  }
-}
-
-async function run(args: LegacyImportArgs): Promise<void> {
-  const source = await connectSource(args.from);
-  try {
-    await withCliApp(async (app) => {
-      const runner = app.get(DataSource).createQueryRunner();
-      const target = (await runner.connect()) as SqlClient;
-      try {
-        // The import's set-based statements may outlast the API's statement timeout.
-        await target.query('SET statement_timeout = 0');
-        await checkTimezone(target, args.timezone);
-        const report = await importLegacy({
-          source,
-          target,
-          phases: IMPORT_PHASES,
-          context: { timezone: args.timezone, batchSize: args.batchSize },
-          dryRun: args.dryRun,
-          reportPath: args.reportPath,
-          progress: progressLines(),
-        });
-        console.log(formatReport(report));
-        if (args.reportPath) console.log(`full report: ${args.reportPath}`);
-      } finally {
-        await target.query('RESET statement_timeout').catch(() => undefined);
-        await runner.release();
-      }
-    });
-  } finally {
-    await source.end();
-  }
-}
-
+let args;
 try {
-  await run(parseLegacyImportArgs(process.argv.slice(2)));
+  args = parseLegacyImportArgs(process.argv.slice(2));
+} catch (error) {
+  if (error instanceof UsageError) usageError(error);
+  throw error;
+}
+// Loaded after the arguments are checked: a wrong command line answers without booting anything.
+const { isExplained, runLegacyImport } = await import('./legacy-import-run.js');
+try {
+  await runLegacyImport(args);
   process.exit(0);
 } catch (error) {
-  if (error instanceof UsageError) {
-    console.error(`legacy:import: ${error.message}\n${LEGACY_IMPORT_USAGE}`);
-    process.exit(2);
-  }
-  // These explain themselves; anything else needs its stack.
-  const explained =
-    error instanceof LegacySourceError ||
-    error instanceof ImportBusyError ||
-    error instanceof ConfigError ||
-    (error instanceof Error && 'syscall' in error);
-  if (explained) console.error(`legacy:import: ${(error as Error).message}`);
+  if (error instanceof UsageError) usageError(error);
+  if (isExplained(error)) console.error(`legacy:import: ${error.message}`);
   else console.error(error, '\nlegacy:import: stopped; run the same command again to resume.');
   process.exit(1);
 }

@@ -15,7 +15,8 @@ interface ColumnRow {
 export async function checkLegacySource(source: SqlClient, target: SqlClient): Promise<void> {
   const expected = await target.query<ColumnRow>(
     `SELECT table_name, column_name FROM information_schema.columns
-      WHERE table_schema = 'legacy_import' AND table_name = ANY($1::text[])`,
+      WHERE table_schema = 'legacy_import' AND table_name = ANY($1::text[])
+      ORDER BY ordinal_position`,
     [LEGACY_TABLES.map((table) => table.name)],
   );
   const present = await source.query<{ name: string; column_name: string }>(
