@@ -97,7 +97,7 @@ describe('npm run legacy:import', () => {
     expect(stderr).toBe('');
     expect(code).toBe(0);
     expect(stdout).toMatch(
-      /^legacy:import completed\.\nlegacy wall-clock time zone: Asia\/Kolkata/,
+      /^legacy:import completed in [\d.]+ s\.\nlegacy wall-clock time zone: Asia\/Kolkata/,
     );
     expect(stdout).toMatch(/\ntoken_usage +4,009 +\d/);
     expect(stdout).toMatch(

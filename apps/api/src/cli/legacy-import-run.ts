@@ -61,6 +61,7 @@ export async function runLegacyImport(args: LegacyImportArgs): Promise<void> {
         // The import's set-based statements may outlast the API's statement timeout.
         await target.query('SET statement_timeout = 0');
         await checkTimezone(target, args.timezone);
+        const started = performance.now();
         const report = await importLegacy({
           source,
           target,
@@ -70,7 +71,7 @@ export async function runLegacyImport(args: LegacyImportArgs): Promise<void> {
           reportPath: args.reportPath,
           progress: progressLines(),
         });
-        console.log(formatReport(report));
+        console.log(formatReport(report, (performance.now() - started) / 1000));
         if (args.reportPath) console.log(`full report: ${args.reportPath}`);
       } finally {
         await target.query('RESET statement_timeout').catch(() => undefined);

@@ -3,8 +3,11 @@ import type { MoneyParity } from './money-parity.js';
 
 const COLUMNS = ['legacy rows', 'imported', 'merged', 'changed', 'skipped'] as const;
 
-/** The report as a person reads it on stdout, ending with the money parity line. */
-export function formatReport(report: ImportReport): string {
+/**
+ * The report as a person reads it on stdout, ending with the money parity line; `seconds` is the
+ * time the import's steps took (the app's boot not included).
+ */
+export function formatReport(report: ImportReport, seconds?: number): string {
   const width = Math.max(...report.tables.map((table) => table.table.length), 'table'.length);
   const cells = (table: TableReport) => [
     table.legacyRows ?? '-',
@@ -18,7 +21,7 @@ export function formatReport(report: ImportReport): string {
   const lines = [
     report.dryRun
       ? 'legacy:import DRY RUN: nothing was written; this is what the import would do.'
-      : 'legacy:import completed.',
+      : `legacy:import completed${seconds === undefined ? '' : ` in ${seconds.toFixed(1)} s`}.`,
     `legacy wall-clock time zone: ${report.timezone}`,
     '',
     line('table', [...COLUMNS]),
