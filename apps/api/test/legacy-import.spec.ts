@@ -82,7 +82,7 @@ describe('npm run legacy:import', () => {
     expect(stderr).toMatch(
       /does not look like the old MAS backend's schema: .*public\.users lacks column\(s\) "password", "fullName"/,
     );
-    expect(stderr).toContain('table mas_crm.leads lacks');
+    expect(stderr).toContain('mas_crm.leads lacks column(s) "fullName"');
     expect(await count(uninterrupted, 'legacy_import.checkpoints')).toBe(0);
   });
 
