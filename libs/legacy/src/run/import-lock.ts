@@ -19,6 +19,7 @@ export async function withImportLock<T>(client: SqlClient, work: () => Promise<T
   try {
     return await work();
   } finally {
-    await client.query('SELECT pg_advisory_unlock(hashtext($1))', [LOCK]);
+    // A session that broke mid-import lost its lock anyway; keep the error that broke it.
+    await client.query('SELECT pg_advisory_unlock(hashtext($1))', [LOCK]).catch(() => undefined);
   }
 }
