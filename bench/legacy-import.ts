@@ -33,6 +33,8 @@ const SOURCE_URL =
 const TARGET_URL =
   process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/mas_bench_legacy_target';
 const CLI = fileURLToPath(new URL('../apps/api/src/cli/legacy-import.js', import.meta.url));
+/** As package.json's legacy:import script runs it (see the README: what keeps its memory flat). */
+const NODE_FLAGS = ['--max-old-space-size=192'];
 const SCHEMA = fileURLToPath(new URL('../../libs/legacy/sql/legacy-schema.sql', import.meta.url));
 /** The tables the generator fills, with the columns the baseline moves (all of them). */
 const TABLES = ['users', 'tokens', 'token_usage'];
@@ -104,7 +106,7 @@ async function prepareTarget(): Promise<void> {
 async function runImport(): Promise<{ code: number | null; peakKb: number; output: string }> {
   const child = spawn(
     process.execPath,
-    [CLI, '--from', SOURCE_URL, '--batch-size', String(BATCH)],
+    [...NODE_FLAGS, CLI, '--from', SOURCE_URL, '--batch-size', String(BATCH)],
     {
       env: { ...process.env, DATABASE_URL: TARGET_URL, LOG_LEVEL: 'warn', DB_POOL_MIN: '0' },
       stdio: ['ignore', 'pipe', 'inherit'],

@@ -76,6 +76,17 @@ describe('npm run legacy:import', () => {
     expect(stderr).toContain('usage: npm run legacy:import');
   });
 
+  it('exits 1 before importing anything when the --report file cannot be written', async () => {
+    const { code, stderr } = await importInto(
+      uninterrupted,
+      '--report',
+      join(workDir, 'no-such-dir', 'report.json'),
+    );
+    expect(code).toBe(1);
+    expect(stderr).toContain('legacy:import: ENOENT: no such file or directory');
+    expect(await count(uninterrupted, 'legacy_import.checkpoints')).toBe(0);
+  });
+
   it('exits 1 and writes nothing when --from is not the legacy schema', async () => {
     const { code, stderr } = await run(uninterrupted, '--from', killed.url);
     expect(code).toBe(1);

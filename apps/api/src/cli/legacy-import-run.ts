@@ -1,5 +1,6 @@
 /** The work of `npm run legacy:import` once its arguments are known (see legacy-import.ts). */
 import 'reflect-metadata';
+import { open } from 'node:fs/promises';
 import { DataSource } from 'typeorm';
 import pg from 'pg';
 import {
@@ -52,6 +53,8 @@ async function checkTimezone(target: SqlClient, timezone: string): Promise<void>
 }
 
 export async function runLegacyImport(args: LegacyImportArgs): Promise<void> {
+  // A report file that cannot be written fails now, not after the import.
+  if (args.reportPath) await (await open(args.reportPath, 'w')).close();
   const source = await connectSource(args.from);
   try {
     await withCliApp(async (app) => {

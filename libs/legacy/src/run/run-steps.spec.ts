@@ -1,9 +1,13 @@
 import { createTestDatabase, TestDatabase } from '../../../../test/support/test-database.js';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import type { ImportPhase } from '../import-phase.js';
 import { reportOutcomes } from '../report-outcomes.js';
 import { buildImportReport } from '../report/import-report.js';
 import { formatReport } from '../report/format-report.js';
+import { writeReportJson } from '../report/write-report-json.js';
 import { ownTransactions } from './batch-transactions.js';
 import { runSteps, StepProgress } from './run-steps.js';
 
@@ -121,5 +125,33 @@ describe('legacy import runner', () => {
     });
     expect(formatReport(report)).toContain(`  changed ${ids[1]}: no city; stored as Unknown`);
     expect(formatReport(report)).toMatch(/\ncolleges +5 +5 +0 +2 +0\n/);
+
+    const dir = await mkdtemp(join(tmpdir(), 'legacy-report-'));
+    try {
+      await writeReportJson(client, report, join(dir, 'report.json'));
+      const written = JSON.parse(await readFile(join(dir, 'report.json'), 'utf8')) as {
+        tables: { table: string; rows: unknown[] }[];
+        money: unknown;
+      };
+      expect(written.money).toEqual(report.money);
+      expect(written.tables.map((table) => table.table)).toEqual(
+        report.tables.map((table) => table.table),
+      );
+      expect(written.tables.find((table) => table.table === 'colleges')).toEqual({
+        table: 'colleges',
+        legacyRows: 5,
+        imported: 5,
+        merged: 0,
+        changed: 2,
+        skipped: 0,
+        rows: [ids[1], ids[3]].map((legacyId) => ({
+          legacyId,
+          outcome: 'changed',
+          reason: 'no city; stored as Unknown',
+        })),
+      });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
