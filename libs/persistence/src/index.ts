@@ -41,3 +41,4 @@ export * from './validation/unsafe-input.js';
 export * from './validation/uuid-param.js';
 export * from './async/with-timeout.js';
 export * from './openapi/index.js';
+export * from './progress/progress-line.js';

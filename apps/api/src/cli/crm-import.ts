@@ -10,8 +10,8 @@
  * Exit code 1 when the file cannot be read or imported, 2 on wrong usage, 0 otherwise.
  */
 import 'reflect-metadata';
-import { LeadFileError, leadFileRows, LeadImportService, ProgressLine } from '@mas/crm';
-import { ConfigError } from '@mas/persistence';
+import { LeadFileError, leadFileRows, LeadImportService } from '@mas/crm';
+import { ConfigError, ProgressLine } from '@mas/persistence';
 import { withCliApp } from './cli-app.js';
 
 /** Enough to see what is wrong with a bad file without holding millions of reasons. */

@@ -4,5 +4,4 @@ export * from './lead-file-error.js';
 export * from './lead-file-rows.js';
 export * from './lead-import-summary.js';
 export * from './lead-import.service.js';
-export * from './progress-line.js';
 export * from './source-row.js';

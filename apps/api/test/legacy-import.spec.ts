@@ -1,0 +1,212 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createLegacyDatabase } from '../../../test/support/legacy-database.js';
+import { importState } from '../../../test/support/legacy-state.js';
+import { testEnv } from '../../../test/support/test-app.js';
+import { createTestDatabase, TestDatabase } from '../../../test/support/test-database.js';
+
+const CLI = fileURLToPath(
+  new URL('../../../dist/apps/api/src/cli/legacy-import.js', import.meta.url),
+);
+/** Small, so the fixture takes hundreds of batches and a kill lands mid-way. */
+const BATCH = '20';
+const LEGACY_TABLES = 12;
+
+describe('npm run legacy:import', () => {
+  let legacy: TestDatabase;
+  let uninterrupted: TestDatabase;
+  let killed: TestDatabase;
+  let workDir: string;
+  const since = new Date();
+
+  const start = (target: TestDatabase, ...args: string[]) =>
+    spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...testEnv(target) } });
+  const finished = async (child: ChildProcess) => {
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    return { code, stdout, stderr };
+  };
+  const run = (target: TestDatabase, ...args: string[]) => finished(start(target, ...args));
+  const importInto = (target: TestDatabase, ...args: string[]) =>
+    run(target, '--from', legacy.url, '--batch-size', BATCH, ...args);
+  const reportFile = (name: string) => join(workDir, name);
+  const readReport = async (name: string) =>
+    JSON.parse(await readFile(reportFile(name), 'utf8')) as {
+      dryRun: boolean;
+      tables: { table: string; legacyRows: number }[];
+    };
+  const count = async (db: TestDatabase, table: string) =>
+    (await db.sql(`SELECT count(*)::int AS n FROM ${table}`)).rows[0].n as number;
+
+  beforeAll(async () => {
+    [legacy, uninterrupted, killed] = await Promise.all([
+      createLegacyDatabase(),
+      createTestDatabase({ migrated: true }),
+      createTestDatabase({ migrated: true }),
+    ]);
+    workDir = await mkdtemp(join(tmpdir(), 'legacy-import-'));
+  });
+
+  afterAll(async () => {
+    await Promise.all([legacy?.drop(), uninterrupted?.drop(), killed?.drop()]);
+    if (workDir) await rm(workDir, { recursive: true, force: true });
+  });
+
+  it.each([
+    ['no --from', [], '--from <legacy postgres url> is required'],
+    ['a --from that is not a URL', ['--from', 'legacy-db'], 'postgres:// or postgresql:// URL'],
+    [
+      'an unknown time zone',
+      ['--from', 'postgres://x/y', '--legacy-timezone', 'Mars/Olympus'],
+      "'Mars/Olympus' is not an IANA time zone",
+    ],
+    ['a batch size of 0', ['--from', 'postgres://x/y', '--batch-size', '0'], '--batch-size must'],
+    ['an unknown option', ['--from', 'postgres://x/y', '--force'], "Unknown option '--force'"],
+  ])('exits 2 with the usage on %s', async (_case, args, message) => {
+    const { code, stdout, stderr } = await run(uninterrupted, ...args);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toContain(message);
+    expect(stderr).toContain('usage: npm run legacy:import');
+  });
+
+  it('exits 1 before importing anything when the --report file cannot be written', async () => {
+    const { code, stderr } = await importInto(
+      uninterrupted,
+      '--report',
+      join(workDir, 'no-such-dir', 'report.json'),
+    );
+    expect(code).toBe(1);
+    expect(stderr).toContain('legacy:import: ENOENT: no such file or directory');
+    expect(await count(uninterrupted, 'legacy_import.checkpoints')).toBe(0);
+  });
+
+  it('exits 1 and writes nothing when --from is not the legacy schema', async () => {
+    const { code, stderr } = await run(uninterrupted, '--from', killed.url);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(
+      /does not look like the old MAS backend's schema: .*public\.users lacks column\(s\) "password", "fullName"/,
+    );
+    expect(stderr).toContain('mas_crm.leads lacks column(s) "fullName"');
+    expect(await count(uninterrupted, 'legacy_import.checkpoints')).toBe(0);
+  });
+
+  it('imports every legacy row into staging and prints the report ending with the money parity line', async () => {
+    const { code, stdout, stderr } = await importInto(
+      uninterrupted,
+      '--legacy-timezone',
+      'Asia/Kolkata',
+      '--report',
+      reportFile('uninterrupted.json'),
+    );
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(
+      /^legacy:import completed in [\d.]+ s\.\nlegacy wall-clock time zone: Asia\/Kolkata/,
+    );
+    expect(stdout).toMatch(/\ntoken_usage +4,009 +\d/);
+    expect(stdout).toMatch(
+      /\nmoney parity: legacy balances 4,115 \(4,120 with negative balances counted as 0\), new balances [\d,]+, adjustments/,
+    );
+
+    const report = await readReport('uninterrupted.json');
+    expect(report.dryRun).toBe(false);
+    for (const { table, legacyRows } of report.tables) {
+      const source = table === 'leads' ? 'mas_crm.leads' : table;
+      expect([table, legacyRows]).toEqual([table, await count(legacy, source)]);
+      expect([table, await count(uninterrupted, `legacy_import."${table}"`)]).toEqual([
+        table,
+        legacyRows,
+      ]);
+    }
+    // Staged verbatim: the wall-clock text and exact numerics survive the trip.
+    const course = await uninterrupted.sql(
+      `SELECT "createdAt"::text AS at, price::text FROM legacy_import.courses WHERE code = 'mas 101'`,
+    );
+    expect(course.rows).toEqual([{ at: '2021-01-01 00:00:00', price: '1000.50' }]);
+    const checkpoints = await uninterrupted.sql(
+      `SELECT count(*)::int AS steps, bool_and(done) AS done FROM legacy_import.checkpoints`,
+    );
+    expect(checkpoints.rows[0].steps).toBeGreaterThanOrEqual(LEGACY_TABLES);
+    expect(checkpoints.rows[0].done).toBe(true);
+  });
+
+  it('killed with SIGKILL mid-import and started again, ends exactly as the uninterrupted run', async () => {
+    const child = start(killed, '--from', legacy.url, '--batch-size', BATCH);
+    const exited = finished(child);
+    // Poll faster than until() does: the kill must land while batches are still being copied.
+    const deadline = Date.now() + 30_000;
+    while ((await count(killed, 'legacy_import.checkpoints')) < 2 && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    child.kill('SIGKILL');
+    expect((await exited).code).toBeNull();
+    const atKill = await killed.sql(
+      `SELECT count(*) FILTER (WHERE done)::int AS done, sum(units_done)::int AS units
+         FROM legacy_import.checkpoints`,
+    );
+    expect(atKill.rows[0].units).toBeGreaterThan(0);
+    expect(atKill.rows[0].done).toBeLessThan(LEGACY_TABLES);
+
+    const resumed = await importInto(
+      killed,
+      '--legacy-timezone',
+      'Asia/Kolkata',
+      '--report',
+      reportFile('resumed.json'),
+    );
+    expect(resumed.code).toBe(0);
+    expect(await importState(killed, since)).toEqual(await importState(uninterrupted, since));
+    expect(await readReport('resumed.json')).toEqual(await readReport('uninterrupted.json'));
+  });
+
+  it('a second run changes nothing and reports the same', async () => {
+    const before = await importState(uninterrupted, since);
+    const again = await importInto(
+      uninterrupted,
+      '--legacy-timezone',
+      'Asia/Kolkata',
+      '--report',
+      reportFile('again.json'),
+    );
+    expect(again.code).toBe(0);
+    expect(await importState(uninterrupted, since)).toEqual(before);
+    expect(await readReport('again.json')).toEqual(await readReport('uninterrupted.json'));
+  });
+
+  it('--dry-run reports what the import would do and leaves the target exactly as it was', async () => {
+    const target = await createTestDatabase({ migrated: true });
+    try {
+      const first = await importInto(
+        target,
+        '--dry-run',
+        '--legacy-timezone',
+        'Asia/Kolkata',
+        '--report',
+        reportFile('dry.json'),
+      );
+      expect(first.code).toBe(0);
+      expect(first.stdout).toMatch(/^legacy:import DRY RUN: nothing was written/);
+      const dry = await readReport('dry.json');
+      expect(dry.dryRun).toBe(true);
+      expect({ ...dry, dryRun: false }).toEqual(await readReport('uninterrupted.json'));
+      for (const table of ['checkpoints', 'user_map', 'report_items', 'users', 'token_usage'])
+        expect([table, await count(target, `legacy_import.${table}`)]).toEqual([table, 0]);
+      // The app's boot seeds its admin; a dry run adds nothing to it.
+      expect(await count(target, 'public.users')).toBe(1);
+      expect(await count(target, 'public.token_usages')).toBe(0);
+
+      const before = await importState(target, since);
+      const second = await importInto(target, '--dry-run', '--legacy-timezone', 'Asia/Kolkata');
+      expect(second.code).toBe(0);
+      expect(await importState(target, since)).toEqual(before);
+    } finally {
+      await target.drop();
+    }
+  });
+});
