@@ -3,9 +3,13 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createLegacyDatabase } from '../../../test/support/legacy-database.js';
+import {
+  createLegacyDatabase,
+  LEGACY,
+  LEGACY_PASSWORD,
+} from '../../../test/support/legacy-database.js';
 import { importState } from '../../../test/support/legacy-state.js';
-import { testEnv } from '../../../test/support/test-app.js';
+import { login, startTestApp, testEnv } from '../../../test/support/test-app.js';
 import { createTestDatabase, TestDatabase } from '../../../test/support/test-database.js';
 
 const CLI = fileURLToPath(
@@ -111,9 +115,27 @@ describe('npm run legacy:import', () => {
       /^legacy:import completed in [\d.]+ s\.\nlegacy wall-clock time zone: Asia\/Kolkata/,
     );
     expect(stdout).toMatch(/\ntoken_usage +4,009 +\d/);
-    expect(stdout).toMatch(
-      /\nmoney parity: legacy balances 4,115 \(4,120 with negative balances counted as 0\), new balances [\d,]+, adjustments/,
+    expect(stdout).toContain(
+      '\nmoney parity: OK — legacy balances 4115 (+5 from 1 negative balances counted as 0, ' +
+        '-0 of users not imported, +0 from ledgers without a balance row) = 4120; new balances 4120 ' +
+        '= ledger 4105 (4008 rows) + overdraft covers 5 (1) + balance adjustments 10 (1)',
     );
+    // The native ledger invariants, in SQL: every wallet is the sum of its deltas and its last
+    // balance_after, and every chain links up.
+    const broken = await uninterrupted.sql(
+      `WITH chain AS (
+         SELECT user_id, balance_before, balance_after,
+                lag(balance_after) OVER (PARTITION BY user_id ORDER BY entry_no) AS previous_after,
+                row_number() OVER (PARTITION BY user_id ORDER BY entry_no DESC) AS from_end
+           FROM token_usages)
+       SELECT w.user_id FROM token_wallets w
+         LEFT JOIN (SELECT user_id, sum(delta) AS total FROM token_usages GROUP BY user_id) t USING (user_id)
+         LEFT JOIN chain last ON last.user_id = w.user_id AND last.from_end = 1
+        WHERE w.balance <> coalesce(t.total, 0) OR w.balance <> coalesce(last.balance_after, 0)
+       UNION ALL
+       SELECT user_id FROM chain WHERE previous_after IS NOT NULL AND balance_before <> previous_after`,
+    );
+    expect(broken.rows).toEqual([]);
 
     const report = await readReport('uninterrupted.json');
     expect(report.dryRun).toBe(false);
@@ -165,6 +187,41 @@ describe('npm run legacy:import', () => {
     expect(await readReport('resumed.json')).toEqual(await readReport('uninterrupted.json'));
   });
 
+  it('killed with SIGKILL inside the phases (batches of one) and resumed, ends exactly as the uninterrupted run', async () => {
+    const target = await createTestDatabase({ migrated: true });
+    try {
+      const child = start(
+        target,
+        '--from',
+        legacy.url,
+        '--batch-size',
+        '1',
+        '--legacy-timezone',
+        'Asia/Kolkata',
+      );
+      const exited = finished(child);
+      const inPhase = async () =>
+        (
+          await target.sql(
+            `SELECT count(*)::int AS n FROM legacy_import.checkpoints
+              WHERE step NOT LIKE 'copy:%' AND units_done > 0 AND NOT done`,
+          )
+        ).rows[0].n as number;
+      const deadline = Date.now() + 60_000;
+      while ((await inPhase()) === 0 && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      child.kill('SIGKILL');
+      expect((await exited).code).toBeNull();
+      expect(await inPhase()).toBe(1);
+
+      const resumed = await importInto(target, '--legacy-timezone', 'Asia/Kolkata');
+      expect(resumed.code).toBe(0);
+      expect(await importState(target, since)).toEqual(await importState(uninterrupted, since));
+    } finally {
+      await target.drop();
+    }
+  });
+
   it('a second run changes nothing and reports the same', async () => {
     const before = await importState(uninterrupted, since);
     const again = await importInto(
@@ -207,6 +264,43 @@ describe('npm run legacy:import', () => {
       expect(await importState(target, since)).toEqual(before);
     } finally {
       await target.drop();
+    }
+  });
+
+  it('a merged user and a bcrypt user log in through HTTP, and their hashes become scrypt', async () => {
+    const app = await startTestApp(uninterrupted);
+    try {
+      // Ann's case-twin was merged into Ann: either spelling logs in to Ann with Ann's password.
+      for (const email of ['ann@example.com', 'Ann@Example.com']) {
+        const token = await login(app, email, LEGACY_PASSWORD);
+        const me = await app.http().get('/api/users/me').set('Authorization', `Bearer ${token}`);
+        expect([email, me.status, me.body.id]).toEqual([email, 200, LEGACY.ann]);
+      }
+      await app
+        .http()
+        .post('/api/auth/login')
+        .send({ email: 'ann@example.com', password: 'another-password' })
+        .expect(401);
+      // The superadmin became an admin; the old bcrypt hash still works once, then it is scrypt.
+      const bossToken = await login(app, 'boss@example.com', LEGACY_PASSWORD);
+      const boss = await app
+        .http()
+        .get('/api/users/me')
+        .set('Authorization', `Bearer ${bossToken}`);
+      expect(boss.body.role).toBe('admin');
+      const hashes = await uninterrupted.sql(
+        `SELECT id, split_part(password_hash, '$', 1) AS scheme FROM users WHERE id = ANY($1) ORDER BY id`,
+        [[LEGACY.ann, LEGACY.boss]],
+      );
+      expect(hashes.rows).toEqual(
+        [
+          { id: LEGACY.ann, scheme: 'scrypt' },
+          { id: LEGACY.boss, scheme: 'scrypt' },
+        ].sort((a, b) => a.id.localeCompare(b.id)),
+      );
+      await login(app, 'boss@example.com', LEGACY_PASSWORD);
+    } finally {
+      await app.close();
     }
   });
 });
