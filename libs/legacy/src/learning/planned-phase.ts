@@ -1,4 +1,5 @@
 import type { ImportContext, ImportPhase, PhaseBatch, SqlClient } from '../import-phase.js';
+import { countStaged } from '../staged-rows.js';
 import { reportOutcomes, type ReportOutcome } from '../report-outcomes.js';
 
 /**
@@ -40,12 +41,7 @@ export interface PlannedPhaseSpec {
 export function plannedPhase(spec: PlannedPhaseSpec): ImportPhase {
   return {
     name: spec.name,
-    async total(client) {
-      const { rows } = await client.query<{ count: number }>(
-        `SELECT count(*)::int AS count FROM legacy_import.${spec.name}`,
-      );
-      return rows[0].count;
-    },
+    total: (client) => countStaged(client, spec.name),
     async runBatch(client, afterKey, context) {
       const batch = await createPlan(client, spec.plan, afterKey, context);
       if (!batch.units) return batch;

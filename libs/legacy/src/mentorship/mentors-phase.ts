@@ -1,10 +1,10 @@
 import type { ImportContext, ImportPhase, PhaseBatch, SqlClient } from '../import-phase.js';
+import { countStaged, TRIMMED_WHITESPACE } from '../staged-rows.js';
 import { reportOutcomes, type ReportItem } from '../report-outcomes.js';
 
 /** What the API's validation accepts for a headline (non-empty, at most 200 characters). */
 export const PLACEHOLDER_HEADLINE = 'Mentor';
 const HEADLINE_MAX = 200;
-const WHITESPACE = ` \t\r\n`;
 
 interface ResolvedMentor {
   id: string;
@@ -32,12 +32,7 @@ interface ResolvedMentor {
 export const mentorsPhase: ImportPhase = {
   name: 'mentors',
 
-  async total(client: SqlClient): Promise<number> {
-    const { rows } = await client.query<{ n: string }>(
-      'SELECT count(*) AS n FROM legacy_import.mentors',
-    );
-    return Number(rows[0].n);
-  },
+  total: (client) => countStaged(client, 'mentors'),
 
   async runBatch(
     client: SqlClient,
@@ -87,7 +82,7 @@ export const mentorsPhase: ImportPhase = {
         afterKey,
         context.batchSize,
         context.timezone,
-        WHITESPACE,
+        TRIMMED_WHITESPACE,
         PLACEHOLDER_HEADLINE,
         HEADLINE_MAX,
       ],

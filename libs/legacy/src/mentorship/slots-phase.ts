@@ -1,4 +1,5 @@
 import type { ImportContext, ImportPhase, PhaseBatch, SqlClient } from '../import-phase.js';
+import { countStaged } from '../staged-rows.js';
 import { reportOutcomes, type ReportItem } from '../report-outcomes.js';
 
 /** The length given to a legacy slot that ends when it starts. */
@@ -43,12 +44,7 @@ interface SlotIssue {
 export const slotsPhase: ImportPhase = {
   name: 'slots',
 
-  async total(client: SqlClient): Promise<number> {
-    const { rows } = await client.query<{ n: string }>(
-      'SELECT count(*) AS n FROM legacy_import.slots',
-    );
-    return Number(rows[0].n);
-  },
+  total: (client) => countStaged(client, 'slots'),
 
   async runBatch(
     client: SqlClient,

@@ -1,4 +1,5 @@
 import type { ImportContext, ImportPhase, PhaseBatch, SqlClient } from '../import-phase.js';
+import { countStaged } from '../staged-rows.js';
 import { reportOutcomes, type ReportItem } from '../report-outcomes.js';
 
 interface SalesHeadLink {
@@ -19,12 +20,7 @@ interface SalesHeadLink {
 export const salesHeadsPhase: ImportPhase = {
   name: 'users_sales_heads',
 
-  async total(client: SqlClient): Promise<number> {
-    const { rows } = await client.query<{ n: string }>(
-      'SELECT count(*) AS n FROM legacy_import.users',
-    );
-    return Number(rows[0].n);
-  },
+  total: (client) => countStaged(client, 'users'),
 
   async runBatch(
     client: SqlClient,

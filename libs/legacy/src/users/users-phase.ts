@@ -1,10 +1,10 @@
 import type { ImportContext, ImportPhase, PhaseBatch, SqlClient } from '../import-phase.js';
+import { countStaged, TRIMMED_WHITESPACE } from '../staged-rows.js';
 import { reportOutcomes, type ReportItem } from '../report-outcomes.js';
 
 /** What the API's validation accepts for a name (non-empty, at most 150 characters). */
 export const PLACEHOLDER_FULL_NAME = 'Unnamed user';
 const FULL_NAME_MAX = 150;
-const WHITESPACE = ` \t\r\n`;
 
 interface ResolvedUser {
   id: string;
@@ -40,12 +40,7 @@ interface ResolvedUser {
 export const usersPhase: ImportPhase = {
   name: 'users',
 
-  async total(client: SqlClient): Promise<number> {
-    const { rows } = await client.query<{ n: string }>(
-      'SELECT count(*) AS n FROM legacy_import.users',
-    );
-    return Number(rows[0].n);
-  },
+  total: (client) => countStaged(client, 'users'),
 
   async runBatch(
     client: SqlClient,
@@ -98,7 +93,7 @@ export const usersPhase: ImportPhase = {
         afterKey,
         context.batchSize,
         context.timezone,
-        WHITESPACE,
+        TRIMMED_WHITESPACE,
         PLACEHOLDER_FULL_NAME,
         FULL_NAME_MAX,
       ],
