@@ -160,7 +160,15 @@ describe('npm run legacy:import', () => {
   });
 
   it('killed with SIGKILL mid-import and started again, ends exactly as the uninterrupted run', async () => {
-    const child = start(killed, '--from', legacy.url, '--batch-size', BATCH);
+    const child = start(
+      killed,
+      '--from',
+      legacy.url,
+      '--batch-size',
+      BATCH,
+      '--legacy-timezone',
+      'Asia/Kolkata',
+    );
     const exited = finished(child);
     // Poll faster than until() does: the kill must land while batches are still being copied.
     const deadline = Date.now() + 30_000;
@@ -234,6 +242,14 @@ describe('npm run legacy:import', () => {
     expect(again.code).toBe(0);
     expect(await importState(uninterrupted, since)).toEqual(before);
     expect(await readReport('again.json')).toEqual(await readReport('uninterrupted.json'));
+  });
+
+  it('refuses to go on with another --legacy-timezone than the import started with', async () => {
+    const before = await importState(uninterrupted, since);
+    const other = await importInto(uninterrupted, '--legacy-timezone', 'UTC');
+    expect(other.code).toBe(1);
+    expect(other.stderr).toContain('started with --legacy-timezone Asia/Kolkata');
+    expect(await importState(uninterrupted, since)).toEqual(before);
   });
 
   it('--dry-run reports what the import would do and leaves the target exactly as it was', async () => {

@@ -5,6 +5,7 @@ export * from './copy/legacy-tables.js';
 export * from './copy/legacy-source-error.js';
 export * from './run/run-steps.js';
 export * from './run/import-lock.js';
+export * from './run/pinned-timezone.js';
 export * from './run/import-legacy.js';
 export * from './report/import-report.js';
 export * from './report/format-report.js';

@@ -9,6 +9,7 @@ import {
   ImportBusyError,
   importLegacy,
   LegacySourceError,
+  TimezoneMismatchError,
   SqlClient,
   StepProgress,
 } from '@mas/legacy';
@@ -91,6 +92,7 @@ export function isExplained(error: unknown): error is Error {
   return (
     error instanceof LegacySourceError ||
     error instanceof ImportBusyError ||
+    error instanceof TimezoneMismatchError ||
     error instanceof ConfigError ||
     (error instanceof Error && 'syscall' in error)
   );

@@ -6,6 +6,7 @@ import { buildImportReport, ImportReport } from '../report/import-report.js';
 import { writeReportJson } from '../report/write-report-json.js';
 import { insideOuterTransaction, ownTransactions } from './batch-transactions.js';
 import { withImportLock } from './import-lock.js';
+import { pinLegacyTimezone } from './pinned-timezone.js';
 import { runSteps, StepProgress } from './run-steps.js';
 
 export interface LegacyImportOptions {
@@ -41,11 +42,13 @@ export async function importLegacy(options: LegacyImportOptions): Promise<Import
   };
   return withImportLock(target, async () => {
     if (!dryRun) {
+      await pinLegacyTimezone(target, options.context.timezone);
       await runSteps(target, steps, options.context, ownTransactions(target), options.progress);
       return finish();
     }
     await target.query('BEGIN');
     try {
+      await pinLegacyTimezone(target, options.context.timezone);
       await runSteps(target, steps, options.context, insideOuterTransaction, options.progress);
       return await finish();
     } finally {
