@@ -56,6 +56,9 @@ export function copyTableStep(source: SqlClient, table: LegacyTable): ImportPhas
       const batch = prefetched ? await ahead!.page : await read(afterKey);
       ahead = batch.n && batch.last ? readAhead(batch.last) : undefined;
       if (batch.n) await target.query(insert, [batch.rows]);
+      // The staged table was empty when the import began: without statistics the planner picks
+      // plans for an empty table, and the phases' joins over millions of rows crawl.
+      else await target.query(`ANALYZE legacy_import."${table.name}"`);
       return { lastKey: batch.last, units: batch.n };
     },
   };

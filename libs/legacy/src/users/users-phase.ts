@@ -99,6 +99,8 @@ export const usersPhase: ImportPhase = {
       ],
     );
     await reportOutcomes(client, rows.flatMap(outcomesOf));
+    // Every later phase joins through user_map: give the planner its statistics once it is full.
+    if (!rows.length) await client.query('ANALYZE legacy_import.user_map');
     return { lastKey: rows.at(-1)?.id ?? afterKey, units: rows.length };
   },
 };
