@@ -9,6 +9,7 @@ import {
 } from '../../../test/support/test-app.js';
 import { until } from '../../../test/support/until.js';
 import { createUserWithRole } from '../../../test/support/users.js';
+import { createCourseBatch } from '../../../test/support/catalog.js';
 
 interface RunBody {
   id: string;
@@ -43,30 +44,18 @@ describe('workflow: the application review with no sales user to assign', () => 
     (await app.http().get(`/api/workflow/runs/${id}`).set(auth(adminToken)).expect(200)).body;
 
   async function applyAsNewStudent(): Promise<string> {
-    const course = await app
-      .http()
-      .post('/api/lms/courses')
-      .set(auth(adminToken))
-      .send({ code: 'NOSALES-1', title: 'Nobody to assign', price: '10.00' })
-      .expect(201);
-    const batch = await app
-      .http()
-      .post('/api/lms/batches')
-      .set(auth(adminToken))
-      .send({
-        courseId: course.body.id,
-        name: 'B',
-        startsOn: '2031-03-01',
-        capacity: 5,
-        price: '10.00',
-      })
-      .expect(201);
+    const batchId = await createCourseBatch(
+      app,
+      adminToken,
+      { code: 'NOSALES-1', title: 'Nobody to assign', price: '10.00' },
+      { name: 'B', startsOn: '2031-03-01', capacity: 5 },
+    );
     const student = await createUserWithRole(app, 'student', adminToken);
     const applied = await app
       .http()
       .post('/api/lms/applications')
       .set(auth(student.token))
-      .send({ batchId: batch.body.id })
+      .send({ batchId })
       .expect(201);
     return applied.body.id as string;
   }

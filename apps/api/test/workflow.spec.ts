@@ -7,6 +7,7 @@ import { connectEvents, EventsClient, listen } from '../../../test/support/realt
 import { until } from '../../../test/support/until.js';
 import { createUserWithRole, TestUser } from '../../../test/support/users.js';
 import { SWEEP_JOB, WorkflowJobHandler } from '../src/workflow/workflow-job.handler.js';
+import { createCourseBatch } from '../../../test/support/catalog.js';
 
 interface RunBody {
   id: string;
@@ -37,25 +38,12 @@ describe('workflow engine: definitions, runs, signals, timers, retries, triggers
       await createUserWithRole(app, 'sales', adminToken),
       await createUserWithRole(app, 'sales', adminToken),
     ];
-    const course = await app
-      .http()
-      .post('/api/lms/courses')
-      .set(auth(adminToken))
-      .send({ code: 'MAS-101', title: 'Data Science', price: '1499.00' })
-      .expect(201);
-    const batch = await app
-      .http()
-      .post('/api/lms/batches')
-      .set(auth(adminToken))
-      .send({
-        courseId: course.body.id,
-        name: 'Spring',
-        startsOn: '2031-03-01',
-        capacity: 500,
-        price: '1499.00',
-      })
-      .expect(201);
-    batchId = batch.body.id;
+    batchId = await createCourseBatch(
+      app,
+      adminToken,
+      { code: 'MAS-101', title: 'Data Science', price: '1499.00' },
+      { name: 'Spring', startsOn: '2031-03-01', capacity: 500 },
+    );
     admin = await connectEvents(await listen(app), { token: adminToken });
   });
 
