@@ -2,6 +2,7 @@ export * from './entities/user.entity.js';
 export * from './entities/user-role.enum.js';
 export * from './auth/auth.decorators.js';
 export * from './auth/token.service.js';
+export * from './auth/bearer-token.js';
 export * from './dto/user.response.js';
 export * from './users/users.service.js';
 export * from './identity.config.js';

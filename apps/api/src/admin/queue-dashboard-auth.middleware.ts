@@ -1,4 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { bearerToken } from '@mas/identity';
 import {
   clearSessionCookie,
   sessionCookieOf,
@@ -42,8 +43,7 @@ async function authorize(
 ): Promise<boolean> {
   const authorization = request.headers.authorization;
   if (authorization !== undefined) {
-    const token = authorization.match(/^Bearer\s+(\S+)$/i)?.[1];
-    return answer(response, await access.byBearer(token), 'bearer');
+    return answer(response, await access.byBearer(bearerToken(authorization)), 'bearer');
   }
   if (request.method === 'GET' && request.query.ticket !== undefined) {
     await redeem(request, response, access);

@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { bearerToken } from '@mas/identity';
 import { AppConfig } from '../config/app-config.js';
 
 export type MetricsAccess = 'allowed' | 'unauthorized' | 'disabled';
@@ -15,7 +16,7 @@ export function metricsAccess(
   if (config.metricsToken === undefined) {
     return config.nodeEnv === 'production' ? 'disabled' : 'allowed';
   }
-  const presented = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
+  const presented = bearerToken(authorization);
   return presented !== undefined && sameSecret(presented, config.metricsToken)
     ? 'allowed'
     : 'unauthorized';

@@ -1,6 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthenticatedRequest, IS_PUBLIC } from './auth.decorators.js';
+import { bearerToken } from './bearer-token.js';
 import { TokenService } from './token.service.js';
 
 /** Global guard: every route needs a valid bearer token unless marked @Public(). */
@@ -24,9 +25,4 @@ export class AuthenticationGuard implements CanActivate {
     request.user = user;
     return true;
   }
-}
-
-function bearerToken(header: string | undefined): string | undefined {
-  const match = header?.match(/^Bearer\s+(\S+)$/i);
-  return match?.[1];
 }
