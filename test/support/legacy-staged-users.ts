@@ -33,6 +33,19 @@ export async function tableRows(database: TestDatabase, table: string): Promise<
   return rows;
 }
 
+/**
+ * Every decision the report lists, each once, in a fixed order. A phase run again without its
+ * checkpoints may record a decision a second time (only the runner's checkpoints prevent that);
+ * what must not change is the set of decisions.
+ */
+export async function reportedDecisions(database: TestDatabase): Promise<unknown[]> {
+  const { rows } = await database.sql(
+    `SELECT DISTINCT table_name, legacy_id, outcome, reason FROM legacy_import.report_items
+      ORDER BY 1, 2, 3, 4`,
+  );
+  return rows;
+}
+
 /** The import report's items for one legacy table, keyed by legacy id. */
 export async function reportItems(
   database: TestDatabase,

@@ -10,13 +10,15 @@ export interface ReportItem {
   reason: string;
 }
 
-/** Records decisions in `legacy_import.report_items`; recording one twice keeps one row. */
+/**
+ * Records decisions in `legacy_import.report_items`, in the batch's transaction: they commit with its
+ * checkpoint, so a committed batch never records them twice.
+ */
 export async function reportOutcomes(client: SqlClient, items: ReportItem[]): Promise<void> {
   if (!items.length) return;
   await client.query(
     `INSERT INTO legacy_import.report_items (table_name, legacy_id, outcome, reason)
-     SELECT * FROM unnest($1::text[], $2::uuid[], $3::text[], $4::text[])
-     ON CONFLICT DO NOTHING`,
+     SELECT * FROM unnest($1::text[], $2::uuid[], $3::text[], $4::text[])`,
     [
       items.map((item) => item.table),
       items.map((item) => item.legacyId),

@@ -56,10 +56,16 @@ export function copyTableStep(source: SqlClient, table: LegacyTable): ImportPhas
       const batch = prefetched ? await ahead!.page : await read(afterKey);
       ahead = batch.n && batch.last ? readAhead(batch.last) : undefined;
       if (batch.n) await target.query(insert, [batch.rows]);
-      // The staged table was empty when the import began: without statistics the planner picks
-      // plans for an empty table, and the phases' joins over millions of rows crawl.
-      else await target.query(`ANALYZE legacy_import."${table.name}"`);
+      else await finishCopy(target, table);
       return { lastKey: batch.last, units: batch.n };
     },
   };
+}
+
+async function finishCopy(target: SqlClient, table: LegacyTable): Promise<void> {
+  if (table.readBy)
+    await target.query(`CLUSTER legacy_import."${table.name}" USING "${table.readBy}"`);
+  // The staged table was empty when the import began: without statistics the planner picks
+  // plans for an empty table, and the phases' joins over millions of rows crawl.
+  await target.query(`ANALYZE legacy_import."${table.name}"`);
 }

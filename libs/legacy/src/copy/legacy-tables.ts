@@ -6,6 +6,12 @@
 export interface LegacyTable {
   name: string;
   source: { schema: string; table: string };
+  /**
+   * The staging index a phase reads this table by, many rows per key: once copied, the table is
+   * rewritten in that index's order (CLUSTER), so those reads touch a few pages instead of one
+   * page per row.
+   */
+  readBy?: string;
 }
 
 const inPublic = (name: string): LegacyTable => ({
@@ -18,7 +24,7 @@ export const LEGACY_TABLES: readonly LegacyTable[] = [
   inPublic('tokens'),
   inPublic('mentors'),
   inPublic('slots'),
-  inPublic('token_usage'),
+  { ...inPublic('token_usage'), readBy: 'idx_legacy_token_usage_user_id' },
   inPublic('colleges'),
   inPublic('courses'),
   inPublic('batches'),

@@ -1,5 +1,6 @@
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database.js';
 import { runPhases } from '../../../../test/support/legacy-phases.js';
+import { reportedDecisions } from '../../../../test/support/legacy-staged-users.js';
 import { mentorshipPhases } from './index.js';
 
 const uuid = (prefix: string, n: number) =>
@@ -257,10 +258,10 @@ describe('legacy import: mentorship phases', () => {
       Promise.all([
         database.sql('SELECT * FROM public.mentor_profiles ORDER BY id'),
         database.sql('SELECT * FROM public.slots ORDER BY id'),
-        database.sql(
-          'SELECT table_name, legacy_id, outcome, reason FROM legacy_import.report_items ORDER BY id',
-        ),
-      ]).then((results) => results.map((result) => result.rows));
+      ]).then(async (results) => [
+        ...results.map((result) => result.rows),
+        await reportedDecisions(database),
+      ]);
     const before = await snapshot();
     expect(before[1]).toHaveLength(18);
     await runPhases(database, mentorshipPhases);

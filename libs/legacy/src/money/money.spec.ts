@@ -1,5 +1,6 @@
 import { createTestDatabase, TestDatabase } from '../../../../test/support/test-database.js';
 import { runPhases } from '../../../../test/support/legacy-phases.js';
+import { reportedDecisions } from '../../../../test/support/legacy-staged-users.js';
 import { ledgerViolations } from '../../../../test/support/ledger.js';
 import { countImportedBalanceRows, moneyParity, moneyPhases } from './index.js';
 
@@ -93,7 +94,7 @@ describe('legacy import: wallets, ledger and money reconciliation', () => {
   const snapshot = async () => ({
     ledger: (await database.sql('SELECT * FROM token_usages ORDER BY entry_no')).rows,
     wallets: (await database.sql('SELECT * FROM token_wallets ORDER BY user_id')).rows,
-    report: (await database.sql('SELECT * FROM legacy_import.report_items ORDER BY id')).rows,
+    report: await reportedDecisions(database),
   });
 
   beforeAll(async () => {

@@ -1,11 +1,10 @@
 import type { SqlClient } from '../import-phase.js';
 
-/** Records the rows a SELECT of (table_name, legacy_id, outcome, reason) yields, set-based. */
+/** Records the rows a SELECT of (table_name, legacy_id, outcome, reason) yields, set-based (see reportOutcomes). */
 async function recordOutcomes(client: SqlClient, select: string, values: unknown[] = []) {
   await client.query(
     `INSERT INTO legacy_import.report_items (table_name, legacy_id, outcome, reason)
-     ${select}
-     ON CONFLICT DO NOTHING`,
+     ${select}`,
     values,
   );
 }

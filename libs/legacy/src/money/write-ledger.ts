@@ -9,7 +9,8 @@ import type { SqlClient } from '../import-phase.js';
  * like an approved allotment), with "legacy bonus" kept in the note. `adjustment` is left to the
  * import's own reconciliation rows, so the adjustments alone explain the money parity.
  * The import's own rows get ids derived from what they belong to (md5 of a fixed prefix and the
- * legacy row or user id), so a re-run produces the same ids and ON CONFLICT keeps one.
+ * legacy row or user id). No ON CONFLICT: the batch holds only users none of whose rows exist yet
+ * (see wallet-chains.ts), and a row that did exist would be a bug to stop at, not to skip.
  */
 const INSERT_LEDGER = `
   INSERT INTO token_usages (id, user_id, usage_type, delta, balance_before, balance_after, slot_id, note, created_at)
@@ -34,8 +35,7 @@ const INSERT_LEDGER = `
              format('legacy import: the legacy balance is %s but the ledger adds up to %s', target - opening, chain_end - opening)
         FROM money_wallets WHERE target <> chain_end
     ) entries
-   ORDER BY user_id, ord, step
-  ON CONFLICT (id) DO NOTHING`;
+   ORDER BY user_id, ord, step`;
 
 /** Every surviving user gets its wallet (native code expects one per user), at its chain's target. */
 const UPSERT_WALLETS = `

@@ -33,6 +33,9 @@ export interface ImportReport {
 
 const EXAMPLES_PER_TABLE = 5;
 
+/** How a table's reported rows are ordered, in the summary's examples and in the JSON report. */
+export const REPORTED_ROW_ORDER = 'legacy_id, outcome, reason';
+
 /** Counts computed from the staging tables, the native tables and `legacy_import.report_items`. */
 export async function buildImportReport(
   client: SqlClient,
@@ -47,6 +50,7 @@ export async function buildImportReport(
     ...LEGACY_TABLES.map((table) => table.name),
     ...reportedTables.filter((name) => !LEGACY_TABLES.some((table) => table.name === name)),
   ];
+  const examples = await reportExamples(client, EXAMPLES_PER_TABLE);
   const tables: TableReport[] = [];
   for (const table of names) {
     const count = (outcome: ReportOutcome) =>
@@ -61,7 +65,7 @@ export async function buildImportReport(
       merged: count('merged'),
       changed: count('changed'),
       skipped: count('skipped'),
-      examples: await reportedRows(client, table, EXAMPLES_PER_TABLE),
+      examples: examples.get(table) ?? [],
     });
   }
   return { ...options, tables, money: await moneyParity(client) };
@@ -72,21 +76,22 @@ async function countRows(client: SqlClient, table: string): Promise<number> {
 }
 
 /**
- * Reported rows of one table, ordered by legacy id, outcome and reason (the unique key, so the
- * order does not depend on when a row was recorded), a page at a time after `after`.
+ * The first few reported rows of each table, in the order the JSON report lists them (legacy id,
+ * outcome, reason: it does not depend on when a row was recorded), in one pass.
  */
-export async function reportedRows(
+async function reportExamples(
   client: SqlClient,
-  table: string,
-  limit: number,
-  after?: ReportedRow,
-): Promise<ReportedRow[]> {
-  const { rows } = await client.query<ReportedRow>(
-    `SELECT legacy_id AS "legacyId", outcome, reason FROM legacy_import.report_items
-      WHERE table_name = $1
-        AND ($2::uuid IS NULL OR (legacy_id, outcome, reason) > ($2::uuid, $3::text, $4::text))
-      ORDER BY legacy_id, outcome, reason LIMIT $5`,
-    [table, after?.legacyId ?? null, after?.outcome ?? null, after?.reason ?? null, limit],
+  perTable: number,
+): Promise<Map<string, ReportedRow[]>> {
+  const { rows } = await client.query<ReportedRow & { table: string }>(
+    `SELECT table_name AS "table", legacy_id AS "legacyId", outcome, reason
+       FROM (SELECT *, row_number() OVER (PARTITION BY table_name ORDER BY ${REPORTED_ROW_ORDER}) AS rank
+               FROM legacy_import.report_items) ranked
+      WHERE rank <= $1
+      ORDER BY table_name, rank`,
+    [perTable],
   );
-  return rows;
+  const examples = new Map<string, ReportedRow[]>();
+  for (const { table, ...row } of rows) examples.set(table, [...(examples.get(table) ?? []), row]);
+  return examples;
 }

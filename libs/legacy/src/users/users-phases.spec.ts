@@ -1,5 +1,6 @@
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database.js';
 import { runPhases } from '../../../../test/support/legacy-phases.js';
+import { reportedDecisions } from '../../../../test/support/legacy-staged-users.js';
 import { userPhases } from './index.js';
 
 const id = (n: number) => `00000000-0000-0000-0000-${String(n).padStart(12, '0')}`;
@@ -195,10 +196,10 @@ describe('legacy import: users phases', () => {
       Promise.all([
         database.sql('SELECT * FROM public.users ORDER BY id'),
         database.sql('SELECT * FROM legacy_import.user_map ORDER BY legacy_id'),
-        database.sql(
-          'SELECT table_name, legacy_id, outcome, reason FROM legacy_import.report_items ORDER BY id',
-        ),
-      ]).then((results) => results.map((result) => result.rows));
+      ]).then(async (results) => [
+        ...results.map((result) => result.rows),
+        await reportedDecisions(database),
+      ]);
     const before = await snapshot();
     expect(before[0]).toHaveLength(7);
     await runPhases(database, userPhases, KOLKATA);
