@@ -1,12 +1,10 @@
-import type { QueryResult, QueryResultRow } from 'pg';
+import type { ClientBase } from 'pg';
 
-/** A connection in an open transaction on the target database (a pg client). */
-export interface SqlClient {
-  query<Row extends QueryResultRow = QueryResultRow>(
-    text: string,
-    values?: unknown[],
-  ): Promise<QueryResult<Row>>;
-}
+/**
+ * A connection to a database, in an open transaction where a phase runs (a pg client: besides
+ * queries, it streams COPY).
+ */
+export type SqlClient = Pick<ClientBase, 'query'>;
 
 export interface ImportContext {
   /** The IANA zone the old server wrote its `timestamp without time zone` values in. */
