@@ -1,23 +1,23 @@
 import pg from 'pg';
-import type { ImportContext, ImportPhase } from '@mas/legacy';
+import { type ImportContext, type ImportStep, phasesOf } from '@mas/legacy';
 import type { TestDatabase } from './test-database.js';
 
 export const LEGACY_CONTEXT: ImportContext = { timezone: 'UTC', batchSize: 2 };
 
 /**
- * Runs `phases` to the end on a migrated test database whose `legacy_import` staging tables the
- * test filled, one transaction per batch as the import does (a small batch size by default, so
- * batch boundaries are crossed).
+ * Runs the phases of `steps` to the end, one after the other, on a migrated test database whose
+ * `legacy_import` staging tables the test filled, one transaction per batch as the import does (a
+ * small batch size by default, so batch boundaries are crossed).
  */
 export async function runPhases(
   database: TestDatabase,
-  phases: ImportPhase[],
+  steps: readonly ImportStep[],
   context: ImportContext = LEGACY_CONTEXT,
 ): Promise<void> {
   const client = new pg.Client({ connectionString: database.url });
   await client.connect();
   try {
-    for (const phase of phases) {
+    for (const phase of steps.flatMap(phasesOf)) {
       let key: string | null = null;
       for (;;) {
         await client.query('BEGIN');

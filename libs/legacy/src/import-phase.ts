@@ -34,3 +34,19 @@ export interface ImportPhase {
   total(client: SqlClient): Promise<number>;
   runBatch(client: SqlClient, afterKey: string | null, context: ImportContext): Promise<PhaseBatch>;
 }
+
+/**
+ * Steps that may run at the same time, each on its own connection: they write disjoint rows and
+ * take no lock another one waits for. One progress line (`name`) counts them together.
+ */
+export interface ConcurrentSteps {
+  readonly name: string;
+  readonly concurrent: readonly ImportPhase[];
+}
+
+export type ImportStep = ImportPhase | ConcurrentSteps;
+
+/** The phases of a step, in order. */
+export function phasesOf(step: ImportStep): readonly ImportPhase[] {
+  return 'concurrent' in step ? step.concurrent : [step];
+}

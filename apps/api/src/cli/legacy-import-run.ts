@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import pg from 'pg';
 import {
   formatReport,
+  IMPORT_LANES,
   IMPORT_PHASES,
   ImportBusyError,
   importLegacy,
@@ -45,6 +46,21 @@ async function connectSource(url: string): Promise<pg.Client> {
   return source;
 }
 
+/** A connection of the app's pool for the import's own use, given back as it was. */
+async function importConnection(dataSource: DataSource) {
+  const runner = dataSource.createQueryRunner();
+  const client = (await runner.connect()) as SqlClient;
+  // The import's set-based statements may outlast the API's statement timeout.
+  await client.query('SET statement_timeout = 0');
+  return {
+    client,
+    release: async () => {
+      await client.query('RESET statement_timeout').catch(() => undefined);
+      await runner.release();
+    },
+  };
+}
+
 async function checkTimezone(target: SqlClient, timezone: string): Promise<void> {
   try {
     await target.query('SELECT now() AT TIME ZONE $1', [timezone]);
@@ -59,16 +75,19 @@ export async function runLegacyImport(args: LegacyImportArgs): Promise<void> {
   const source = await connectSource(args.from);
   try {
     await withCliApp(async (app) => {
-      const runner = app.get(DataSource).createQueryRunner();
-      const target = (await runner.connect()) as SqlClient;
+      const dataSource = app.get(DataSource);
+      // One connection per phase that may run at once; a dry run's one transaction needs just one.
+      const connections = await Promise.all(
+        Array.from({ length: args.dryRun ? 1 : IMPORT_LANES }, () => importConnection(dataSource)),
+      );
+      const [target, ...extraTargets] = connections.map((connection) => connection.client);
       try {
-        // The import's set-based statements may outlast the API's statement timeout.
-        await target.query('SET statement_timeout = 0');
         await checkTimezone(target, args.timezone);
         const started = performance.now();
         const report = await importLegacy({
           source,
           target,
+          extraTargets,
           phases: IMPORT_PHASES,
           context: { timezone: args.timezone, batchSize: args.batchSize },
           dryRun: args.dryRun,
@@ -78,8 +97,7 @@ export async function runLegacyImport(args: LegacyImportArgs): Promise<void> {
         console.log(formatReport(report, (performance.now() - started) / 1000));
         if (args.reportPath) console.log(`full report: ${args.reportPath}`);
       } finally {
-        await target.query('RESET statement_timeout').catch(() => undefined);
-        await runner.release();
+        await Promise.all(connections.map((connection) => connection.release()));
       }
     });
   } finally {

@@ -1,5 +1,5 @@
-import { moneyPhase } from './money-phase.js';
+import { moneySteps } from './money-phase.js';
 
-export const moneyPhases = [moneyPhase];
+export const moneyPhases = [moneySteps];
 export { formatMoneyParity, moneyParity, type MoneyParity } from './money-parity.js';
 export { countImportedBalanceRows } from './imported-balances.js';

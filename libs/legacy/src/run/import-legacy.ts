@@ -1,4 +1,4 @@
-import type { ImportContext, ImportPhase, SqlClient } from '../import-phase.js';
+import type { ImportContext, ImportStep, SqlClient } from '../import-phase.js';
 import { checkLegacySource } from '../copy/check-legacy-source.js';
 import { copyTableStep } from '../copy/copy-table-step.js';
 import { LEGACY_TABLES } from '../copy/legacy-tables.js';
@@ -15,7 +15,12 @@ export interface LegacyImportOptions {
   /** A connection to the migrated target database, used for nothing else meanwhile. */
   target: SqlClient;
   /** The phases that turn staged rows into native rows, in order (see import-phases.ts). */
-  phases: readonly ImportPhase[];
+  phases: readonly ImportStep[];
+  /**
+   * More connections to the target, for phases that can run at the same time (each its own
+   * transactions). Unused by a dry run, whose one transaction lives on `target`.
+   */
+  extraTargets?: readonly SqlClient[];
   context: ImportContext;
   dryRun: boolean;
   /** Where to write the full JSON report, if anywhere. */
@@ -43,7 +48,18 @@ export async function importLegacy(options: LegacyImportOptions): Promise<Import
   return withImportLock(target, async () => {
     if (!dryRun) {
       await pinLegacyTimezone(target, options.context.timezone);
-      await runSteps(target, steps, options.context, ownTransactions(target), options.progress);
+      const lanes = (options.extraTargets ?? []).map((client) => ({
+        client,
+        transactions: ownTransactions(client),
+      }));
+      await runSteps(
+        target,
+        steps,
+        options.context,
+        ownTransactions(target),
+        options.progress,
+        lanes,
+      );
       return finish();
     }
     await target.query('BEGIN');
