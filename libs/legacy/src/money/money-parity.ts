@@ -26,6 +26,10 @@ export interface MoneyParity {
   balanced: boolean;
 }
 
+/**
+ * Both sides in one pass over each table. Covers are found among the ledger's adjustment rows
+ * (thousands) rather than by hashing a cover id for every legacy row (millions).
+ */
 const PARITY = `
   WITH mapped_ids AS (
     SELECT m.legacy_id, m.user_id FROM legacy_import.user_map m JOIN users u ON u.id = m.user_id),
@@ -33,7 +37,9 @@ const PARITY = `
   balances AS (
     SELECT k.balance, i.user_id FROM legacy_import.tokens k LEFT JOIN mapped_ids i ON i.legacy_id = k."userId"),
   with_balance AS (SELECT DISTINCT user_id FROM balances WHERE user_id IS NOT NULL),
-  covers AS (SELECT md5('legacy-import:overdraft-cover:' || id)::uuid AS id FROM legacy_import.token_usage),
+  covers AS (
+    SELECT md5('legacy-import:overdraft-cover:' || t.id)::uuid AS id FROM legacy_import.token_usage t
+     WHERE md5('legacy-import:overdraft-cover:' || t.id)::uuid IN (SELECT id FROM token_usages WHERE usage_type = 'adjustment')),
   ledger AS (
     SELECT n.delta, wb.user_id IS NOT NULL AS has_balance,
            CASE WHEN t.id IS NOT NULL THEN 'legacy'
@@ -45,20 +51,22 @@ const PARITY = `
       LEFT JOIN with_balance wb ON wb.user_id = n.user_id
       LEFT JOIN legacy_import.token_usage t ON t.id = n.id
       LEFT JOIN covers c ON c.id = n.id)
-  SELECT
-    (SELECT coalesce(sum(balance), 0) FROM balances) AS legacy_balances,
-    (SELECT count(*) FROM balances WHERE balance < 0) AS negative_rows,
-    (SELECT coalesce(sum(-balance), 0) FROM balances WHERE balance < 0) AS negative_tokens,
-    (SELECT coalesce(sum(greatest(balance, 0)), 0) FROM balances WHERE user_id IS NULL) AS unimported_balances,
-    (SELECT coalesce(sum(delta), 0) FROM ledger WHERE kind <> 'native' AND NOT has_balance) AS ledger_only_balances,
-    (SELECT coalesce(sum(w.balance), 0) FROM token_wallets w JOIN mapped USING (user_id)) AS native_balances,
-    (SELECT coalesce(sum(delta), 0) FROM ledger WHERE kind = 'native') AS native_activity,
-    (SELECT count(*) FROM ledger WHERE kind = 'legacy') AS legacy_rows,
-    (SELECT coalesce(sum(delta), 0) FROM ledger WHERE kind = 'legacy') AS legacy_tokens,
-    (SELECT count(*) FROM ledger WHERE kind = 'cover') AS cover_rows,
-    (SELECT coalesce(sum(delta), 0) FROM ledger WHERE kind = 'cover') AS cover_tokens,
-    (SELECT count(*) FROM ledger WHERE kind = 'adjustment') AS adjustment_rows,
-    (SELECT coalesce(sum(delta), 0) FROM ledger WHERE kind = 'adjustment') AS adjustment_tokens`;
+  SELECT b.*, l.*,
+    (SELECT coalesce(sum(w.balance), 0) FROM token_wallets w JOIN mapped USING (user_id)) AS native_balances
+    FROM (SELECT coalesce(sum(balance), 0) AS legacy_balances,
+                 count(*) FILTER (WHERE balance < 0) AS negative_rows,
+                 coalesce(sum(-balance) FILTER (WHERE balance < 0), 0) AS negative_tokens,
+                 coalesce(sum(greatest(balance, 0)) FILTER (WHERE user_id IS NULL), 0) AS unimported_balances
+            FROM balances) b,
+         (SELECT coalesce(sum(delta) FILTER (WHERE kind <> 'native' AND NOT has_balance), 0) AS ledger_only_balances,
+                 coalesce(sum(delta) FILTER (WHERE kind = 'native'), 0) AS native_activity,
+                 count(*) FILTER (WHERE kind = 'legacy') AS legacy_rows,
+                 coalesce(sum(delta) FILTER (WHERE kind = 'legacy'), 0) AS legacy_tokens,
+                 count(*) FILTER (WHERE kind = 'cover') AS cover_rows,
+                 coalesce(sum(delta) FILTER (WHERE kind = 'cover'), 0) AS cover_tokens,
+                 count(*) FILTER (WHERE kind = 'adjustment') AS adjustment_rows,
+                 coalesce(sum(delta) FILTER (WHERE kind = 'adjustment'), 0) AS adjustment_tokens
+            FROM ledger) l`;
 
 type ParityRow = Record<string, string>;
 
