@@ -1,4 +1,5 @@
 import { createServer, Server, Socket, connect } from 'node:net';
+import { freePort } from './free-port.js';
 
 /**
  * A TCP proxy to `target` on a fixed local port that a test can stop (connections refused, open
@@ -15,11 +16,7 @@ export class TcpProxy {
 
   /** A stopped proxy on a free port. */
   static async reserve(target: { host: string; port: number }): Promise<TcpProxy> {
-    const probe = createServer();
-    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-    const { port } = probe.address() as { port: number };
-    await new Promise((resolve) => probe.close(resolve));
-    return new TcpProxy(port, target);
+    return new TcpProxy(await freePort(), target);
   }
 
   async start(): Promise<void> {

@@ -1,5 +1,6 @@
 import { createServer, Server, Socket } from 'node:net';
 import pg from 'pg';
+import { QueryFailedError } from 'typeorm';
 import { mapPostgresError, mapUnavailableDependency } from './http-error-mapping.js';
 
 describe('mapPostgresError', () => {
@@ -170,9 +171,58 @@ describe('mapUnavailableDependency', () => {
     expect(JSON.stringify(mapped)).not.toContain('127.0.0.1');
   });
 
+  it('answers 503 for a session the server terminated, and for the client it leaves unusable, bare or wrapped by TypeORM', async () => {
+    const url = process.env.TEST_SERVER_URL!;
+    const [victim, admin] = [new pg.Client(url), new pg.Client(url)];
+    victim.on('error', () => undefined);
+    await Promise.all([victim.connect(), admin.connect()]);
+    try {
+      const { rows } = await victim.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+      const running = rejectionOf(victim.query('SELECT pg_sleep(10)'));
+      await admin.query('SELECT pg_terminate_backend($1)', [rows[0].pid]);
+      const terminated = (await running) as { code?: string };
+      expect(terminated.code).toBe('57P01');
+      const unusable = await rejectionOf(victim.query('SELECT 1'));
+      for (const error of [
+        terminated,
+        unusable,
+        new QueryFailedError('SELECT 1', [], unusable as Error),
+      ]) {
+        expect(mapUnavailableDependency(error)).toMatchObject({
+          status: 503,
+          retryAfterSeconds: 5,
+        });
+      }
+    } finally {
+      await Promise.all([victim.end().catch(() => undefined), admin.end()]);
+    }
+  });
+
+  it('answers 503 for a server that is starting, stopping or recovering, and for every attempt refused', () => {
+    for (const code of ['57P03', '57P02', '08006', '08001']) {
+      expect(
+        mapUnavailableDependency({ message: 'the database system is shutting down', code })?.status,
+      ).toBe(503);
+    }
+    const refusedTwice = new AggregateError(
+      [Object.assign(new Error('connect ECONNREFUSED ::1:5432'), { code: 'ECONNREFUSED' })],
+      '',
+    );
+    expect(mapUnavailableDependency(refusedTwice)?.status).toBe(503);
+    expect(mapUnavailableDependency({ code: '53300' })).toMatchObject({
+      status: 503,
+      retryAfterSeconds: 1,
+    });
+  });
+
   it('leaves other errors alone', () => {
     expect(mapUnavailableDependency(new Error('boom'))).toBeNull();
     expect(mapUnavailableDependency('timeout exceeded when trying to connect')).toBeNull();
     expect(mapUnavailableDependency(undefined)).toBeNull();
+    expect(
+      mapUnavailableDependency(
+        new QueryFailedError('SELECT 1', [], Object.assign(new Error('x'), { code: 'XX000' })),
+      ),
+    ).toBeNull();
   });
 });
