@@ -136,6 +136,7 @@ describe('realtime: sockets follow permissions', () => {
         expect(result).toMatchObject({ reason: 'io server disconnect', toldWhy: true });
       }
       expect(await onB.next('session.revoked')).toEqual({
+        id: expect.stringMatching(/^[0-9a-f-]{36}$/),
         type: 'session.revoked',
         occurredAt: expect.any(String),
         data: { userId: user.id, reason: 'tokens_revoked' },

@@ -42,7 +42,7 @@ async function eventually<T>(
 const outboxRow = async (database: TestDatabase, topic: string) =>
   (
     await database.sql(
-      `SELECT status, attempts, last_error FROM outbox_messages WHERE channel = 'realtime' AND topic = $1`,
+      `SELECT id, status, attempts, last_error FROM outbox_messages WHERE channel = 'realtime' AND topic = $1`,
       [topic],
     )
   ).rows;
@@ -138,6 +138,7 @@ describe('realtime gateway', () => {
 
       for (const client of [viaAuth, viaHeader]) {
         expect(await client.next('test.to-user')).toEqual({
+          id: expect.stringMatching(/^[0-9a-f-]{36}$/),
           type: 'test.to-user',
           occurredAt: expect.any(String),
           data: { n: 1 },
@@ -164,16 +165,19 @@ describe('realtime gateway', () => {
         rooms: [userRoom(alice.id)],
       });
 
-      expect(await onB.next('test.cross-instance')).toEqual({
-        type: 'test.cross-instance',
-        occurredAt: expect.any(String),
-        data: { slotId: 'slot-1' },
-      });
+      const received = await onB.next('test.cross-instance');
       const [row] = await eventually(
         () => outboxRow(database, 'test.cross-instance'),
         (rows) => rows[0]?.status === 'dispatched',
       );
       expect(row).toMatchObject({ status: 'dispatched', attempts: 1 });
+      // Through the Redis adapter, the event keeps its outbox id: what a client dedupes by.
+      expect(received).toEqual({
+        id: row.id,
+        type: 'test.cross-instance',
+        occurredAt: expect.any(String),
+        data: { slotId: 'slot-1' },
+      });
     });
 
     it("does not deliver an event addressed to another user's room", async () => {
@@ -246,12 +250,15 @@ describe('realtime gateway', () => {
 
         await redis.start();
         // Bounded by the relay's backoff (2 s, 4 s, ...) and the client's reconnect delay.
-        expect(await client.next('test.after-outage', 20_000)).toMatchObject({ data: { n: 1 } });
+        const received = await client.next('test.after-outage', 20_000);
         const [row] = await eventually(
           () => outboxRow(ownDatabase, 'test.after-outage'),
           (rows) => rows[0]?.status === 'dispatched',
         );
         expect(row.status).toBe('dispatched');
+        // Retried by the relay, still the row's id.
+        expect(row.attempts).toBeGreaterThan(1);
+        expect(received).toMatchObject({ id: failed.id, data: { n: 1 } });
       } finally {
         clients.splice(0).forEach((client) => client.close());
         await instance.close();

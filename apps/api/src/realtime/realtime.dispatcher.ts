@@ -10,7 +10,7 @@ const PUBLISH_CONFIRM_TIMEOUT_MS = 2000;
  * Sends committed realtime outbox rows to their rooms on every instance. Throwing leaves the row
  * pending for a retry: while Redis cannot carry the event to the other instances nothing is sent
  * (not even to this instance's clients, who would get it twice on the retry). Delivery is at least
- * once: a broadcast that Redis does not confirm in time is sent again.
+ * once: a broadcast that Redis does not confirm in time is sent again, with the same `id`.
  *
  * `session.revoked` also disconnects its audience's sockets on every instance, after they received
  * it: the client learns why, and its reconnect is authenticated against the user's current state.
@@ -32,7 +32,8 @@ export class RealtimeDispatcher implements OnModuleInit {
     if (!message.audience.length) return;
     if (!this.redis.isReady())
       throw new Error('redis is not ready: the event cannot reach the other instances');
-    this.gateway.emit(message.audience, message.topic, message.payload);
+    // The outbox id: the same on every attempt and instance, so a client drops what it has seen.
+    this.gateway.emit(message.audience, message.topic, { id: message.id, ...message.payload });
     if (message.topic === SESSION_REVOKED) this.gateway.disconnect(message.audience);
     await this.redis.confirmPublished(PUBLISH_CONFIRM_TIMEOUT_MS);
   }
