@@ -5,6 +5,7 @@ import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import type { AppConfig } from './config/app-config.js';
 import { APP_CONFIG } from './config/app-config.token.js';
+import { closeConnectionsWhileDraining, Draining } from './health/draining.js';
 import { corsOptions } from './http/cors.js';
 import { applyInputBoundary } from './input-boundary/input-boundary.js';
 import { RedisIoAdapter } from './realtime/redis-io.adapter.js';
@@ -16,6 +17,7 @@ export const API_PREFIX = 'api';
 export function configureApp(app: INestApplication): INestApplication {
   const config = app.get<AppConfig>(APP_CONFIG);
   (app.getHttpAdapter().getInstance() as Express).set('trust proxy', config.trustProxy);
+  app.use(closeConnectionsWhileDraining(app.get(Draining)));
   // First, so that a preflight is answered before the input boundary or any route sees it.
   app.enableCors(corsOptions(config.corsOrigins));
   applyInputBoundary(app, API_PREFIX, config.inputBoundary);

@@ -1,10 +1,13 @@
 import 'reflect-metadata';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { INestApplicationContext } from '@nestjs/common';
+import type { Server } from 'node:http';
 import { ConfigError, resolveConnection } from '@mas/persistence';
 import { Logger } from 'nestjs-pino';
 import { AppConfig, loadAppConfig } from './config/app-config.js';
 import { readSettings } from './config/read-settings.js';
 import { createApiApp } from './create-app.js';
+import { Draining, stopAccepting } from './health/draining.js';
 import { adminLogin, localApiUrl } from './login-hints.js';
 import { createWorkerApp } from './worker.js';
 
@@ -34,6 +37,7 @@ async function main(): Promise<void> {
   ).catch(exitOnConfigError);
   const options = { config, connection: database.connection };
   let app: INestApplicationContext;
+  let httpServer: Server | undefined;
   let where: string;
   if (config.appRole === 'worker') {
     // A worker serves no API, only its own health server on WORKER_HEALTH_PORT.
@@ -42,6 +46,7 @@ async function main(): Promise<void> {
   } else {
     const api = await createApiApp(options);
     await api.listen(config.port, config.host);
+    httpServer = api.getHttpServer() as Server;
     app = api;
     const url = localApiUrl(config.port);
     where = `at ${url} (docs: ${url}/docs)`;
@@ -65,6 +70,16 @@ async function main(): Promise<void> {
     const deadline = new Promise((resolve) =>
       setTimeout(resolve, config.shutdownTimeoutMs).unref(),
     );
+    if (httpServer) {
+      // Readiness fails, new connections are refused and each open one closes after its next
+      // answer; only after the drain does the server close what is left.
+      app.get(Draining).begin();
+      stopAccepting(httpServer);
+      await Promise.race([
+        sleep(Math.min(config.shutdownDrainMs, config.shutdownTimeoutMs)),
+        deadline,
+      ]);
+    }
     await Promise.race([app.close(), deadline]);
     await database.stop();
     process.exit(0);

@@ -2,6 +2,7 @@ import { createTestDatabase, TestDatabase } from '../../../test/support/test-dat
 import { login, startTestApp, TEST_ADMIN, TestApp } from '../../../test/support/test-app.js';
 import { TcpProxy } from '../../../test/support/tcp-proxy.js';
 import { until } from '../../../test/support/until.js';
+import { Draining } from '../src/health/draining.js';
 
 describe('health', () => {
   const databases: TestDatabase[] = [];
@@ -31,6 +32,17 @@ describe('health', () => {
     expect(response.body.info.migrations.status).toBe('up');
     await app.http().get('/api/health/live').expect(200, { status: 'ok' });
     await app.http().get('/api/health/ready').expect(200);
+  });
+
+  // That answers then close their keep-alive connections is shown by fault-sigterm.spec.ts
+  // (supertest closes every connection itself).
+  it('is not ready once a shutdown began', async () => {
+    const { app } = await boot();
+    await app.http().get('/api/health/ready').expect(200);
+    app.app.get(Draining).begin();
+    const ready = await app.http().get('/api/health/ready').expect(503);
+    expect(ready.body).toEqual({ status: 'shutting_down' });
+    await app.http().get('/api/health/live').expect(200);
   });
 
   it('boots and serves without Redis, reporting it as degraded', async () => {

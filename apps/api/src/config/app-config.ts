@@ -32,6 +32,12 @@ export interface AppConfig {
   workerHealthPort: number;
   /** How long SIGTERM waits for in-flight requests before closing anyway. */
   shutdownTimeoutMs: number;
+  /**
+   * After SIGTERM, how long the API still answers on open connections (each answer closing its
+   * connection, readiness 503) before it stops listening: clients move off their keep-alive
+   * connections instead of racing a server that closes them.
+   */
+  shutdownDrainMs: number;
   /** Timeouts and keep-alive bounds of the listening HTTP servers (API and worker health). */
   http: HttpLimits;
   /** Whose X-Forwarded-For is believed for the client address (TRUST_PROXY; default: nobody's). */
@@ -73,6 +79,7 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
     mailFrom: read.string('MAIL_FROM', 'MAS <no-reply@mas.local>'),
     workerHealthPort: read.int('WORKER_HEALTH_PORT', 3001, { min: 0, max: 65535 }),
     shutdownTimeoutMs: read.int('SHUTDOWN_TIMEOUT_MS', 10_000, { min: 0 }),
+    shutdownDrainMs: read.int('SHUTDOWN_DRAIN_MS', 1_000, { min: 0 }),
     http: loadHttpLimits(read),
     trustProxy: loadTrustProxy(read),
     metricsToken: loadMetricsToken(read),

@@ -14,6 +14,7 @@ import {
 import type { Response } from 'express';
 import { Public } from '@mas/identity';
 import { DatabaseHealthIndicator } from './database.health.js';
+import { Draining } from './draining.js';
 import { HealthStatusResponse } from './health-status.response.js';
 import { MigrationsHealthIndicator } from './migrations.health.js';
 import { RedisHealthIndicator } from './redis.health.js';
@@ -27,6 +28,7 @@ export class HealthController {
     private readonly database: DatabaseHealthIndicator,
     private readonly redis: RedisHealthIndicator,
     private readonly migrations: MigrationsHealthIndicator,
+    private readonly draining: Draining,
   ) {}
 
   @Get()
@@ -54,10 +56,16 @@ export class HealthController {
 
   @Get('ready')
   @HealthCheck()
-  @ApiOperation({ summary: '200 only when the database answers and no migration is pending' })
+  @ApiOperation({
+    summary: '200 only when the database answers, no migration is pending and no shutdown began',
+  })
   @ApiServiceUnavailableResponse({ description: 'not ready', type: HealthStatusResponse })
   @ApiOkResponse({ type: HealthStatusResponse })
-  ready(@Res({ passthrough: true }) response: Response) {
+  async ready(@Res({ passthrough: true }) response: Response) {
+    if (this.draining.active) {
+      response.status(503);
+      return { status: 'shutting_down' };
+    }
     return this.run(response, [() => this.database.check(), () => this.migrations.check()]);
   }
 

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { RedisModule } from '../redis/redis.module.js';
 import { DatabaseHealthIndicator } from './database.health.js';
+import { Draining } from './draining.js';
 import { HealthController } from './health.controller.js';
 import { MigrationsHealthIndicator } from './migrations.health.js';
 import { RedisHealthIndicator } from './redis.health.js';
@@ -9,6 +10,7 @@ import { RedisHealthIndicator } from './redis.health.js';
 @Module({
   imports: [TerminusModule.forRoot({ logger: false }), RedisModule],
   controllers: [HealthController],
-  providers: [DatabaseHealthIndicator, RedisHealthIndicator, MigrationsHealthIndicator],
+  providers: [DatabaseHealthIndicator, RedisHealthIndicator, MigrationsHealthIndicator, Draining],
+  exports: [Draining],
 })
 export class HealthModule {}
