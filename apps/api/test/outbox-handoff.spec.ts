@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import {
+  OutboxChannel,
   OutboxCompletion,
   OutboxReconciler,
+  OutboxRelay,
   OutboxService,
   TransactionRunner,
 } from '@mas/persistence';
@@ -139,5 +141,41 @@ describe('outbox hand-off: job rows end when their consumer ran, overdue ones ar
     expect((await row(delayed)).status).toBe('handed_off');
     expect((await row(done)).status).toBe('dispatched');
     expect(app.logs.some((line) => line.includes('re-queued 1 outbox messages'))).toBe(true);
+  });
+});
+
+describe('outbox hand-off: a consumer that finishes before the relay records the hand-off', () => {
+  let database: TestDatabase;
+  let app: TestApp;
+
+  beforeAll(async () => {
+    database = await createTestDatabase({ migrated: true });
+    // No relay loop: the test drains by hand, with a dispatcher whose "consumer" is instant.
+    app = await startTestApp(database, {
+      APP_ROLE: 'api',
+      OUTBOX_RELAY_ENABLED: 'false',
+      BULLMQ_PREFIX: `outbox-handoff-race-${randomUUID()}`,
+    });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await database?.drop();
+  });
+
+  it('keeps the row done: the relay only moves a still-pending row to handed_off', async () => {
+    const relay = app.app.get(OutboxRelay);
+    const completion = app.app.get(OutboxCompletion);
+    relay.register(OutboxChannel.Job, (message) => completion.done(message.id), {
+      consumerCompletes: true,
+    });
+    await app.app
+      .get(TransactionRunner)
+      .run((tx) => app.app.get(OutboxService).job(tx, 'kpi', { reason: 'race' }));
+    expect(await relay.drainOnce()).toBe(1);
+    const { rows } = await database.sql(
+      `SELECT status::text, handed_off_at FROM outbox_messages WHERE payload ->> 'reason' = 'race'`,
+    );
+    expect(rows).toEqual([{ status: 'dispatched', handed_off_at: null }]);
   });
 });
