@@ -28,11 +28,17 @@ export class JobSchedulesRegistrar implements OnApplicationBootstrap, BeforeAppl
   private readonly stop = new AbortController();
   private registering: Promise<void> = Promise.resolve();
   private connectionLost = false;
+  /** Rejects at shutdown: one listener however often Redis comes back. */
+  private readonly stopped = new Promise<never>((_, reject) => {
+    this.stop.signal.addEventListener('abort', () => reject(new Error('shutting down')));
+  });
 
   constructor(
     private readonly queues: QueueRegistry,
     @Inject(REDIS) private readonly redis: Redis,
-  ) {}
+  ) {
+    this.stopped.catch(() => undefined);
+  }
 
   onApplicationBootstrap(): void {
     this.redis.on('close', this.onClose);
@@ -75,14 +81,10 @@ export class JobSchedulesRegistrar implements OnApplicationBootstrap, BeforeAppl
   }
 
   private async registerUntilDone(): Promise<void> {
-    const stopped = new Promise<never>((_, reject) => {
-      this.stop.signal.addEventListener('abort', () => reject(new Error('shutting down')));
-    });
-    stopped.catch(() => undefined);
     let retryMs = FIRST_RETRY_MS;
     while (!this.stop.signal.aborted) {
       try {
-        await Promise.race([this.registerAll(), stopped]);
+        await Promise.race([this.registerAll(), this.stopped]);
         this.logger.log(`registered schedules: ${JOB_SCHEDULES.map((s) => s.id).join(', ')}`);
         return;
       } catch (error) {
