@@ -25,6 +25,25 @@ function confirmation(to = `student-${randomUUID()}@example.com`): EmailJobData 
   };
 }
 
+/** An email outbox row as the relay leaves it once the job is in Redis; returns its job data. */
+async function handedOffEmail(database: TestDatabase): Promise<EmailJobData> {
+  const message = confirmation();
+  await database.sql(
+    `INSERT INTO outbox_messages (id, channel, topic, payload, status, handed_off_at)
+     VALUES ($1, 'email', $2, $3, 'handed_off', now())`,
+    [message.outboxMessageId, message.template, { to: message.to, data: message.data }],
+  );
+  return message;
+}
+
+async function outboxRow(database: TestDatabase, id: string) {
+  const { rows } = await database.sql(
+    `SELECT status, dispatched_at IS NOT NULL AS done_at, last_error FROM outbox_messages WHERE id = $1`,
+    [id],
+  );
+  return rows[0] as { status: string; done_at: boolean; last_error: string | null };
+}
+
 describe('email templates', () => {
   it('lists the templates other code may name', () => {
     expect([...EmailTemplates].sort()).toEqual([
@@ -123,6 +142,24 @@ describe('jobs: email delivery (log transport)', () => {
     ]);
   });
 
+  it('ends its handed-off outbox row with the delivery, and a duplicate run finds it ended', async () => {
+    const handler = app.app.get(EmailJobHandler);
+    const message = await handedOffEmail(database);
+    expect(await handler.handle(fakeJob(message))).toBe('sent');
+    expect(await outboxRow(database, message.outboxMessageId)).toEqual({
+      status: 'dispatched',
+      done_at: true,
+      last_error: null,
+    });
+    // A run that finds the delivery (e.g. the reconciler re-queued the row meanwhile) ends it too.
+    await database.sql(`UPDATE outbox_messages SET status = 'pending' WHERE id = $1`, [
+      message.outboxMessageId,
+    ]);
+    expect(await handler.handle(fakeJob(message, 1))).toBe('already-handled');
+    expect((await outboxRow(database, message.outboxMessageId)).status).toBe('dispatched');
+    expect(sentLogLines(message.to)).toHaveLength(1);
+  });
+
   it('sends once when two runs of the same job race', async () => {
     const handler = app.app.get(EmailJobHandler);
     const message = confirmation();
@@ -206,6 +243,23 @@ describe('jobs: email delivery (failing SMTP)', () => {
     expect(await deliveries(message.outboxMessageId)).toMatchObject([
       { status: 'failed', recipient: message.to, error: expect.stringMatching(/ECONNREFUSED/) },
     ]);
+  });
+
+  it('keeps the outbox row handed off while attempts remain, and ends it as failed with the delivery', async () => {
+    const handler = app.app.get(EmailJobHandler);
+    const message = await handedOffEmail(database);
+    await expect(handler.handle(fakeJob(message, 0, 2))).rejects.toThrow(/ECONNREFUSED/);
+    expect(await outboxRow(database, message.outboxMessageId)).toEqual({
+      status: 'handed_off',
+      done_at: false,
+      last_error: null,
+    });
+    await expect(handler.handle(fakeJob(message, 1, 2))).rejects.toThrow(/ECONNREFUSED/);
+    expect(await outboxRow(database, message.outboxMessageId)).toEqual({
+      status: 'failed',
+      done_at: false,
+      last_error: expect.stringMatching(/ECONNREFUSED/),
+    });
   });
 
   it('through BullMQ: retried with backoff, then failed with the error', async () => {

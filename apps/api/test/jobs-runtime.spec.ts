@@ -219,6 +219,7 @@ describe('jobs runtime: roles, schedules, outbox dispatch, metrics, dashboard', 
       'mas_queue_jobs',
       'mas_queue_metrics_up 1',
       'mas_outbox_pending_messages',
+      'mas_outbox_handed_off_messages',
       'process_cpu_user_seconds_total',
     ]) {
       expect(text).toContain(name);
@@ -238,6 +239,12 @@ describe('jobs runtime: roles, schedules, outbox dispatch, metrics, dashboard', 
       await database.sql(`SELECT count(*)::int AS n FROM outbox_messages WHERE status = 'pending'`)
     ).rows[0].n;
     expect(text).toMatch(new RegExp(`mas_outbox_pending_messages ${pending}\\b`));
+    const handedOff = (
+      await database.sql(
+        `SELECT count(*)::int AS n FROM outbox_messages WHERE status = 'handed_off'`,
+      )
+    ).rows[0].n;
+    expect(text).toMatch(new RegExp(`mas_outbox_handed_off_messages ${handedOff}\\b`));
   });
 
   it('shows the queue dashboard to admins only (401 without a valid token, 403 for other roles)', async () => {

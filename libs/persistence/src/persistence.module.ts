@@ -5,6 +5,8 @@ import { DatabaseConfig, DatabaseConnection } from './config/database-config.js'
 import { buildDataSourceOptions, SchemaParts } from './data-source/data-source-options.js';
 import { loadMigrations } from './data-source/migration-files.js';
 import { openDataSource } from './data-source/open-data-source.js';
+import { OutboxCompletion } from './outbox/outbox-completion.js';
+import { OutboxReconciler } from './outbox/outbox-reconciler.js';
 import { OutboxRelay } from './outbox/outbox-relay.js';
 import { OutboxService } from './outbox/outbox.service.js';
 import { DATABASE_CONFIG } from './persistence.tokens.js';
@@ -54,8 +56,18 @@ export class PersistenceModule {
         EnsureSeedsOnBoot,
         OutboxService,
         OutboxRelay,
+        OutboxReconciler,
+        OutboxCompletion,
       ],
-      exports: [DATABASE_CONFIG, TransactionRunner, SeedRunner, OutboxService, OutboxRelay],
+      exports: [
+        DATABASE_CONFIG,
+        TransactionRunner,
+        SeedRunner,
+        OutboxService,
+        OutboxRelay,
+        OutboxReconciler,
+        OutboxCompletion,
+      ],
     };
   }
 }

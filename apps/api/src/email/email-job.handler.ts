@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { TransactionRunner } from '@mas/persistence';
+import { OutboxCompletion, TransactionRunner } from '@mas/persistence';
+import { EntityManager } from 'typeorm';
 import { Job, UnrecoverableError } from 'bullmq';
 import { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/app-config.token.js';
@@ -27,14 +28,19 @@ export type EmailOutcome = 'sent' | 'already-handled';
  * before sending would lose the email on a crash, both far wider windows.
  * After the last attempt (or at once for data that can never render) the row is written as
  * `failed` with the error.
+ * The outbox row ends in the same transaction as the delivery row (done when sent, failed when
+ * failed), so it is never done without the email and never stays open after it; a duplicate run
+ * ends it from the delivery row it finds.
  */
 @Injectable()
 export class EmailJobHandler implements JobHandler {
   readonly queue = QueueName.Email;
   readonly concurrency = 5;
+  readonly completesOutboxRow = true;
 
   constructor(
     private readonly transactions: TransactionRunner,
+    private readonly completion: OutboxCompletion,
     @Inject(MAIL_TRANSPORT) private readonly transport: MailTransport,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -68,8 +74,12 @@ export class EmailJobHandler implements JobHandler {
            RETURNING outbox_message_id`,
           [message.outboxMessageId, message.template, message.to],
         );
-        if (!claimed.length) return false;
+        if (!claimed.length) {
+          await this.endFromDelivery(tx, message.outboxMessageId);
+          return false;
+        }
         await this.transport.send({ from: this.config.mailFrom, to: message.to, ...content });
+        await this.completion.done(message.outboxMessageId, tx);
         return true;
       },
       // Retrying the transaction would send a second time.
@@ -77,17 +87,30 @@ export class EmailJobHandler implements JobHandler {
     );
   }
 
-  private async recordFailure(message: EmailJobData, error: Error): Promise<void> {
-    await this.transactions.manager().query(
-      `INSERT INTO email_deliveries (outbox_message_id, template, recipient, status, error)
-       VALUES ($1, $2, $3, 'failed', $4) ON CONFLICT (outbox_message_id) DO NOTHING`,
-      [
-        message.outboxMessageId,
-        message.template.slice(0, 100),
-        (message.to ?? '').slice(0, 320),
-        error.message.slice(0, 2000),
-      ],
+  /** An earlier run handled the message: the outbox row ends as its delivery row says. */
+  private async endFromDelivery(tx: EntityManager, outboxMessageId: string): Promise<void> {
+    const [delivery] = await tx.query<{ status: string; error: string | null }[]>(
+      `SELECT status, error FROM email_deliveries WHERE outbox_message_id = $1`,
+      [outboxMessageId],
     );
+    if (delivery?.status === 'sent') await this.completion.done(outboxMessageId, tx);
+    else if (delivery) await this.completion.failed(outboxMessageId, delivery.error ?? '', tx);
+  }
+
+  private async recordFailure(message: EmailJobData, error: Error): Promise<void> {
+    await this.transactions.run(async (tx) => {
+      await tx.query(
+        `INSERT INTO email_deliveries (outbox_message_id, template, recipient, status, error)
+         VALUES ($1, $2, $3, 'failed', $4) ON CONFLICT (outbox_message_id) DO NOTHING`,
+        [
+          message.outboxMessageId,
+          message.template.slice(0, 100),
+          (message.to ?? '').slice(0, 320),
+          error.message.slice(0, 2000),
+        ],
+      );
+      await this.endFromDelivery(tx, message.outboxMessageId);
+    });
   }
 }
 

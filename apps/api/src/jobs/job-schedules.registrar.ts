@@ -1,34 +1,54 @@
 import { withTimeout } from '@mas/persistence';
 import {
   BeforeApplicationShutdown,
+  Inject,
   Injectable,
   Logger,
   OnApplicationBootstrap,
 } from '@nestjs/common';
+import { Redis } from 'ioredis';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { REDIS } from '../redis/redis.module.js';
 import { JOB_SCHEDULES } from './job-schedules.js';
 import { QueueRegistry } from './queue-registry.js';
 
-const RETRY_MS = 10_000;
+const FIRST_RETRY_MS = 500;
+const MAX_RETRY_MS = 10_000;
 
 /**
  * Registers the schedules with `upsertJobScheduler` (idempotent: one schedule however many
  * instances boot). Runs in the background and retries until Redis answers, so a Redis outage
- * neither blocks nor fails the boot.
+ * neither blocks nor fails the boot. Registers again whenever the Redis connection is ready after a
+ * loss: a Redis that restarted empty (no persistence, or a failover to an empty replica) would
+ * otherwise run no schedule until the next deploy.
  */
 @Injectable()
 export class JobSchedulesRegistrar implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('JobSchedules');
   private readonly stop = new AbortController();
-  private registering?: Promise<void>;
+  private registering: Promise<void> = Promise.resolve();
+  private connectionLost = false;
+  /** Rejects at shutdown: one listener however often Redis comes back. */
+  private readonly stopped = new Promise<never>((_, reject) => {
+    this.stop.signal.addEventListener('abort', () => reject(new Error('shutting down')));
+  });
 
-  constructor(private readonly queues: QueueRegistry) {}
+  constructor(
+    private readonly queues: QueueRegistry,
+    @Inject(REDIS) private readonly redis: Redis,
+  ) {
+    this.stopped.catch(() => undefined);
+  }
 
   onApplicationBootstrap(): void {
-    this.registering = this.registerUntilDone();
+    this.redis.on('close', this.onClose);
+    this.redis.on('ready', this.onReady);
+    this.registerInBackground();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    this.redis.off('close', this.onClose);
+    this.redis.off('ready', this.onReady);
     this.stop.abort();
     await this.registering;
   }
@@ -44,20 +64,34 @@ export class JobSchedulesRegistrar implements OnApplicationBootstrap, BeforeAppl
     }
   }
 
+  private readonly onClose = (): void => {
+    this.connectionLost = true;
+  };
+
+  private readonly onReady = (): void => {
+    if (!this.connectionLost) return;
+    this.connectionLost = false;
+    this.logger.log('redis is back: registering the schedules again');
+    this.registerInBackground();
+  };
+
+  /** One registration at a time: a loss during one queues the next behind it. */
+  private registerInBackground(): void {
+    this.registering = this.registering.then(() => this.registerUntilDone());
+  }
+
   private async registerUntilDone(): Promise<void> {
-    const stopped = new Promise<never>((_, reject) => {
-      this.stop.signal.addEventListener('abort', () => reject(new Error('shutting down')));
-    });
-    stopped.catch(() => undefined);
+    let retryMs = FIRST_RETRY_MS;
     while (!this.stop.signal.aborted) {
       try {
-        await Promise.race([this.registerAll(), stopped]);
+        await Promise.race([this.registerAll(), this.stopped]);
         this.logger.log(`registered schedules: ${JOB_SCHEDULES.map((s) => s.id).join(', ')}`);
         return;
       } catch (error) {
         if (this.stop.signal.aborted) return;
         this.logger.warn(`schedules not registered yet: ${(error as Error).message}`);
-        await sleep(RETRY_MS, undefined, { signal: this.stop.signal }).catch(() => undefined);
+        await sleep(retryMs, undefined, { signal: this.stop.signal }).catch(() => undefined);
+        retryMs = Math.min(MAX_RETRY_MS, retryMs * 2);
       }
     }
   }

@@ -10,8 +10,9 @@ import { QueueRegistry } from './queue-registry.js';
 
 /**
  * Turns committed outbox rows into BullMQ jobs. The job id is the outbox message id, so a relay
- * retry (after a timeout whose add landed anyway) never enqueues the same message twice. A failed
- * add throws: the relay keeps the row pending and retries it with backoff.
+ * retry (after a timeout whose add landed anyway, or a re-queue by the reconciler) never enqueues
+ * the same message twice while the job exists. A failed add throws: the relay keeps the row pending
+ * and retries it with backoff. A successful add only hands the row off; the consumer ends it.
  */
 @Injectable()
 export class OutboxQueueDispatchers implements OnModuleInit {
@@ -22,8 +23,10 @@ export class OutboxQueueDispatchers implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.relay.register(OutboxChannel.Email, (message) => this.dispatchEmail(message));
-    this.relay.register(OutboxChannel.Job, (message) => this.dispatchJob(message));
+    // The consumers complete the rows: a job in Redis is not yet an effect (Redis may lose it).
+    const consumerCompletes = { consumerCompletes: true };
+    this.relay.register(OutboxChannel.Email, (m) => this.dispatchEmail(m), consumerCompletes);
+    this.relay.register(OutboxChannel.Job, (m) => this.dispatchJob(m), consumerCompletes);
   }
 
   async dispatchEmail(message: OutboxMessage): Promise<void> {

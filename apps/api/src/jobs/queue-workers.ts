@@ -1,4 +1,4 @@
-import { withTimeout } from '@mas/persistence';
+import { OutboxCompletion, withTimeout } from '@mas/persistence';
 import {
   BeforeApplicationShutdown,
   Inject,
@@ -11,6 +11,7 @@ import { Redis } from 'ioredis';
 import { REDIS } from '../redis/redis.module.js';
 import { JOB_HANDLERS, JOBS_SETTINGS, JobHandler } from './job-handler.js';
 import { JobsSettings } from './jobs-settings.js';
+import { outboxCompletingProcessor } from './outbox-completing-processor.js';
 import { workerConnection } from './redis-connections.js';
 import { throttledErrorLog } from './throttled-error-log.js';
 
@@ -29,6 +30,7 @@ export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationSh
     @Inject(JOBS_SETTINGS) private readonly settings: JobsSettings,
     @Inject(JOB_HANDLERS) private readonly handlers: JobHandler[],
     @Inject(REDIS) private readonly redis: Redis,
+    private readonly completion: OutboxCompletion,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -57,7 +59,7 @@ export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationSh
   }
 
   private start(handler: JobHandler): Worker {
-    const worker = new Worker(handler.queue, (job) => handler.handle(job), {
+    const worker = new Worker(handler.queue, outboxCompletingProcessor(handler, this.completion), {
       connection: workerConnection(this.settings.redisUrl),
       prefix: this.settings.prefix,
       concurrency: handler.concurrency,

@@ -31,6 +31,11 @@ export interface DatabaseConfig {
     batchSize: number;
     maxAttempts: number;
     retentionDays: number;
+    /**
+     * An email or job row handed to Redis but not recorded done by its consumer within this long
+     * goes back to pending, to be enqueued again (OUTBOX_HANDOFF_TIMEOUT_MS).
+     */
+    handoffTimeoutMs: number;
   };
 }
 
@@ -66,6 +71,10 @@ export function loadDatabaseConfig(env: Env): DatabaseConfig {
       batchSize: read.int('OUTBOX_BATCH_SIZE', 100, { min: 1, max: 10_000 }),
       maxAttempts: read.int('OUTBOX_MAX_ATTEMPTS', 10, { min: 1, max: 100 }),
       retentionDays: read.int('OUTBOX_RETENTION_DAYS', 7, { min: 0, max: 3650 }),
+      handoffTimeoutMs: read.int('OUTBOX_HANDOFF_TIMEOUT_MS', 60_000, {
+        min: 100,
+        max: 24 * 3600_000,
+      }),
     },
   };
 }

@@ -2,8 +2,17 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 
 
 export enum OutboxStatus {
   Pending = 'pending',
+  /**
+   * Done: delivered by the relay (realtime, event) or, for the email and job channels, recorded as
+   * done by the consumer that ran the job.
+   */
   Dispatched = 'dispatched',
   Failed = 'failed',
+  /**
+   * Email and job channels: the job was added to Redis but its consumer has not recorded it yet.
+   * Redis may still lose it, so the reconciler returns rows that stay here too long to pending.
+   */
+  HandedOff = 'handed_off',
 }
 
 /** Where a message goes once its transaction has committed. */
@@ -25,6 +34,7 @@ export enum OutboxChannel {
 @Entity({ name: 'outbox_messages' })
 @Index('idx_outbox_messages_due', ['nextAttemptAt'], { where: `"status" = 'pending'` })
 @Index('idx_outbox_messages_dispatched_at', ['dispatchedAt'], { where: `"status" = 'dispatched'` })
+@Index('idx_outbox_messages_handed_off_at', ['handedOffAt'], { where: `"status" = 'handed_off'` })
 export class OutboxMessage {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -67,6 +77,11 @@ export class OutboxMessage {
   @CreateDateColumn({ type: 'timestamptz', precision: 3 })
   createdAt: Date;
 
+  /** When the row became done (delivered, or recorded by its consumer). */
   @Column({ type: 'timestamptz', precision: 3, nullable: true })
   dispatchedAt: Date | null;
+
+  /** Email and job channels: when the job was (last) added to Redis. */
+  @Column({ type: 'timestamptz', precision: 3, nullable: true })
+  handedOffAt: Date | null;
 }

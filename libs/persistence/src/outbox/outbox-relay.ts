@@ -13,6 +13,15 @@ import { OutboxChannel, OutboxMessage } from './outbox-message.entity.js';
 
 export type OutboxDispatcher = (message: OutboxMessage) => Promise<void>;
 
+export interface OutboxDispatcherOptions {
+  /**
+   * The dispatcher only hands the message to a queue: the row becomes `handed_off`, and the job's
+   * consumer marks it done through OutboxCompletion (the reconciler re-queues it if that never
+   * happens). Without it the row is done as soon as the dispatcher returns.
+   */
+  consumerCompletes?: boolean;
+}
+
 interface ClaimedRow {
   id: string;
   channel: OutboxChannel;
@@ -30,13 +39,16 @@ const LEASE_SECONDS = 30;
 /**
  * Dispatches committed outbox rows. Each instance claims due rows with `FOR UPDATE SKIP LOCKED` and
  * pushes their next attempt past a lease, so instances never dispatch the same row concurrently; a
- * dispatched row is marked done, a failed one is retried with exponential backoff and marked failed
- * after the last attempt. Only channels with a registered dispatcher in this process are claimed.
+ * dispatched row is marked done (or handed off, for channels whose consumer completes it), a failed
+ * one is retried with exponential backoff and marked failed after the last attempt. Only channels
+ * with a registered dispatcher in this process are claimed. Every update after the claim applies to
+ * a row still pending only: a fast consumer may already have finished it.
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('OutboxRelay');
   private readonly dispatchers = new Map<OutboxChannel, OutboxDispatcher>();
+  private readonly completedByConsumer = new Set<OutboxChannel>();
   private running = false;
   private loop?: Promise<void>;
 
@@ -45,8 +57,14 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     @Inject(DATABASE_CONFIG) private readonly config: DatabaseConfig,
   ) {}
 
-  register(channel: OutboxChannel, dispatcher: OutboxDispatcher): void {
+  register(
+    channel: OutboxChannel,
+    dispatcher: OutboxDispatcher,
+    options: OutboxDispatcherOptions = {},
+  ): void {
     this.dispatchers.set(channel, dispatcher);
+    if (options.consumerCompletes) this.completedByConsumer.add(channel);
+    else this.completedByConsumer.delete(channel);
   }
 
   onApplicationBootstrap(): void {
@@ -107,7 +125,11 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     try {
       await this.dispatchers.get(row.channel)!(message);
       await this.dataSource.query(
-        `UPDATE outbox_messages SET status = 'dispatched', dispatched_at = now(), last_error = NULL WHERE id = $1`,
+        this.completedByConsumer.has(row.channel)
+          ? `UPDATE outbox_messages SET status = 'handed_off', handed_off_at = now(), last_error = NULL
+              WHERE id = $1 AND status = 'pending'`
+          : `UPDATE outbox_messages SET status = 'dispatched', dispatched_at = now(), last_error = NULL
+              WHERE id = $1 AND status = 'pending'`,
         [row.id],
       );
     } catch (error) {
@@ -115,7 +137,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       await this.dataSource.query(
         `UPDATE outbox_messages SET last_error = $2, status = $3,
                 next_attempt_at = now() + make_interval(secs => least(300, power(2, attempts)::int))
-          WHERE id = $1`,
+          WHERE id = $1 AND status = 'pending'`,
         [row.id, (error as Error).message.slice(0, 2000), failed ? 'failed' : 'pending'],
       );
       if (failed)

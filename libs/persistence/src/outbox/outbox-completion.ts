@@ -1,0 +1,38 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+
+/** Outbox ids are uuids; jobs born elsewhere (schedules) have other ids and no row. */
+const OUTBOX_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Ends an email or job outbox row from its consumer: `done` once the job's effect is recorded,
+ * `failed` once the job failed for good. Only a row still open (pending or handed off) changes, so
+ * a late or repeated call never reopens or flips a finished row, and the relay's own
+ * pending -> handed_off update never overwrites a consumer that finished first.
+ */
+@Injectable()
+export class OutboxCompletion {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** True when `id` may name an outbox row. */
+  static isOutboxId(id: string | undefined): id is string {
+    return id !== undefined && OUTBOX_ID.test(id);
+  }
+
+  /** `tx`: the consumer's transaction, so the row is done exactly when the effect commits. */
+  async done(id: string, tx: EntityManager = this.dataSource.manager): Promise<void> {
+    await tx.query(
+      `UPDATE outbox_messages SET status = 'dispatched', dispatched_at = now(), last_error = NULL
+        WHERE id = $1 AND status IN ('pending', 'handed_off')`,
+      [id],
+    );
+  }
+
+  async failed(id: string, error: string, tx: EntityManager = this.dataSource.manager) {
+    await tx.query(
+      `UPDATE outbox_messages SET status = 'failed', last_error = $2
+        WHERE id = $1 AND status IN ('pending', 'handed_off')`,
+      [id, error.slice(0, 2000)],
+    );
+  }
+}
