@@ -1,6 +1,6 @@
 import { createServer, Server, Socket } from 'node:net';
 import pg from 'pg';
-import { QueryFailedError } from 'typeorm';
+import { QueryFailedError, QueryRunnerAlreadyReleasedError } from 'typeorm';
 import { mapPostgresError, mapUnavailableDependency } from './http-error-mapping.js';
 
 describe('mapPostgresError', () => {
@@ -209,6 +209,8 @@ describe('mapUnavailableDependency', () => {
       '',
     );
     expect(mapUnavailableDependency(refusedTwice)?.status).toBe(503);
+    // Seen under load when Postgres stopped mid-transaction: the COMMIT of a dead connection.
+    expect(mapUnavailableDependency(new QueryRunnerAlreadyReleasedError())?.status).toBe(503);
     expect(mapUnavailableDependency({ code: '53300' })).toMatchObject({
       status: 503,
       retryAfterSeconds: 1,

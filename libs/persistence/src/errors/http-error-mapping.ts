@@ -1,4 +1,5 @@
 import { HttpStatus } from '@nestjs/common';
+import { QueryRunnerAlreadyReleasedError } from 'typeorm';
 import { ErrorDetail } from './error-detail.js';
 import { constraintViolationDetails } from './postgres-error-details.js';
 import { PgCode, PostgresErrorInfo } from './postgres-errors.js';
@@ -114,7 +115,9 @@ const UNAVAILABLE: MappedError = {
 /**
  * Overload and unreachable dependencies are a retryable 503, never a 500: a request that cannot get
  * a pooled connection in time is shed at once instead of queueing, and a database that stopped,
- * crashed or is starting answers 503 until the pool has reconnected. The message stays generic; the
+ * crashed or is starting answers 503 until the pool has reconnected. That includes a transaction
+ * whose connection died under it: TypeORM releases the query runner, and its COMMIT (never sent,
+ * so nothing was written) fails with QueryRunnerAlreadyReleasedError. The message stays generic; the
  * driver's text may name hosts and ports. The error may come bare (a socket or pool error), wrapped
  * by TypeORM (`driverError`), as a `cause`, or as one of an AggregateError's attempts.
  */
@@ -123,6 +126,7 @@ export function mapUnavailableDependency(error: unknown): MappedError | null {
     // Duck-typed: socket errors come from Node's own realm, where `instanceof Error` can fail.
     const { message, code } = candidate as { message?: unknown; code?: unknown };
     if (message === POOL_ACQUIRE_TIMEOUT || code === TOO_MANY_CONNECTIONS) return BUSY;
+    if (candidate instanceof QueryRunnerAlreadyReleasedError) return UNAVAILABLE;
     if (typeof message === 'string' && CONNECTION_LOST_MESSAGES.has(message)) return UNAVAILABLE;
     if (typeof code !== 'string') continue;
     if (UNREACHABLE_CODES.has(code) || SERVER_UNAVAILABLE_STATES.has(code)) return UNAVAILABLE;
