@@ -41,6 +41,7 @@ export const PERSISTENCE_ENTITIES = [OutboxMessage];
 export * from './validation/transforms.js';
 export * from './validation/unsafe-input.js';
 export * from './validation/uuid-param.js';
+export * from './validation/uuid.js';
 export * from './async/with-timeout.js';
 export * from './openapi/index.js';
 export * from './progress/progress-line.js';

@@ -1,5 +1,6 @@
 import { pipeline } from 'node:stream/promises';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
+import { isUuid } from '@mas/persistence';
 import type { ImportPhase, SqlClient } from '../import-phase.js';
 import { LegacyTable, qualifiedSource } from './legacy-tables.js';
 
@@ -10,7 +11,6 @@ import { LegacyTable, qualifiedSource } from './legacy-tables.js';
  * ledger rows took 14 s in batches of 1,000 and 9 s in batches of 10,000.
  */
 const COPY_BATCH_FACTOR = 10;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * The step that copies one legacy table verbatim into `legacy_import.<name>`, a keyset range of
@@ -79,7 +79,7 @@ async function stagingColumns(target: SqlClient, table: LegacyTable): Promise<st
 
 /** COPY takes no parameters: a key (read back from the source as uuid text) as a literal. */
 function uuidLiteral(key: string): string {
-  if (!UUID.test(key)) throw new Error(`not a uuid key: ${key}`);
+  if (!isUuid(key)) throw new Error('a key read back from the source is not a uuid');
   return `'${key}'::uuid`;
 }
 

@@ -1,8 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-
-/** Outbox ids are uuids; jobs born elsewhere (schedules) have other ids and no row. */
-const OUTBOX_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '../validation/uuid.js';
 
 /**
  * Ends an email or job outbox row from its consumer: `done` once the job's effect is recorded,
@@ -14,9 +12,9 @@ const OUTBOX_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}
 export class OutboxCompletion {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** True when `id` may name an outbox row. */
+  /** True when `id` may name an outbox row: outbox ids are uuids; scheduled jobs have other ids. */
   static isOutboxId(id: string | undefined): id is string {
-    return id !== undefined && OUTBOX_ID.test(id);
+    return isUuid(id);
   }
 
   /** `tx`: the consumer's transaction, so the row is done exactly when the effect commits. */

@@ -1,13 +1,12 @@
 import { BadRequestException } from '@nestjs/common';
 import { errorDetail, withDetails } from '../errors/error-detail.js';
+import { isUuid } from '../validation/uuid.js';
 
 /** The position after which the next page starts: the sort value and the id of the last row seen. */
 export interface KeysetPosition {
   at: Date;
   id: string;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Cursors are opaque to clients: base64url of the position. */
 export function encodeCursor(position: KeysetPosition): string {
@@ -22,7 +21,7 @@ export function decodeCursor(cursor: string): KeysetPosition {
     if (Array.isArray(decoded) && decoded.length === 2) {
       const [at, id] = decoded as unknown[];
       const date = typeof at === 'string' ? new Date(at) : null;
-      if (date && !Number.isNaN(date.getTime()) && typeof id === 'string' && UUID.test(id)) {
+      if (date && !Number.isNaN(date.getTime()) && isUuid(id)) {
         return { at: date, id };
       }
     }
