@@ -1,20 +1,11 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { freePort } from '../../../test/support/free-port.js';
+import { startApiProcess } from '../../../test/support/api-process.js';
 import { ledgerViolations } from '../../../test/support/ledger.js';
-import {
-  login,
-  startTestApp,
-  TEST_ADMIN,
-  TestApp,
-  testEnv,
-} from '../../../test/support/test-app.js';
+import { login, startTestApp, TEST_ADMIN, TestApp } from '../../../test/support/test-app.js';
 import { createTestDatabase, TestDatabase } from '../../../test/support/test-database.js';
-import { until } from '../../../test/support/until.js';
 import { createUserWithRole } from '../../../test/support/users.js';
 
-const MAIN = fileURLToPath(new URL('../../../dist/apps/api/src/main.js', import.meta.url));
 const CLIENTS = 8;
 
 /**
@@ -44,25 +35,9 @@ describe('faults: SIGKILL of the API under load', () => {
     const students = await Promise.all(
       Array.from({ length: CLIENTS }, () => createUserWithRole(setup, 'student', adminToken)),
     );
-    const port = await freePort();
-    const base = `http://127.0.0.1:${port}/api`;
-    api = spawn(process.execPath, [MAIN], {
-      env: {
-        ...process.env,
-        ...testEnv(database, { PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' }),
-      },
-      stdio: 'ignore',
-    });
-    const exited = new Promise((resolve) => api!.once('exit', resolve));
-    await until(
-      () =>
-        fetch(`${base}/health/ready`).then(
-          (response) => (response.ok ? true : undefined),
-          () => undefined,
-        ),
-      'the API to be ready',
-      60_000,
-    );
+    const started = await startApiProcess(database);
+    api = started.child;
+    const base = `${started.url}/api`;
     const headers = { Authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' };
     const approved: string[] = [];
     let requests = 0;
@@ -92,7 +67,7 @@ describe('faults: SIGKILL of the API under load', () => {
     const running = Promise.all(students.map((student) => client(student.id)));
     await sleep(2_000);
     api.kill('SIGKILL');
-    await exited;
+    await started.exited;
     killed = true;
     await running;
 

@@ -1,12 +1,10 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { freePort } from '../../../test/support/free-port.js';
-import { TEST_ADMIN, testEnv } from '../../../test/support/test-app.js';
+import { startApiProcess } from '../../../test/support/api-process.js';
+import { TEST_ADMIN } from '../../../test/support/test-app.js';
 import { createTestDatabase, TestDatabase } from '../../../test/support/test-database.js';
 import { until } from '../../../test/support/until.js';
 
-const MAIN = fileURLToPath(new URL('../../../dist/apps/api/src/main.js', import.meta.url));
 const CLIENTS = 12;
 
 interface Outcome {
@@ -37,25 +35,9 @@ describe('faults: SIGTERM under load', () => {
   });
 
   it('fails readiness at once, closes keep-alive connections, finishes every request it accepted, and exits', async () => {
-    const port = await freePort();
-    const base = `http://127.0.0.1:${port}/api`;
-    api = spawn(process.execPath, [MAIN], {
-      env: {
-        ...process.env,
-        ...testEnv(database, { PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' }),
-      },
-      stdio: 'ignore',
-    });
-    const exited = new Promise<number | null>((resolve) => api!.once('exit', resolve));
-    await until(
-      () =>
-        fetch(`${base}/health/ready`).then(
-          (response) => (response.ok ? true : undefined),
-          () => undefined,
-        ),
-      'the API to be ready',
-      60_000,
-    );
+    const started = await startApiProcess(database);
+    api = started.child;
+    const base = `${started.url}/api`;
     const login = await fetch(`${base}/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -108,7 +90,7 @@ describe('faults: SIGTERM under load', () => {
       5_000,
     );
     const drainingSeenAt = performance.now();
-    const code = await exited;
+    const code = await started.exited;
     stop = true;
     await running;
 

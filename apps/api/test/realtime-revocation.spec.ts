@@ -1,6 +1,5 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import { freePort } from '../../../test/support/free-port.js';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
+import { startApiProcess } from '../../../test/support/api-process.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { User, UserRole } from '@mas/identity';
 import {
@@ -13,13 +12,7 @@ import {
 } from '@mas/persistence';
 import { EntityManager } from 'typeorm';
 import { createTestDatabase, TestDatabase } from '../../../test/support/test-database.js';
-import {
-  login,
-  startTestApp,
-  TEST_ADMIN,
-  TestApp,
-  testEnv,
-} from '../../../test/support/test-app.js';
+import { login, startTestApp, TEST_ADMIN, TestApp } from '../../../test/support/test-app.js';
 import { createUserWithRole, TestUser } from '../../../test/support/users.js';
 import {
   connectEvents,
@@ -31,7 +24,6 @@ import { until } from '../../../test/support/until.js';
 import { UNAUTHORIZED_MESSAGE } from '../src/realtime/socket-authenticator.js';
 import { TOO_MANY_SOCKETS_MESSAGE } from '../src/realtime/socket-cap.js';
 
-const MAIN = fileURLToPath(new URL('../../../dist/apps/api/src/main.js', import.meta.url));
 const CAP = 3;
 const CAP_ENV = { SOCKETS_PER_USER_MAX: String(CAP) };
 
@@ -275,33 +267,17 @@ describe('realtime: sockets follow permissions', () => {
 
     it('frees the slots of a crashed instance once their lease lapses', async () => {
       const leaseMs = 1500;
-      const port = await freePort();
-      const child = spawn(process.execPath, [MAIN], {
-        env: {
-          ...process.env,
-          ...testEnv(database, {
-            ...CAP_ENV,
-            SOCKET_SLOT_LEASE_MS: String(leaseMs),
-            APP_ROLE: 'api',
-            PORT: String(port),
-            HOST: '127.0.0.1',
-            OUTBOX_RELAY_ENABLED: 'false',
-            LOG_LEVEL: 'warn',
-          }),
+      const { child, url: urlC } = await startApiProcess(
+        database,
+        {
+          ...CAP_ENV,
+          SOCKET_SLOT_LEASE_MS: String(leaseMs),
+          APP_ROLE: 'api',
+          OUTBOX_RELAY_ENABLED: 'false',
         },
-        stdio: 'ignore',
-      });
-      children.push(child);
-      const urlC = `http://127.0.0.1:${port}`;
-      await until(
-        () =>
-          fetch(`${urlC}/api/health/live`).then(
-            (response) => (response.ok ? true : undefined),
-            () => undefined,
-          ),
-        'the third instance to serve',
-        30_000,
+        '/api/health/live',
       );
+      children.push(child);
       const user = await newUser('student');
       for (let i = 0; i < CAP; i++) await connect(urlC, user);
 
