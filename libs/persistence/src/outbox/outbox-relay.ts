@@ -35,6 +35,8 @@ interface ClaimedRow {
 
 /** How long a claimed message is reserved for the instance that claimed it. */
 const LEASE_SECONDS = 30;
+/** At shutdown, how long dispatches in flight may finish before their leases are given back. */
+const STOP_WAIT_MS = 5_000;
 
 /**
  * Dispatches committed outbox rows. Each instance claims due rows with `FOR UPDATE SKIP LOCKED` and
@@ -51,6 +53,9 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private readonly completedByConsumer = new Set<OutboxChannel>();
   private running = false;
   private loop?: Promise<void>;
+  private stopping?: Promise<void>;
+  /** Claimed by this instance and not yet finished. */
+  private readonly inFlight = new Set<string>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -74,9 +79,36 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   /** Before any shutdown hook, so the data source (closed in one) outlives the loop. */
-  async beforeApplicationShutdown(): Promise<void> {
+  beforeApplicationShutdown(): Promise<void> {
+    return this.stop();
+  }
+
+  /**
+   * Claims nothing more, lets the dispatches in flight finish (for at most STOP_WAIT_MS), then gives
+   * back the leases of any still unfinished, so another instance takes those rows at once instead
+   * of after the lease. Idempotent: a shutdown step that must follow the relay awaits it too.
+   */
+  stop(waitMs = STOP_WAIT_MS): Promise<void> {
+    this.stopping ??= this.stopAndRelease(waitMs);
+    return this.stopping;
+  }
+
+  private async stopAndRelease(waitMs: number): Promise<void> {
     this.running = false;
-    await this.loop;
+    if (this.loop) await Promise.race([this.loop, sleep(waitMs, undefined, { ref: false })]);
+    if (!this.inFlight.size) return;
+    const released = [...this.inFlight];
+    await this.dataSource
+      .query(
+        `UPDATE outbox_messages SET next_attempt_at = now(), attempts = greatest(attempts - 1, 0)
+          WHERE id = ANY($1::uuid[]) AND status = 'pending'`,
+        [released],
+      )
+      .then(
+        () => this.logger.warn(`stopped with ${released.length} dispatches unfinished: released`),
+        (error: unknown) =>
+          this.logger.warn(`could not release ${released.length} leases: ${(error as Error).message}`),
+      );
   }
 
   /** Dispatches one batch of due messages; returns how many were claimed. */
@@ -84,7 +116,10 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     const channels = [...this.dispatchers.keys()];
     if (!channels.length) return 0;
     const claimed = await this.claim(channels);
-    await Promise.all(claimed.map((row) => this.dispatch(row)));
+    claimed.forEach((row) => this.inFlight.add(row.id));
+    await Promise.all(
+      claimed.map((row) => this.dispatch(row).finally(() => this.inFlight.delete(row.id))),
+    );
     return claimed.length;
   }
 
