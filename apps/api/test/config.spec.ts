@@ -13,6 +13,7 @@ describe('application config', () => {
     expect(config.database.connection).toBeNull();
     expect(config.identity.admin.email).toBe('admin@mas.local');
     expect(config.realtime).toEqual({ socketsPerUserMax: 10, socketSlotLeaseMs: 60_000 });
+    expect(config.jobs.dataLossCheckMs).toBe(5000);
   });
 
   it.each([
@@ -30,6 +31,7 @@ describe('application config', () => {
     [{ LOGIN_ACCOUNT_FAILURE_WINDOW_MS: '10' }, 'LOGIN_ACCOUNT_FAILURE_WINDOW_MS must be between'],
     [{ REGISTER_RATE_LIMIT: 'many' }, 'REGISTER_RATE_LIMIT must be an integer'],
     [{ PASSWORD_HASH_CONCURRENCY: '0' }, 'PASSWORD_HASH_CONCURRENCY must be between 1'],
+    [{ REDIS_DATA_LOSS_CHECK_MS: '50' }, 'REDIS_DATA_LOSS_CHECK_MS must be between 100'],
   ])('%j is refused with a message naming the variable', (env, message) => {
     expect(() => loadAppConfig(env)).toThrow(ConfigError);
     expect(() => loadAppConfig(env)).toThrow(message);

@@ -4,14 +4,17 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { INestApplicationContext } from '@nestjs/common';
 import { OutboxService, TransactionRunner } from '@mas/persistence';
 import pg from 'pg';
+import { emailSends } from '../../../test/support/email-sends.js';
+import {
+  EXPECTED_SCHEDULER_IDS,
+  registeredSchedulerIds,
+} from '../../../test/support/job-schedulers.js';
 import { PrivateRedis } from '../../../test/support/private-redis.js';
 import { createTestDatabase, TestDatabase } from '../../../test/support/test-database.js';
 import { startTestApp, TestApp, testEnv } from '../../../test/support/test-app.js';
 import { until } from '../../../test/support/until.js';
 import { loadAppConfig } from '../src/config/app-config.js';
 import { EmailTemplate } from '../src/email/email-templates.js';
-import { JOB_SCHEDULES } from '../src/jobs/job-schedules.js';
-import { QueueRegistry } from '../src/jobs/queue-registry.js';
 import { createWorkerApp } from '../src/worker.js';
 
 const ROUND = 10;
@@ -74,18 +77,7 @@ describe('jobs survive a Redis that forgets: SIGKILL mid-load, restart empty', (
 
   const rows = async (sql: string) => (await database.sql(sql)).rows;
   const count = async (sql: string) => ((await rows(sql))[0] as { n: number }).n;
-  const schedulerIds = async () => {
-    const registry = api.app.get(QueueRegistry);
-    const all = await Promise.all(
-      [...new Set(JOB_SCHEDULES.map((s) => s.queue))].map((name) =>
-        registry.get(name)!.getJobSchedulers(),
-      ),
-    );
-    return all
-      .flat()
-      .map((scheduler) => scheduler.key)
-      .sort();
-  };
+  const schedulerIds = () => registeredSchedulerIds(api.app);
 
   /** One round of load: ROUND application emails, each committed in its own transaction. */
   let sentRounds = 0;
@@ -109,7 +101,7 @@ describe('jobs survive a Redis that forgets: SIGKILL mid-load, restart empty', (
   };
 
   it('sends every email exactly once and gets the schedules back without a restart', async () => {
-    const expectedSchedules = JOB_SCHEDULES.map((s) => s.id).sort();
+    const expectedSchedules = EXPECTED_SCHEDULER_IDS;
     await until(
       async () => ((await schedulerIds()).length === expectedSchedules.length ? true : undefined),
       'the schedules at boot',
@@ -166,11 +158,10 @@ describe('jobs survive a Redis that forgets: SIGKILL mid-load, restart empty', (
     }
     // Sent once, not just recorded once: one log-transport line per recipient. Both apps share
     // one process, and Nest's static logger writes to whichever app set it last.
-    const sends = new Map<string, number>();
-    for (const line of [...workerLogs, ...api.logs]) {
-      const to = /email \(log transport.* to (student-\d+-\d+@redis-loss\.test)/.exec(line)?.[1];
-      if (to) sends.set(to, (sends.get(to) ?? 0) + 1);
-    }
+    const sends = emailSends(
+      [...workerLogs, ...api.logs],
+      (line) => / to (student-\d+-\d+@redis-loss\.test)/.exec(line)?.[1],
+    );
     // One comparison, so a failure shows every broken promise at once.
     expect({
       schedules,

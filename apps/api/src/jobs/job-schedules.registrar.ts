@@ -1,16 +1,15 @@
 import { withTimeout } from '@mas/persistence';
 import {
   BeforeApplicationShutdown,
-  Inject,
   Injectable,
   Logger,
   OnApplicationBootstrap,
+  OnModuleInit,
 } from '@nestjs/common';
-import { Redis } from 'ioredis';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { REDIS } from '../redis/redis.module.js';
 import { JOB_SCHEDULES } from './job-schedules.js';
 import { QueueRegistry } from './queue-registry.js';
+import { RedisDataLossWatcher } from './redis-data-loss.watcher.js';
 
 const FIRST_RETRY_MS = 500;
 const MAX_RETRY_MS = 10_000;
@@ -18,16 +17,17 @@ const MAX_RETRY_MS = 10_000;
 /**
  * Registers the schedules with `upsertJobScheduler` (idempotent: one schedule however many
  * instances boot). Runs in the background and retries until Redis answers, so a Redis outage
- * neither blocks nor fails the boot. Registers again whenever the Redis connection is ready after a
- * loss: a Redis that restarted empty (no persistence, or a failover to an empty replica) would
- * otherwise run no schedule until the next deploy.
+ * neither blocks nor fails the boot. Registers again whenever the RedisDataLossWatcher reports that
+ * Redis lost its data (restarted empty, flushed, failed over to an empty replica): such a Redis
+ * would otherwise run no schedule until the next deploy.
  */
 @Injectable()
-export class JobSchedulesRegistrar implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class JobSchedulesRegistrar
+  implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown
+{
   private readonly logger = new Logger('JobSchedules');
   private readonly stop = new AbortController();
   private registering: Promise<void> = Promise.resolve();
-  private connectionLost = false;
   /** Rejects at shutdown: one listener however often Redis comes back. */
   private readonly stopped = new Promise<never>((_, reject) => {
     this.stop.signal.addEventListener('abort', () => reject(new Error('shutting down')));
@@ -35,20 +35,25 @@ export class JobSchedulesRegistrar implements OnApplicationBootstrap, BeforeAppl
 
   constructor(
     private readonly queues: QueueRegistry,
-    @Inject(REDIS) private readonly redis: Redis,
+    private readonly dataLoss: RedisDataLossWatcher,
   ) {
     this.stopped.catch(() => undefined);
   }
 
+  /** Subscribed before the watcher's first check (at bootstrap). */
+  onModuleInit(): void {
+    this.dataLoss.onDataLost(() => {
+      if (this.stop.signal.aborted) return;
+      this.logger.log('redis lost its data: registering the schedules again');
+      this.registerInBackground();
+    });
+  }
+
   onApplicationBootstrap(): void {
-    this.redis.on('close', this.onClose);
-    this.redis.on('ready', this.onReady);
     this.registerInBackground();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    this.redis.off('close', this.onClose);
-    this.redis.off('ready', this.onReady);
     this.stop.abort();
     await this.registering;
   }
@@ -63,17 +68,6 @@ export class JobSchedulesRegistrar implements OnApplicationBootstrap, BeforeAppl
       );
     }
   }
-
-  private readonly onClose = (): void => {
-    this.connectionLost = true;
-  };
-
-  private readonly onReady = (): void => {
-    if (!this.connectionLost) return;
-    this.connectionLost = false;
-    this.logger.log('redis is back: registering the schedules again');
-    this.registerInBackground();
-  };
 
   /** One registration at a time: a loss during one queues the next behind it. */
   private registerInBackground(): void {

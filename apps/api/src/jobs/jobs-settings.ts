@@ -20,6 +20,12 @@ export interface JobsSettings {
    * after this long another worker takes the job over.
    */
   lockDurationMs: number;
+  /**
+   * How often each process checks that Redis still holds its marker key (REDIS_DATA_LOSS_CHECK_MS):
+   * a Redis emptied without dropping connections (FLUSHALL, a failover behind a proxy) is noticed
+   * within this long.
+   */
+  dataLossCheckMs: number;
 }
 
 const PREFIX = /^[\w.-]{1,100}$/;
@@ -45,5 +51,6 @@ export function loadJobsSettings(config: Omit<AppConfig, 'jobs'>, env: Env): Job
     shutdownTimeoutMs: config.shutdownTimeoutMs,
     workflowConcurrency: read.int('WORKFLOW_CONCURRENCY', 10, { min: 1, max: 100 }),
     lockDurationMs: read.int('WORKER_LOCK_DURATION_MS', 30_000, { min: 1000, max: 600_000 }),
+    dataLossCheckMs: read.int('REDIS_DATA_LOSS_CHECK_MS', 5000, { min: 100, max: 300_000 }),
   };
 }

@@ -11,6 +11,7 @@ import { RedisModule } from '../redis/redis.module.js';
 import { WorkflowJobHandler } from '../workflow/workflow-job.handler.js';
 import { CleanupJobHandler } from './cleanup/cleanup-job.handler.js';
 import { CleanupService } from './cleanup/cleanup.service.js';
+import { HandedOffRequeue } from './handed-off-requeue.js';
 import { JOB_HANDLERS, JOBS_SETTINGS } from './job-handler.js';
 import { JobSchedulesRegistrar } from './job-schedules.registrar.js';
 import { LoggedQueue } from './logged-queue.js';
@@ -19,6 +20,7 @@ import { QueueName } from './queue-names.js';
 import { QueueRegistry } from './queue-registry.js';
 import { QueueWorkers } from './queue-workers.js';
 import { producerConnection } from './redis-connections.js';
+import { RedisDataLossWatcher } from './redis-data-loss.watcher.js';
 import { WorkerHealthCheck } from './worker-health/worker-health.check.js';
 import { WorkerHealthServer } from './worker-health/worker-health.server.js';
 
@@ -32,9 +34,10 @@ const KEEP: DefaultJobOptions = {
 };
 
 /**
- * BullMQ queues (cleanup, kpi, email, workflow) in every process; what else runs depends on APP_ROLE:
- * outbox dispatchers beside the relay (api, all), workers and schedules (worker, all), the worker's
- * own health server (worker).
+ * BullMQ queues (cleanup, kpi, email, workflow) and the Redis data-loss watcher in every process;
+ * what else runs depends on APP_ROLE: outbox dispatchers beside the relay and the re-queue of
+ * handed-off rows after a Redis data loss (api, all), workers and schedules (worker, all), the
+ * worker's own health server (worker).
  */
 @Module({})
 export class JobsModule {
@@ -103,7 +106,8 @@ export class JobsModule {
         CleanupJobHandler,
         WorkflowJobHandler,
         handlers,
-        ...(settings.runsOutboxDispatchers ? [OutboxQueueDispatchers] : []),
+        RedisDataLossWatcher,
+        ...(settings.runsOutboxDispatchers ? [OutboxQueueDispatchers, HandedOffRequeue] : []),
         ...(settings.runsWorkers ? [QueueWorkers, JobSchedulesRegistrar] : []),
         ...(settings.servesWorkerHealth ? [WorkerHealthCheck, WorkerHealthServer] : []),
       ],

@@ -17,7 +17,8 @@ const BATCH = 500;
  * Returns email and job rows that were handed to Redis but not recorded done within
  * `outbox.handoffTimeoutMs` to pending, so the relay enqueues them again under the same job id:
  * BullMQ ignores the add while the job still exists, and consumers dedupe by outbox id. A row whose
- * job was delayed (`run_at`) counts from its run time. Runs wherever the relay runs.
+ * job was delayed (`run_at`) counts from its run time. Runs wherever the relay runs; a process
+ * that notices Redis lost its data re-queues every handed-off row at once (`requeueAllHandedOff`).
  */
 @Injectable()
 export class OutboxReconciler implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -42,26 +43,42 @@ export class OutboxReconciler implements OnApplicationBootstrap, BeforeApplicati
 
   /** Re-queues the overdue handed-off rows; returns how many. */
   async reconcileOnce(): Promise<number> {
+    const total = await this.requeue(this.config.outbox.handoffTimeoutMs / 1000, false);
+    if (total > 0) {
+      this.logger.warn(
+        `re-queued ${total} outbox messages handed off over ${this.config.outbox.handoffTimeoutMs} ms ago without completion`,
+      );
+    }
+    return total;
+  }
+
+  /**
+   * Redis lost its data: any handed-off row's job may be gone, so every one goes back to pending
+   * now, delayed jobs included (the relay adds them again with what is left of their delay).
+   * Returns how many.
+   */
+  async requeueAllHandedOff(): Promise<number> {
+    const total = await this.requeue(0, true);
+    this.logger.warn(`redis lost its data: re-queued ${total} handed-off outbox messages`);
+    return total;
+  }
+
+  private async requeue(olderThanSeconds: number, delayedToo: boolean): Promise<number> {
     let total = 0;
     for (;;) {
       const rows = await this.dataSource.query<{ id: string }[]>(
         `UPDATE outbox_messages SET status = 'pending', next_attempt_at = now()
           WHERE id IN (SELECT id FROM outbox_messages
                         WHERE status = 'handed_off'
-                          AND handed_off_at < now() - make_interval(secs => $1)
-                          AND (run_at IS NULL OR run_at < now() - make_interval(secs => $1))
+                          AND handed_off_at <= now() - make_interval(secs => $1)
+                          AND ($3 OR run_at IS NULL OR run_at < now() - make_interval(secs => $1))
                         LIMIT $2 FOR UPDATE SKIP LOCKED)
           RETURNING id`,
-        [this.config.outbox.handoffTimeoutMs / 1000, BATCH],
+        [olderThanSeconds, BATCH, delayedToo],
       );
       const count = (rows as unknown as [unknown[], number])[1];
       total += count;
       if (count < BATCH) break;
-    }
-    if (total > 0) {
-      this.logger.warn(
-        `re-queued ${total} outbox messages handed off over ${this.config.outbox.handoffTimeoutMs} ms ago without completion`,
-      );
     }
     return total;
   }
