@@ -19,6 +19,8 @@ export interface EventsClient {
 export interface HandshakeCredentials {
   token?: string;
   headers?: Record<string, string>;
+  /** The last event seen before: the server replays what came after it. */
+  lastEventId?: string;
 }
 
 /** Makes the test app listen on an ephemeral port; returns its base URL. */
@@ -28,11 +30,14 @@ export async function listen(testApp: TestApp): Promise<string> {
   return `http://127.0.0.1:${port}`;
 }
 
-function openSocket(baseUrl: string, { token, headers }: HandshakeCredentials): Socket {
+function openSocket(
+  baseUrl: string,
+  { token, headers, lastEventId }: HandshakeCredentials,
+): Socket {
   return io(`${baseUrl}/events`, {
     path: '/socket.io',
     transports: ['websocket'],
-    auth: token === undefined ? {} : { token },
+    auth: { ...(token === undefined ? {} : { token }), ...(lastEventId ? { lastEventId } : {}) },
     extraHeaders: headers,
     reconnection: false,
     forceNew: true,

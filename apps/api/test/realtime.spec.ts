@@ -17,6 +17,11 @@ import {
   listen,
 } from '../../../test/support/realtime.js';
 import { TcpProxy } from '../../../test/support/tcp-proxy.js';
+import {
+  EventsGateway,
+  REPLAY_INCOMPLETE,
+  SERVER_SHUTTING_DOWN,
+} from '../src/realtime/events.gateway.js';
 import { UNAUTHORIZED_MESSAGE } from '../src/realtime/socket-authenticator.js';
 
 /** Writes a realtime outbox row through the app's own OutboxService, in a committed transaction. */
@@ -219,6 +224,77 @@ describe('realtime gateway', () => {
 
       expect(await outboxRow(database, 'test.rolled-back')).toEqual([]);
       expect(aliceOnB.received.map((entry) => entry.event)).toEqual(['test.after-rollback']);
+    });
+  });
+
+  describe('reconnecting', () => {
+    let carol: TestUser;
+    let dave: TestUser;
+
+    beforeAll(async () => {
+      [carol, dave] = [await student(), await student()];
+    });
+
+    const idOf = async (client: EventsClient, event: string) =>
+      ((await client.next(event)) as { id: string }).id;
+
+    it('replays what a client missed since its last event, and nothing of other rooms', async () => {
+      const first = await connect(urlB, { token: carol.token });
+      await publish(instanceA, { type: 'test.seen', data: {}, rooms: [userRoom(carol.id)] });
+      const lastEventId = await idOf(first, 'test.seen');
+      first.close();
+
+      for (const n of [1, 2])
+        await publish(instanceA, {
+          type: `test.missed-${n}`,
+          data: { n },
+          rooms: [userRoom(carol.id)],
+        });
+      await publish(instanceA, { type: 'test.not-carols', data: {}, rooms: [userRoom(dave.id)] });
+      await eventually(
+        () => database.sql(`SELECT 1 FROM outbox_messages WHERE status = 'pending'`),
+        (result) => result.rowCount === 0,
+      );
+
+      const again = await connect(urlB, { token: carol.token, lastEventId });
+      await again.next('test.missed-2');
+      await publish(instanceA, { type: 'test.live', data: {}, rooms: [userRoom(carol.id)] });
+      await again.next('test.live');
+      const rows = await database.sql(
+        `SELECT id, topic FROM outbox_messages WHERE topic IN ('test.missed-1', 'test.missed-2') ORDER BY topic`,
+      );
+      expect(
+        again.received.map(({ event, payload }) => [event, (payload as { id: string }).id]),
+      ).toEqual([
+        ['test.missed-1', rows.rows[0].id],
+        ['test.missed-2', rows.rows[1].id],
+        ['test.live', expect.any(String)],
+      ]);
+    });
+
+    it('says the replay is incomplete for an id that is not one of its events', async () => {
+      await publish(instanceA, { type: 'test.daves', data: {}, rooms: [userRoom(dave.id)] });
+      const [{ id: davesEventId }] = await eventually(
+        () => outboxRow(database, 'test.daves'),
+        (rows) => rows.length === 1,
+      );
+      for (const lastEventId of ['00000000-0000-4000-8000-000000000000', davesEventId, 'junk']) {
+        const client = await connect(urlB, { token: carol.token, lastEventId });
+        expect(await client.next(REPLAY_INCOMPLETE)).toEqual({
+          lastEventId,
+          reason: 'unknown_event',
+        });
+        expect(client.received.map((entry) => entry.event)).toEqual([REPLAY_INCOMPLETE]);
+      }
+    });
+
+    it('at shutdown tells its clients, then closes their transports so they reconnect elsewhere', async () => {
+      const client = await connect(urlB, { token: carol.token });
+      const reason = new Promise((resolve) => client.socket.once('disconnect', resolve));
+      expect(instanceB.app.get(EventsGateway).handOver()).toBeGreaterThanOrEqual(1);
+      expect(await client.next(SERVER_SHUTTING_DOWN)).toEqual({ reconnect: true });
+      // 'transport close' makes socket.io-client reconnect; 'io server disconnect' would not.
+      expect(await reason).toBe('transport close');
     });
   });
 

@@ -32,6 +32,7 @@ export * from './outbox/outbox-relay.js';
 export * from './outbox/outbox-completion.js';
 export * from './outbox/outbox-reconciler.js';
 export * from './outbox/realtime-rooms.js';
+export * from './outbox/realtime-replay.js';
 export * from './outbox/session-revoked.js';
 
 import { OutboxMessage } from './outbox/outbox-message.entity.js';

@@ -4,20 +4,33 @@ import {
   WebSocketGateway,
   WebSocketServer,
 } from '@nestjs/websockets';
-import { roleRoom, userRoom } from '@mas/persistence';
+import { Logger } from '@nestjs/common';
+import { RealtimeReplay, roleRoom, userRoom } from '@mas/persistence';
+import { eventBody } from './event-body.js';
 import type { EventsNamespace, EventsSocket, EventsSocketData } from './events-socket.js';
 import { SocketAuthenticator } from './socket-authenticator.js';
 import { SocketCap } from './socket-cap.js';
 
-/** Server-to-client events on `/events`; clients send nothing, they only listen. */
+/** Tells a client the replay it asked for is not whole: it should reload what it shows. */
+export const REPLAY_INCOMPLETE = 'replay.incomplete';
+/** Tells a client this instance is going away; its transport closes next and it reconnects. */
+export const SERVER_SHUTTING_DOWN = 'server.shutting_down';
+
+/**
+ * Server-to-client events on `/events`; clients send nothing, they only listen. A client that
+ * reconnects with `auth.lastEventId` first gets what it may have missed since that event.
+ */
 @WebSocketGateway({ path: '/socket.io', namespace: '/events', serveClient: false })
 export class EventsGateway implements OnGatewayInit<EventsNamespace>, OnGatewayConnection {
   @WebSocketServer()
   private readonly namespace?: EventsNamespace;
 
+  private readonly logger = new Logger('Realtime');
+
   constructor(
     private readonly authenticator: SocketAuthenticator,
     private readonly cap: SocketCap,
+    private readonly replay: RealtimeReplay,
   ) {}
 
   afterInit(namespace: EventsNamespace): void {
@@ -32,6 +45,21 @@ export class EventsGateway implements OnGatewayInit<EventsNamespace>, OnGatewayC
   /** Emits to the rooms' sockets on every instance (through the Redis adapter). */
   emit(rooms: string[], event: string, payload: unknown): void {
     this.requireNamespace().to(rooms).emit(event, payload);
+  }
+
+  /**
+   * At shutdown: tells this instance's clients, then closes their transports (after what was
+   * written to them). A transport that closes makes a Socket.IO client reconnect by itself, to
+   * whichever instance the load balancer picks, and replay from its last event; a server-side
+   * disconnect would make it stay away.
+   */
+  handOver(): number {
+    const sockets = [...(this.namespace?.sockets.values() ?? [])];
+    for (const socket of sockets) {
+      socket.emit(SERVER_SHUTTING_DOWN, { reconnect: true });
+      socket.conn.close();
+    }
+    return sockets.length;
   }
 
   /**
@@ -50,10 +78,31 @@ export class EventsGateway implements OnGatewayInit<EventsNamespace>, OnGatewayC
    */
   private async joinRooms(socket: EventsSocket): Promise<void> {
     const admitted = socket.data;
-    await socket.join([userRoom(admitted.userId), roleRoom(admitted.role)]);
+    const rooms = [userRoom(admitted.userId), roleRoom(admitted.role)];
+    await socket.join(rooms);
     const current = await this.authenticateAgain(socket);
     if (current?.userId !== admitted.userId || current.role !== admitted.role) {
       socket.disconnect(true);
+      return;
+    }
+    const { lastEventId } = socket.handshake.auth as Record<string, unknown>;
+    if (typeof lastEventId === 'string') await this.replayTo(socket, lastEventId, rooms);
+  }
+
+  /**
+   * Sends what the socket may have missed, after it joined its rooms: an event delivered from now
+   * on reaches it live, one delivered before is in the replay (some in both: the client drops
+   * an `id` it has seen).
+   */
+  private async replayTo(socket: EventsSocket, lastEventId: string, rooms: string[]) {
+    try {
+      const replay = await this.replay.since(lastEventId, rooms);
+      for (const event of replay.events)
+        socket.emit(event.type, eventBody(event.id, event.payload));
+      if (!replay.complete) socket.emit(REPLAY_INCOMPLETE, { lastEventId, reason: replay.reason });
+    } catch (error) {
+      this.logger.warn(`replay after ${lastEventId} failed: ${(error as Error).message}`);
+      socket.emit(REPLAY_INCOMPLETE, { lastEventId, reason: 'unavailable' });
     }
   }
 

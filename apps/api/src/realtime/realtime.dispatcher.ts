@@ -1,5 +1,6 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { OutboxChannel, OutboxMessage, OutboxRelay, SESSION_REVOKED } from '@mas/persistence';
+import { eventBody } from './event-body.js';
 import { EventsGateway } from './events.gateway.js';
 import { RealtimeRedis } from './realtime-redis.js';
 
@@ -14,9 +15,14 @@ const PUBLISH_CONFIRM_TIMEOUT_MS = 2000;
  *
  * `session.revoked` also disconnects its audience's sockets on every instance, after they received
  * it: the client learns why, and its reconnect is authenticated against the user's current state.
+ *
+ * At shutdown the relay stops first (what it sent went to sockets still open), then this instance's
+ * clients are handed over to the others; the pool closes only after both.
  */
 @Injectable()
-export class RealtimeDispatcher implements OnModuleInit {
+export class RealtimeDispatcher implements OnModuleInit, BeforeApplicationShutdown {
+  private readonly logger = new Logger('Realtime');
+
   constructor(
     private readonly relay: OutboxRelay,
     private readonly gateway: EventsGateway,
@@ -27,13 +33,18 @@ export class RealtimeDispatcher implements OnModuleInit {
     this.relay.register(OutboxChannel.Realtime, (message) => this.dispatch(message));
   }
 
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.relay.stop();
+    const sockets = this.gateway.handOver();
+    this.logger.log(`shutting down: ${sockets} sockets told to reconnect elsewhere`);
+  }
+
   async dispatch(message: OutboxMessage): Promise<void> {
     // An empty room list would mean "everyone" to Socket.IO.
     if (!message.audience.length) return;
     if (!this.redis.isReady())
       throw new Error('redis is not ready: the event cannot reach the other instances');
-    // The outbox id: the same on every attempt and instance, so a client drops what it has seen.
-    this.gateway.emit(message.audience, message.topic, { id: message.id, ...message.payload });
+    this.gateway.emit(message.audience, message.topic, eventBody(message.id, message.payload));
     if (message.topic === SESSION_REVOKED) this.gateway.disconnect(message.audience);
     await this.redis.confirmPublished(PUBLISH_CONFIRM_TIMEOUT_MS);
   }

@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { RealtimeReplay } from '@mas/persistence';
 import { AppConfig } from '../config/app-config.js';
 import { EventsGateway } from './events.gateway.js';
 import { RealtimeDispatcher } from './realtime.dispatcher.js';
@@ -24,6 +25,7 @@ export class RealtimeModule {
         SocketCap,
         EventsGateway,
         RealtimeDispatcher,
+        RealtimeReplay,
       ],
     };
   }
