@@ -120,3 +120,50 @@ export function handshakeRefusal(
     });
   }).finally(() => socket.close());
 }
+
+/**
+ * A client as an application would run one: it reconnects by itself and sends the `id` of the last
+ * event it received, so the server replays what it missed. `counts` says how often each event id
+ * arrived (more than once is a duplicate the application drops).
+ */
+export interface ResumingClient {
+  counts: Map<string, number>;
+  /** Transports closed under it (each followed by a reconnect attempt). */
+  transportCloses: number;
+  incomplete: unknown[];
+  close(): void;
+}
+
+export function connectResuming(baseUrl: string, token: string): Promise<ResumingClient> {
+  let lastEventId: string | undefined;
+  const socket = io(`${baseUrl}/events`, {
+    path: '/socket.io',
+    transports: ['websocket'],
+    auth: (send) => send({ token, ...(lastEventId ? { lastEventId } : {}) }),
+    reconnectionDelay: 100,
+    reconnectionDelayMax: 500,
+    forceNew: true,
+  });
+  const client: ResumingClient = {
+    counts: new Map(),
+    transportCloses: 0,
+    incomplete: [],
+    close: () => socket.close(),
+  };
+  socket.onAny((event: string, payload: { id?: string }) => {
+    if (event === 'replay.incomplete') client.incomplete.push(payload);
+    if (!payload?.id) return;
+    lastEventId = payload.id;
+    client.counts.set(payload.id, (client.counts.get(payload.id) ?? 0) + 1);
+  });
+  socket.on('disconnect', (reason) => {
+    if (reason === 'transport close') client.transportCloses++;
+  });
+  return new Promise((resolve, reject) => {
+    socket.once('connect', () => resolve(client));
+    socket.once('connect_error', (error) => {
+      socket.close();
+      reject(error);
+    });
+  });
+}

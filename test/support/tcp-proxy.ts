@@ -3,7 +3,8 @@ import { freePort } from './free-port.js';
 
 /**
  * A TCP proxy to `target` on a fixed local port that a test can stop (connections refused, open
- * ones cut) and start again, to take a dependency such as Redis away from one app and give it back.
+ * ones cut) and start again, to take a dependency such as Redis away from one app and give it back,
+ * or point at another server, as a load balancer in front of several instances.
  */
 export class TcpProxy {
   private server?: Server;
@@ -11,7 +12,7 @@ export class TcpProxy {
 
   private constructor(
     readonly port: number,
-    private readonly target: { host: string; port: number },
+    private target: { host: string; port: number },
   ) {}
 
   /** A stopped proxy on a free port. */
@@ -37,6 +38,11 @@ export class TcpProxy {
       server.listen(this.port, '127.0.0.1', resolve);
     });
     this.server = server;
+  }
+
+  /** New connections go to `target` (as a load balancer's would); open ones stay where they are. */
+  retarget(target: { host: string; port: number }): void {
+    this.target = target;
   }
 
   async stop(): Promise<void> {
