@@ -128,8 +128,8 @@ export function handshakeRefusal(
  */
 export interface ResumingClient {
   counts: Map<string, number>;
-  /** Transports closed under it (each followed by a reconnect attempt). */
-  transportCloses: number;
+  /** Successful connections: the first, then one per reconnect. */
+  connects: number;
   incomplete: unknown[];
   close(): void;
 }
@@ -146,7 +146,7 @@ export function connectResuming(baseUrl: string, token: string): Promise<Resumin
   });
   const client: ResumingClient = {
     counts: new Map(),
-    transportCloses: 0,
+    connects: 0,
     incomplete: [],
     close: () => socket.close(),
   };
@@ -156,9 +156,7 @@ export function connectResuming(baseUrl: string, token: string): Promise<Resumin
     lastEventId = payload.id;
     client.counts.set(payload.id, (client.counts.get(payload.id) ?? 0) + 1);
   });
-  socket.on('disconnect', (reason) => {
-    if (reason === 'transport close') client.transportCloses++;
-  });
+  socket.on('connect', () => client.connects++);
   return new Promise((resolve, reject) => {
     socket.once('connect', () => resolve(client));
     socket.once('connect_error', (error) => {
