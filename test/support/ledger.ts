@@ -28,6 +28,41 @@ export async function ledgerViolations(database: TestDatabase): Promise<unknown[
   return rows;
 }
 
+/**
+ * Users whose ledger credits of type allotment differ from the tokens of their approved allotment
+ * requests: a credit half-applied, applied twice, or applied without its approval. Holds where only
+ * the API credits (a legacy import writes allotment rows of its own).
+ */
+export async function allotmentViolations(database: TestDatabase): Promise<unknown[]> {
+  const { rows } = await database.sql(`
+    SELECT user_id, coalesce(approved, 0) AS approved, coalesce(credited, 0) AS credited
+      FROM (SELECT user_id, sum(tokens) AS approved FROM token_allotment_requests
+             WHERE status = 'approved' GROUP BY user_id) a
+      FULL JOIN (SELECT user_id, sum(delta) AS credited FROM token_usages
+                  WHERE usage_type = 'allotment' GROUP BY user_id) l USING (user_id)
+     WHERE coalesce(approved, 0) <> coalesce(credited, 0)`);
+  return rows;
+}
+
+/**
+ * Slots whose ledger disagrees with their state: a slot that holds its student's tokens (requested,
+ * under review, confirmed, cancellation requested, completed) has been paid its price exactly once
+ * net of refunds, any other slot nothing; and while a slot has a student, its booking and refund
+ * rows are that student's.
+ */
+export async function slotLedgerViolations(database: TestDatabase): Promise<unknown[]> {
+  const { rows } = await database.sql(`
+    SELECT s.id, s.status, s.price_tokens, coalesce(-sum(u.delta), 0) AS held,
+           count(*) FILTER (WHERE u.user_id <> s.student_id) AS rows_of_others
+      FROM slots s
+      LEFT JOIN token_usages u ON u.slot_id = s.id AND u.usage_type IN ('meeting_booking', 'refund')
+     GROUP BY s.id
+    HAVING coalesce(-sum(u.delta), 0) <>
+             CASE WHEN s.status IN ('tentative', 'cancelled') THEN 0 ELSE s.price_tokens END
+        OR count(*) FILTER (WHERE u.user_id <> s.student_id) > 0`);
+  return rows;
+}
+
 /** Credits tokens the way production does: an allotment request approved by an admin. */
 export async function fund(
   app: TestApp,

@@ -1,20 +1,28 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ensureDatabaseExists, loadDatabaseConfig } from '@mas/persistence';
 import pg from 'pg';
+import {
+  allotmentViolations,
+  fund,
+  ledgerViolations,
+  slotLedgerViolations,
+} from '../../../test/support/ledger.js';
+import { LoadAnswer, MoneyLoad } from '../../../test/support/money-load.js';
 import { PrivatePostgres } from '../../../test/support/private-postgres.js';
 import { login, startTestApp, TEST_ADMIN, TestApp } from '../../../test/support/test-app.js';
 import type { TestDatabase } from '../../../test/support/test-database.js';
+import { createUserWithRole, TestUser } from '../../../test/support/users.js';
 
-const CLIENTS = 16;
+/**
+ * Students, each booking and cancelling from two clients at once (16 clients racing in pairs for
+ * the same slots; each wallet debited from two places), while one admin client per student credits
+ * it (allotment request + approval): 24 clients. More users would mostly cost setup time (scrypt).
+ */
+const STUDENTS = 8;
+const BOOKING_CLIENTS_PER_STUDENT = 2;
 const DOWN_MS = 3_000;
-
-interface Outcome {
-  status: number;
-  retryAfter?: string;
-  /** performance.now() when the answer came */
-  at: number;
-  createdCode?: string;
-}
+/** What the money load may be answered: done, lost a race or short of tokens, or retry later. */
+const EXPECTED_STATUSES = new Set([200, 201, 409, 422, 503]);
 
 /** The test database on the private server (created by hand: it is not the shared test server). */
 async function databaseOn(
@@ -33,53 +41,30 @@ async function databaseOn(
   };
 }
 
-/**
- * CLIENTS loops, each alternating a write (a new course) and a read (the course list) as the admin,
- * until `stopped()`; every answer is recorded.
- */
-async function load(
-  app: TestApp,
-  token: string,
-  label: string,
-  stopped: () => boolean,
-): Promise<Outcome[]> {
-  const outcomes: Outcome[] = [];
-  const client = async (id: number) => {
-    for (let n = 0; !stopped(); n++) {
-      const code = `${label}-${id}-${n}`;
-      const response =
-        n % 2 === 0
-          ? await app
-              .http()
-              .post('/api/lms/courses')
-              .set('Authorization', `Bearer ${token}`)
-              .send({ code, title: `Outage ${code}`, price: '10.00' })
-          : await app.http().get('/api/lms/courses').set('Authorization', `Bearer ${token}`);
-      outcomes.push({
-        status: response.status,
-        retryAfter: response.get('Retry-After'),
-        at: performance.now(),
-        createdCode: response.status === 201 ? code : undefined,
-      });
-      // A refused request is retried a little later, as Retry-After asks (shortened for the test).
-      if (response.status === 503) await sleep(50);
-    }
-  };
-  await Promise.all(Array.from({ length: CLIENTS }, (_, id) => client(id)));
-  return outcomes;
+/** How many of `ids` the query (ids as $1) finds. */
+async function countPresent(database: TestDatabase, text: string, ids: string[]): Promise<number> {
+  const { rows } = await database.sql(text, [ids]);
+  return rows.length;
 }
 
-describe('faults: PostgreSQL stops or crashes under load', () => {
+describe('faults: PostgreSQL stops or crashes under bookings, cancellations and credits', () => {
   let server: PrivatePostgres;
   let database: Awaited<ReturnType<typeof databaseOn>>;
   let app: TestApp;
-  let token: string;
+  let adminToken: string;
+  let mentor: TestUser;
+  let students: TestUser[];
 
   beforeAll(async () => {
     server = await PrivatePostgres.create();
     database = await databaseOn(server);
     app = await startTestApp(database, { DB_POOL_MAX: '10', DB_CONNECT_TIMEOUT_MS: '2000' });
-    token = await login(app, TEST_ADMIN.email, TEST_ADMIN.password);
+    adminToken = await login(app, TEST_ADMIN.email, TEST_ADMIN.password);
+    mentor = await createUserWithRole(app, 'expert', adminToken);
+    students = await Promise.all(
+      Array.from({ length: STUDENTS }, () => createUserWithRole(app, 'student', adminToken)),
+    );
+    await Promise.all(students.map((student) => fund(app, adminToken, student.id, 20)));
   }, 120_000);
 
   afterAll(async () => {
@@ -89,46 +74,94 @@ describe('faults: PostgreSQL stops or crashes under load', () => {
   });
 
   it.each(['fast', 'immediate'] as const)(
-    'while down (%s stop) every failure is a 503 with Retry-After; it serves again within seconds of the restart; every acknowledged write is there',
+    'while down (%s stop) every failure is a 503 with Retry-After; it serves again after the restart; every acknowledged booking, cancellation and credit is there and the books agree',
     async (mode) => {
-      let stopped = false;
-      const label = mode === 'fast' ? 'FAST' : 'CRASH';
-      const running = load(app, token, label, () => stopped);
+      const load = new MoneyLoad(app.http);
+      const running = Promise.all(
+        students.flatMap((student) => [
+          ...Array.from({ length: BOOKING_CLIENTS_PER_STUDENT }, () => load.book(student, mentor)),
+          load.credit(adminToken, [student.id], 2),
+        ]),
+      );
       await sleep(1_000);
-      const downAt = performance.now();
       await server.stop(mode);
+      const downAt = performance.now();
       await sleep(DOWN_MS);
+      const startAt = performance.now();
       await server.start();
       const upAt = performance.now();
       await sleep(4_000);
-      stopped = true;
-      const outcomes = await running;
+      load.stop();
+      await running;
 
-      const failures = outcomes.filter((outcome) => outcome.status >= 500);
-      const unavailable = failures.filter((outcome) => outcome.status === 503);
-      expect(failures.filter((outcome) => outcome.status !== 503)).toEqual([]);
+      const { answers } = load;
+      expect(answers.filter((answer) => !EXPECTED_STATUSES.has(answer.status))).toEqual([]);
+      const unavailable = answers.filter((answer) => answer.status === 503);
       expect(unavailable.length).toBeGreaterThan(0);
-      expect(unavailable.every((outcome) => Number(outcome.retryAfter) > 0)).toBe(true);
-      // Back by itself: the requests of the last second all succeeded.
-      const end = Math.max(...outcomes.map((outcome) => outcome.at));
-      const lastSecond = outcomes.filter((outcome) => outcome.at > end - 1_000);
-      expect(lastSecond.length).toBeGreaterThan(0);
-      expect(lastSecond.every((outcome) => outcome.status < 300)).toBe(true);
+      expect(unavailable.filter((answer) => !(Number(answer.retryAfter) > 0))).toEqual([]);
+      // Sent once the server was gone and answered before it was started again: only 503s.
+      const whileDown = answers.filter((answer) => answer.sentAt > downAt && answer.at < startAt);
+      expect(whileDown.length).toBeGreaterThan(0);
+      expect(whileDown.filter((answer) => answer.status !== 503)).toEqual([]);
+      // Back by itself: nothing failed in the last second, and something succeeded in it.
+      const lastSecond = lastSecondOf(answers);
+      expect(lastSecond.filter((answer) => answer.status >= 500)).toEqual([]);
+      expect(lastSecond.some((answer) => answer.status < 300)).toBe(true);
+      const firstOk = answers
+        .filter((answer) => answer.status < 300 && answer.at > upAt)
+        .reduce((first, answer) => Math.min(first, answer.at), Infinity);
 
-      const acknowledged = outcomes.flatMap((outcome) => outcome.createdCode ?? []);
-      const { rows } = await database.sql('SELECT code FROM courses WHERE code = ANY($1::text[])', [
-        acknowledged,
-      ]);
-      expect(rows.length).toBe(acknowledged.length);
+      const { bookings, cancellations, approvedAllotments } = load;
+      expect([bookings.length, cancellations.length, approvedAllotments.length]).not.toContain(0);
+      // No slot was acknowledged to two students, and none was paid for twice.
+      expect(new Set(bookings.map((booking) => booking.slotId)).size).toBe(bookings.length);
+      const { rows: paidTwice } = await database.sql(
+        `SELECT slot_id FROM token_usages WHERE usage_type = 'meeting_booking'
+          GROUP BY slot_id HAVING count(*) > 1`,
+      );
+      expect(paidTwice).toEqual([]);
+      const { rows: booked } = await database.sql(
+        `SELECT b.slot_id FROM unnest($1::uuid[], $2::uuid[]) AS b(slot_id, student_id)
+           JOIN slots s ON s.id = b.slot_id AND s.student_id = b.student_id
+          WHERE s.status IN ('confirmed', 'cancellation_requested', 'cancelled')
+            AND EXISTS (SELECT 1 FROM token_usages u
+                         WHERE u.slot_id = b.slot_id AND u.user_id = b.student_id
+                           AND u.usage_type = 'meeting_booking')`,
+        [bookings.map((booking) => booking.slotId), bookings.map((booking) => booking.studentId)],
+      );
+      expect(booked.length).toBe(bookings.length);
+      const cancelled = await countPresent(
+        database,
+        `SELECT id FROM slots WHERE id = ANY($1::uuid[]) AND status = 'cancelled'`,
+        cancellations,
+      );
+      expect(cancelled).toBe(cancellations.length);
+      const approved = await countPresent(
+        database,
+        `SELECT id FROM token_allotment_requests WHERE id = ANY($1::uuid[]) AND status = 'approved'`,
+        approvedAllotments,
+      );
+      expect(approved).toBe(approvedAllotments.length);
+      expect(await slotLedgerViolations(database)).toEqual([]);
+      expect(await allotmentViolations(database)).toEqual([]);
+      expect(await ledgerViolations(database)).toEqual([]);
 
-      const lastFailure = Math.max(...unavailable.map((outcome) => outcome.at));
+      const contested = answers.filter((answer) => answer.status === 409).length;
       console.log(
-        `postgres ${mode} stop, down ${Math.round(upAt - downAt)} ms (stop + ${DOWN_MS} ms + start): ` +
-          `${outcomes.length} requests, ${failures.length} 5xx, ${unavailable.length} of them 503 with Retry-After; ` +
-          `${acknowledged.length} writes acknowledged, ${rows.length} present; ` +
-          `serving again ${Math.max(0, Math.round(lastFailure - upAt))} ms after the server was back`,
+        `postgres ${mode}: requests ${answers.length}, ` +
+          `5xx ${answers.filter((answer) => answer.status >= 500).length}, ` +
+          `503 ${unavailable.length} (all with Retry-After), ` +
+          `first 2xx ${Math.round(firstOk - upAt)}ms after start (down ${Math.round(upAt - downAt)}ms), ` +
+          `acknowledged/present bookings ${bookings.length}/${booked.length}, ` +
+          `cancellations ${cancellations.length}/${cancelled}, approvals ${approvedAllotments.length}/${approved}, ` +
+          `409 ${contested} (slots taken), wallets = ledger`,
       );
     },
     60_000,
   );
 });
+
+function lastSecondOf(answers: LoadAnswer[]): LoadAnswer[] {
+  const end = Math.max(...answers.map((answer) => answer.at));
+  return answers.filter((answer) => answer.at > end - 1_000);
+}

@@ -1,7 +1,9 @@
 import type { ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
+import request from 'supertest';
 import { startApiProcess } from '../../../test/support/api-process.js';
-import { ledgerViolations } from '../../../test/support/ledger.js';
+import { allotmentViolations, ledgerViolations } from '../../../test/support/ledger.js';
+import { MoneyLoad } from '../../../test/support/money-load.js';
 import { login, startTestApp, TEST_ADMIN, TestApp } from '../../../test/support/test-app.js';
 import { createTestDatabase, TestDatabase } from '../../../test/support/test-database.js';
 import { createUserWithRole } from '../../../test/support/users.js';
@@ -37,58 +39,29 @@ describe('faults: SIGKILL of the API under load', () => {
     );
     const started = await startApiProcess(database);
     api = started.child;
-    const base = `${started.url}/api`;
-    const headers = { Authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' };
-    const approved: string[] = [];
-    let requests = 0;
-    let killed = false;
-    const client = async (userId: string) => {
-      while (!killed) {
-        try {
-          requests++;
-          const created = await fetch(`${base}/finance/allotments`, {
-            method: 'POST',
-            headers,
-            body: JSON.stringify({ userId, tokens: 1, reason: 'sigkill test' }),
-          });
-          if (created.status !== 201) continue;
-          const { id } = (await created.json()) as { id: string };
-          requests++;
-          const approval = await fetch(`${base}/finance/allotments/${id}/approve`, {
-            method: 'POST',
-            headers,
-          });
-          if (approval.status === 200) approved.push(id);
-        } catch {
-          await sleep(20);
-        }
-      }
-    };
-    const running = Promise.all(students.map((student) => client(student.id)));
+    const load = new MoneyLoad(() => request(started.url));
+    const running = Promise.all(
+      students.map((student) => load.credit(adminToken, [student.id], 1)),
+    );
     await sleep(2_000);
     api.kill('SIGKILL');
     await started.exited;
-    killed = true;
+    load.stop();
     await running;
 
+    const approved = load.approvedAllotments;
     expect(approved.length).toBeGreaterThan(0);
     const { rows: present } = await database.sql(
       `SELECT id FROM token_allotment_requests WHERE id = ANY($1::uuid[]) AND status = 'approved'`,
       [approved],
     );
     expect(present.length).toBe(approved.length);
-    // Each wallet holds exactly its approved allotments: no credit half-applied, none twice.
-    const { rows: mismatched } = await database.sql(
-      `SELECT a.user_id, a.approved, coalesce(w.balance, 0) AS balance
-         FROM (SELECT user_id, sum(tokens)::int AS approved FROM token_allotment_requests
-                WHERE status = 'approved' GROUP BY user_id) a
-         LEFT JOIN token_wallets w ON w.user_id = a.user_id
-        WHERE coalesce(w.balance, 0) <> a.approved`,
-    );
-    expect(mismatched).toEqual([]);
+    // Each wallet holds exactly its approved allotments (its only ledger rows): no credit
+    // half-applied, none twice.
+    expect(await allotmentViolations(database)).toEqual([]);
     expect(await ledgerViolations(database)).toEqual([]);
     console.log(
-      `SIGKILL under load: ${requests} requests, ${approved.length} credits acknowledged, ` +
+      `SIGKILL under load: ${load.answers.length} requests, ${approved.length} credits acknowledged, ` +
         `${present.length} present and approved; wallets equal their ledgers`,
     );
   }, 120_000);

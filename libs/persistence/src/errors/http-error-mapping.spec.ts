@@ -1,6 +1,10 @@
 import { createServer, Server, Socket } from 'node:net';
 import pg from 'pg';
-import { QueryFailedError, QueryRunnerAlreadyReleasedError } from 'typeorm';
+import {
+  QueryFailedError,
+  QueryRunnerAlreadyReleasedError,
+  QueryRunnerProviderAlreadyReleasedError,
+} from 'typeorm';
 import { mapPostgresError, mapUnavailableDependency } from './http-error-mapping.js';
 
 describe('mapPostgresError', () => {
@@ -211,6 +215,10 @@ describe('mapUnavailableDependency', () => {
     expect(mapUnavailableDependency(refusedTwice)?.status).toBe(503);
     // Seen under load when Postgres stopped mid-transaction: the COMMIT of a dead connection.
     expect(mapUnavailableDependency(new QueryRunnerAlreadyReleasedError())?.status).toBe(503);
+    // ... and a query of a transaction whose session the server ended (pg_ctl stop -m fast).
+    expect(mapUnavailableDependency(new QueryRunnerProviderAlreadyReleasedError())?.status).toBe(
+      503,
+    );
     expect(mapUnavailableDependency({ code: '53300' })).toMatchObject({
       status: 503,
       retryAfterSeconds: 1,

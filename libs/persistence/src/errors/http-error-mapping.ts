@@ -1,5 +1,5 @@
 import { HttpStatus } from '@nestjs/common';
-import { QueryRunnerAlreadyReleasedError } from 'typeorm';
+import { QueryRunnerAlreadyReleasedError, QueryRunnerProviderAlreadyReleasedError } from 'typeorm';
 import { ErrorDetail } from './error-detail.js';
 import { constraintViolationDetails } from './postgres-error-details.js';
 import { PgCode, PostgresErrorInfo } from './postgres-errors.js';
@@ -116,17 +116,23 @@ const UNAVAILABLE: MappedError = {
  * Overload and unreachable dependencies are a retryable 503, never a 500: a request that cannot get
  * a pooled connection in time is shed at once instead of queueing, and a database that stopped,
  * crashed or is starting answers 503 until the pool has reconnected. That includes a transaction
- * whose connection died under it: TypeORM releases the query runner, and its COMMIT (never sent,
- * so nothing was written) fails with QueryRunnerAlreadyReleasedError. The message stays generic; the
- * driver's text may name hosts and ports. The error may come bare (a socket or pool error), wrapped
- * by TypeORM (`driverError`), as a `cause`, or as one of an AggregateError's attempts.
+ * whose connection died under it: TypeORM releases the query runner on the connection's error, so
+ * the transaction's next query (QueryRunnerProviderAlreadyReleasedError) or its COMMIT
+ * (QueryRunnerAlreadyReleasedError) fails unsent and nothing was written. The message stays
+ * generic; the driver's text may name hosts and ports. The error may come bare (a socket or pool
+ * error), wrapped by TypeORM (`driverError`), as a `cause`, or as one of an AggregateError's
+ * attempts.
  */
 export function mapUnavailableDependency(error: unknown): MappedError | null {
   for (const candidate of causesOf(error)) {
     // Duck-typed: socket errors come from Node's own realm, where `instanceof Error` can fail.
     const { message, code } = candidate as { message?: unknown; code?: unknown };
     if (message === POOL_ACQUIRE_TIMEOUT || code === TOO_MANY_CONNECTIONS) return BUSY;
-    if (candidate instanceof QueryRunnerAlreadyReleasedError) return UNAVAILABLE;
+    if (
+      candidate instanceof QueryRunnerAlreadyReleasedError ||
+      candidate instanceof QueryRunnerProviderAlreadyReleasedError
+    )
+      return UNAVAILABLE;
     if (typeof message === 'string' && CONNECTION_LOST_MESSAGES.has(message)) return UNAVAILABLE;
     if (typeof code !== 'string') continue;
     if (UNREACHABLE_CODES.has(code) || SERVER_UNAVAILABLE_STATES.has(code)) return UNAVAILABLE;
