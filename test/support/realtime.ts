@@ -13,6 +13,8 @@ export interface EventsClient {
   received: ReceivedEvent[];
   /** The first `event` received (before or after the call), or a rejection after `timeoutMs`. */
   next(event: string, timeoutMs?: number): Promise<unknown>;
+  /** The `since` of `events.ready` (kept apart from `received`): the socket is in its rooms. */
+  ready: Promise<string | null>;
   close(): void;
 }
 
@@ -21,6 +23,8 @@ export interface HandshakeCredentials {
   headers?: Record<string, string>;
   /** The last event seen before: the server replays what came after it. */
   lastEventId?: string;
+  /** Or, when none came, the `since` of the last `events.ready`. */
+  since?: string;
 }
 
 /** Makes the test app listen on an ephemeral port; returns its base URL. */
@@ -32,12 +36,16 @@ export async function listen(testApp: TestApp): Promise<string> {
 
 function openSocket(
   baseUrl: string,
-  { token, headers, lastEventId }: HandshakeCredentials,
+  { token, headers, lastEventId, since }: HandshakeCredentials,
 ): Socket {
   return io(`${baseUrl}/events`, {
     path: '/socket.io',
     transports: ['websocket'],
-    auth: { ...(token === undefined ? {} : { token }), ...(lastEventId ? { lastEventId } : {}) },
+    auth: {
+      ...(token === undefined ? {} : { token }),
+      ...(lastEventId ? { lastEventId } : {}),
+      ...(since ? { since } : {}),
+    },
     extraHeaders: headers,
     reconnection: false,
     forceNew: true,
@@ -53,13 +61,18 @@ export function connectEvents(
   const socket = openSocket(baseUrl, credentials);
   const received: ReceivedEvent[] = [];
   const waiters = new Set<() => void>();
+  const ready = new Promise<string | null>((resolve) =>
+    socket.once('events.ready', (payload: { since: string | null }) => resolve(payload.since)),
+  );
   socket.onAny((event: string, payload: unknown) => {
+    if (event === 'events.ready') return;
     received.push({ event, payload });
     waiters.forEach((check) => check());
   });
   const client: EventsClient = {
     socket,
     received,
+    ready,
     next: (event, eventTimeoutMs = 5000) =>
       new Promise((resolve, reject) => {
         const timer = setTimeout(() => {
@@ -123,7 +136,8 @@ export function handshakeRefusal(
 
 /**
  * A client as an application would run one: it reconnects by itself and sends the `id` of the last
- * event it received, so the server replays what it missed. `counts` says how often each event id
+ * event it received (or the `since` of `events.ready` when none came after it), so the server
+ * replays what it missed. `counts` says how often each event id
  * arrived (more than once is a duplicate the application drops).
  */
 export interface ResumingClient {
@@ -135,11 +149,11 @@ export interface ResumingClient {
 }
 
 export function connectResuming(baseUrl: string, token: string): Promise<ResumingClient> {
-  let lastEventId: string | undefined;
+  let anchor: { lastEventId: string } | { since: string } | undefined;
   const socket = io(`${baseUrl}/events`, {
     path: '/socket.io',
     transports: ['websocket'],
-    auth: (send) => send({ token, ...(lastEventId ? { lastEventId } : {}) }),
+    auth: (send) => send({ token, ...anchor }),
     reconnectionDelay: 100,
     reconnectionDelayMax: 500,
     forceNew: true,
@@ -150,10 +164,11 @@ export function connectResuming(baseUrl: string, token: string): Promise<Resumin
     incomplete: [],
     close: () => socket.close(),
   };
-  socket.onAny((event: string, payload: { id?: string }) => {
+  socket.onAny((event: string, payload: { id?: string; since?: string }) => {
     if (event === 'replay.incomplete') client.incomplete.push(payload);
+    if (event === 'events.ready' && payload.since) anchor = { since: payload.since };
     if (!payload?.id) return;
-    lastEventId = payload.id;
+    anchor = { lastEventId: payload.id };
     client.counts.set(payload.id, (client.counts.get(payload.id) ?? 0) + 1);
   });
   socket.on('connect', () => client.connects++);

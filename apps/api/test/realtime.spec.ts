@@ -272,6 +272,20 @@ describe('realtime gateway', () => {
       ]);
     });
 
+    it('replays after the since of events.ready for a client that received no event before', async () => {
+      const first = await connect(urlB, { token: dave.token });
+      const since = await first.ready;
+      expect(typeof since).toBe('string');
+      first.close();
+      await publish(instanceA, { type: 'test.while-away', data: {}, rooms: [userRoom(dave.id)] });
+      await eventually(
+        () => database.sql(`SELECT 1 FROM outbox_messages WHERE status = 'pending'`),
+        (result) => result.rowCount === 0,
+      );
+      const again = await connect(urlB, { token: dave.token, since: since! });
+      expect(await again.next('test.while-away')).toMatchObject({ type: 'test.while-away' });
+    });
+
     it('says the replay is incomplete for an id that is not one of its events', async () => {
       await publish(instanceA, { type: 'test.daves', data: {}, rooms: [userRoom(dave.id)] });
       const [{ id: davesEventId }] = await eventually(

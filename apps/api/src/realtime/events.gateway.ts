@@ -5,12 +5,17 @@ import {
   WebSocketServer,
 } from '@nestjs/websockets';
 import { Logger } from '@nestjs/common';
-import { RealtimeReplay, roleRoom, userRoom } from '@mas/persistence';
+import { RealtimeReplay, ReplayAnchor, roleRoom, userRoom } from '@mas/persistence';
 import { eventBody } from './event-body.js';
 import type { EventsNamespace, EventsSocket, EventsSocketData } from './events-socket.js';
 import { SocketAuthenticator } from './socket-authenticator.js';
 import { SocketCap } from './socket-cap.js';
 
+/**
+ * Sent once a connection is in its rooms (after any replay): `since` is the anchor of a client
+ * that receives no event before it reconnects.
+ */
+export const EVENTS_READY = 'events.ready';
 /** Tells a client the replay it asked for is not whole: it should reload what it shows. */
 export const REPLAY_INCOMPLETE = 'replay.incomplete';
 /** Tells a client this instance is going away; its transport closes next and it reconnects. */
@@ -18,7 +23,8 @@ export const SERVER_SHUTTING_DOWN = 'server.shutting_down';
 
 /**
  * Server-to-client events on `/events`; clients send nothing, they only listen. A client that
- * reconnects with `auth.lastEventId` first gets what it may have missed since that event.
+ * reconnects with `auth.lastEventId` (or, having received none, `auth.since` from `events.ready`)
+ * first gets what it may have missed.
  */
 @WebSocketGateway({ path: '/socket.io', namespace: '/events', serveClient: false })
 export class EventsGateway implements OnGatewayInit<EventsNamespace>, OnGatewayConnection {
@@ -85,8 +91,9 @@ export class EventsGateway implements OnGatewayInit<EventsNamespace>, OnGatewayC
       socket.disconnect(true);
       return;
     }
-    const { lastEventId } = socket.handshake.auth as Record<string, unknown>;
-    if (typeof lastEventId === 'string') await this.replayTo(socket, lastEventId, rooms);
+    const anchor = anchorOf(socket.handshake.auth);
+    if (anchor) await this.replayTo(socket, anchor, rooms);
+    socket.emit(EVENTS_READY, { since: await this.replay.now().catch(() => null) });
   }
 
   /**
@@ -94,15 +101,15 @@ export class EventsGateway implements OnGatewayInit<EventsNamespace>, OnGatewayC
    * on reaches it live, one delivered before is in the replay (some in both: the client drops
    * an `id` it has seen).
    */
-  private async replayTo(socket: EventsSocket, lastEventId: string, rooms: string[]) {
+  private async replayTo(socket: EventsSocket, anchor: ReplayAnchor, rooms: string[]) {
     try {
-      const replay = await this.replay.since(lastEventId, rooms);
+      const replay = await this.replay.after(anchor, rooms);
       for (const event of replay.events)
         socket.emit(event.type, eventBody(event.id, event.payload));
-      if (!replay.complete) socket.emit(REPLAY_INCOMPLETE, { lastEventId, reason: replay.reason });
+      if (!replay.complete) socket.emit(REPLAY_INCOMPLETE, { ...anchor, reason: replay.reason });
     } catch (error) {
-      this.logger.warn(`replay after ${lastEventId} failed: ${(error as Error).message}`);
-      socket.emit(REPLAY_INCOMPLETE, { lastEventId, reason: 'unavailable' });
+      this.logger.warn(`replay failed: ${(error as Error).message}`);
+      socket.emit(REPLAY_INCOMPLETE, { ...anchor, reason: 'unavailable' });
     }
   }
 
@@ -117,4 +124,10 @@ export class EventsGateway implements OnGatewayInit<EventsNamespace>, OnGatewayC
     if (!this.namespace) throw new Error('the realtime gateway is not initialized');
     return this.namespace;
   }
+}
+
+function anchorOf(auth: Record<string, unknown>): ReplayAnchor | undefined {
+  if (typeof auth.lastEventId === 'string') return { lastEventId: auth.lastEventId };
+  if (typeof auth.since === 'string') return { since: auth.since };
+  return undefined;
 }
