@@ -107,7 +107,9 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       .then(
         () => this.logger.warn(`stopped with ${released.length} dispatches unfinished: released`),
         (error: unknown) =>
-          this.logger.warn(`could not release ${released.length} leases: ${(error as Error).message}`),
+          this.logger.warn(
+            `could not release ${released.length} leases: ${(error as Error).message}`,
+          ),
       );
   }
 
