@@ -7,7 +7,7 @@ export function uniqueAbusePrefix(): string {
   return `test:abuse:${randomUUID()}:`;
 }
 
-/** The production defaults of the abuse limits, overriding testEnv's generous ones. */
+/** The production defaults of the abuse limits and the hash cost, overriding testEnv's. */
 export const PRODUCTION_LIMITS: Record<string, string> = {
   LOGIN_RATE_LIMIT: '300',
   LOGIN_RATE_WINDOW_MS: '60000',
@@ -15,6 +15,7 @@ export const PRODUCTION_LIMITS: Record<string, string> = {
   LOGIN_ADDRESS_FAILURE_LIMIT: '50',
   REGISTER_RATE_LIMIT: '20',
   PASSWORD_HASH_QUEUE_MAX: '64',
+  PASSWORD_SCRYPT_LOG_N: '17',
 };
 
 /**

@@ -14,6 +14,7 @@ describe('application config', () => {
     expect(config.identity.admin.email).toBe('admin@mas.local');
     expect(config.realtime).toEqual({ socketsPerUserMax: 10, socketSlotLeaseMs: 60_000 });
     expect(config.jobs.dataLossCheckMs).toBe(5000);
+    expect(config.identity.passwordHashing.scryptLogN).toBe(17);
   });
 
   it.each([
@@ -32,6 +33,16 @@ describe('application config', () => {
     [{ REGISTER_RATE_LIMIT: 'many' }, 'REGISTER_RATE_LIMIT must be an integer'],
     [{ PASSWORD_HASH_CONCURRENCY: '0' }, 'PASSWORD_HASH_CONCURRENCY must be between 1'],
     [{ REDIS_DATA_LOSS_CHECK_MS: '50' }, 'REDIS_DATA_LOSS_CHECK_MS must be between 100'],
+    [{ PASSWORD_SCRYPT_LOG_N: '9' }, 'PASSWORD_SCRYPT_LOG_N must be between 10'],
+    [
+      {
+        NODE_ENV: 'production',
+        JWT_SECRET: 'x'.repeat(40),
+        ADMIN_PASSWORD: 'long enough password',
+        PASSWORD_SCRYPT_LOG_N: '12',
+      },
+      'PASSWORD_SCRYPT_LOG_N must be at least 17 in production',
+    ],
   ])('%j is refused with a message naming the variable', (env, message) => {
     expect(() => loadAppConfig(env)).toThrow(ConfigError);
     expect(() => loadAppConfig(env)).toThrow(message);

@@ -1,11 +1,12 @@
 import { ConfigError, Env, EnvReader } from '@mas/persistence';
+import { SCRYPT_MIN_PRODUCTION_LOG_N } from './passwords/password-hasher.js';
 
 export interface IdentityConfig {
   jwtSecret: string;
   jwtTtlSeconds: number;
   admin: { email: string; password: string; usesDevelopmentDefault: boolean };
   abuse: AbuseControlsConfig;
-  passwordHashing: { concurrency: number; queueMax: number };
+  passwordHashing: { concurrency: number; queueMax: number; scryptLogN: number };
 }
 
 /** A fixed window: at most `limit` counted events per `windowMs`. */
@@ -43,6 +44,15 @@ export function loadIdentityConfig(env: Env): IdentityConfig {
     : read.string('ADMIN_PASSWORD', DEVELOPMENT_ADMIN_PASSWORD);
   if (adminPassword.length < 8)
     throw new ConfigError('ADMIN_PASSWORD', 'must be at least 8 characters');
+  const scryptLogN = read.int('PASSWORD_SCRYPT_LOG_N', SCRYPT_MIN_PRODUCTION_LOG_N, {
+    min: 10,
+    max: 20,
+  });
+  if (production && scryptLogN < SCRYPT_MIN_PRODUCTION_LOG_N)
+    throw new ConfigError(
+      'PASSWORD_SCRYPT_LOG_N',
+      `must be at least ${SCRYPT_MIN_PRODUCTION_LOG_N} in production (the OWASP minimum for scrypt)`,
+    );
   const adminEmail = read.string('ADMIN_EMAIL', 'admin@mas.local').toLowerCase();
   if (!/^[^@\s]+@[^@\s]+$/.test(adminEmail))
     throw new ConfigError('ADMIN_EMAIL', 'must be an email address');
@@ -64,6 +74,7 @@ export function loadIdentityConfig(env: Env): IdentityConfig {
     passwordHashing: {
       concurrency: read.int('PASSWORD_HASH_CONCURRENCY', 2, { min: 1, max: 64 }),
       queueMax: read.int('PASSWORD_HASH_QUEUE_MAX', 64, { min: 0, max: 100_000 }),
+      scryptLogN,
     },
   };
 }

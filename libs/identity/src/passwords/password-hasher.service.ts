@@ -1,7 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { RetryLaterException } from '@mas/persistence';
 import { IDENTITY_CONFIG, IdentityConfig } from '../identity.config.js';
-import { hashPassword, needsRehash, verifyPassword } from './password-hasher.js';
+import {
+  hashPassword,
+  needsRehash,
+  ScryptParams,
+  scryptParams,
+  verifyPassword,
+} from './password-hasher.js';
 import { PriorityWorkQueue, QueueFullError } from './priority-work-queue.js';
 
 type Lane = 'login' | 'signup';
@@ -15,11 +21,13 @@ type Lane = 'login' | 'signup';
 @Injectable()
 export class PasswordHasher {
   private readonly queue: PriorityWorkQueue<Lane>;
+  private readonly params: ScryptParams;
   /** Verified against when the email is unknown, so both failures take the same time. */
   private decoyHash?: Promise<string>;
 
   constructor(@Inject(IDENTITY_CONFIG) config: IdentityConfig) {
-    const { concurrency, queueMax } = config.passwordHashing;
+    const { concurrency, queueMax, scryptLogN } = config.passwordHashing;
+    this.params = scryptParams(scryptLogN);
     this.queue = new PriorityWorkQueue<Lane>(concurrency, queueMax, [
       { name: 'login', maxRunning: concurrency },
       { name: 'signup', maxRunning: Math.max(1, concurrency - 1) },
@@ -28,14 +36,14 @@ export class PasswordHasher {
 
   /** A new hash (account creation). */
   hash(password: string): Promise<string> {
-    return this.run('signup', () => hashPassword(password));
+    return this.run('signup', () => hashPassword(password, this.params));
   }
 
   /** Checks a login's password; without a stored hash it spends the same time and answers false. */
   verify(password: string, stored: string | undefined): Promise<boolean> {
     return this.run('login', async () => {
       if (stored !== undefined) return verifyPassword(password, stored);
-      this.decoyHash ??= hashPassword('decoy password');
+      this.decoyHash ??= hashPassword('decoy password', this.params);
       await verifyPassword(password, await this.decoyHash);
       return false;
     });
@@ -46,11 +54,11 @@ export class PasswordHasher {
    * after the legacy import); in the login lane, as it is part of a login.
    */
   rehash(password: string): Promise<string> {
-    return this.run('login', () => hashPassword(password));
+    return this.run('login', () => hashPassword(password, this.params));
   }
 
   needsRehash(stored: string): boolean {
-    return needsRehash(stored);
+    return needsRehash(stored, this.params);
   }
 
   private async run<T>(lane: Lane, task: () => Promise<T>): Promise<T> {

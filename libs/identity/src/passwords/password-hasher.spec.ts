@@ -1,5 +1,5 @@
 import bcrypt from 'bcryptjs';
-import { hashPassword, needsRehash, verifyPassword } from './password-hasher.js';
+import { hashPassword, needsRehash, scryptParams, verifyPassword } from './password-hasher.js';
 
 describe('password hasher (scrypt)', () => {
   it('verifies the right password and rejects a wrong one', async () => {
@@ -28,5 +28,14 @@ describe('password hasher (scrypt)', () => {
     }
     expect(needsRehash(await hashPassword('x'))).toBe(false);
     expect(needsRehash('$2b$10$short')).toBe(false);
+  });
+
+  it('marks a hash made at a lower cost for rehash once the cost is raised, never the other way', async () => {
+    const cheap = await hashPassword('pw', scryptParams(12));
+    expect(cheap).toMatch(/^scrypt\$4096\$8\$1\$/);
+    await expect(verifyPassword('pw', cheap)).resolves.toBe(true);
+    expect(needsRehash(cheap)).toBe(true);
+    expect(needsRehash(cheap, scryptParams(12))).toBe(false);
+    expect(needsRehash(await hashPassword('pw'), scryptParams(12))).toBe(false);
   });
 });

@@ -9,11 +9,23 @@ const scryptAsync = promisify(scrypt) as (
   options: { N: number; r: number; p: number; maxmem: number },
 ) => Promise<Buffer>;
 
-/** scrypt parameters (OWASP minimum: N=2^17, r=8, p=1). Stored with each hash so they can change. */
-const DEFAULTS = { N: 2 ** 17, r: 8, p: 1, keyLength: 32 };
+export interface ScryptParams {
+  N: number;
+  r: number;
+  p: number;
+  keyLength: number;
+}
+
+/** The OWASP minimum cost, log2 N = 17 (r=8, p=1), and the default. */
+export const SCRYPT_MIN_PRODUCTION_LOG_N = 17;
+
+/** scrypt parameters for cost 2^logN. Stored with each hash so they can change. */
+export function scryptParams(logN = SCRYPT_MIN_PRODUCTION_LOG_N): ScryptParams {
+  return { N: 2 ** logN, r: 8, p: 1, keyLength: 32 };
+}
 
 /** `scrypt$N$r$p$salt$hash` (base64url parts). */
-export async function hashPassword(password: string, params = DEFAULTS): Promise<string> {
+export async function hashPassword(password: string, params = scryptParams()): Promise<string> {
   const salt = randomBytes(16);
   const hash = await derive(password, salt, params.N, params.r, params.p, params.keyLength);
   return [
@@ -43,9 +55,14 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return timingSafeEqual(actual, expected);
 }
 
-/** True for a hash in an older scheme that the next successful login should replace. */
-export function needsRehash(stored: string): boolean {
-  return isLegacyBcryptHash(stored);
+/**
+ * True for a hash the next successful login should replace: an older scheme, or scrypt at a lower
+ * cost than `params` (the cost was raised since).
+ */
+export function needsRehash(stored: string, params = scryptParams()): boolean {
+  if (isLegacyBcryptHash(stored)) return true;
+  const [scheme, n] = stored.split('$');
+  return scheme === 'scrypt' && Number(n) < params.N;
 }
 
 function derive(
