@@ -1,11 +1,11 @@
 import { Writable } from 'node:stream';
-import { INestApplication, INestApplicationContext } from '@nestjs/common';
+import { type INestApplication, type INestApplicationContext } from '@nestjs/common';
 import request from 'supertest';
 import { loadAppConfig } from '../../apps/api/src/config/app-config.js';
 import { createApiApp } from '../../apps/api/src/create-app.js';
 import { QueueRegistry } from '../../apps/api/src/jobs/queue-registry.js';
 import { QueueWorkers } from '../../apps/api/src/jobs/queue-workers.js';
-import { TestDatabase } from './test-database.js';
+import { type TestDatabase } from './test-database.js';
 
 export const TEST_ADMIN = { email: 'admin@test.local', password: 'admin-test-password' };
 export const TEST_JWT_SECRET = 'test-only-secret-that-is-long-enough-1234567890';
@@ -40,9 +40,9 @@ export function testEnv(
     REGISTER_RATE_LIMIT: '1000',
     PASSWORD_HASH_QUEUE_MAX: '1000',
     // scrypt at 2^12 instead of 2^17 (about 20 ms instead of 300-500 ms a hash here): suites make
-    // hundreds of accounts and logins. The hasher's own spec and the abuse spec use the real cost;
-    // production refuses anything below 2^17.
-    PASSWORD_SCRYPT_LOG_N: '12',
+    // hundreds of accounts and logins. The hasher's own spec, the abuse spec and apps booted as
+    // production (which refuses anything below 2^17) use the real cost.
+    ...(env.NODE_ENV === 'production' ? {} : { PASSWORD_SCRYPT_LOG_N: '12' }),
     ...env,
   };
 }
