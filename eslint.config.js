@@ -17,7 +17,12 @@ export default tseslint.config(
       '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/await-thenable': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
-      '@typescript-eslint/consistent-type-imports': 'off',
+      // Type-only imports say so: tests transpile each file alone (isolatedModules), where an
+      // import of a type would otherwise survive into the ESM output and fail to link.
+      '@typescript-eslint/consistent-type-imports': [
+        'error',
+        { prefer: 'type-imports', fixStyle: 'inline-type-imports' },
+      ],
       '@typescript-eslint/no-extraneous-class': 'off',
       'no-restricted-imports': [
         'error',

@@ -31,7 +31,7 @@ import {
   loadDatabaseConfig,
 } from '@mas/persistence';
 import pg from 'pg';
-import { AppConfig, loadAppConfig } from '../apps/api/src/config/app-config.js';
+import { type AppConfig, loadAppConfig } from '../apps/api/src/config/app-config.js';
 import { createApiApp } from '../apps/api/src/create-app.js';
 
 const LEADS = Number(process.env.BENCH_LEADS ?? 1_000_000);

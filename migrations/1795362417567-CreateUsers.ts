@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
+import { type MigrationInterface, type QueryRunner } from 'typeorm';
 
 export class CreateUsers1795362417567 implements MigrationInterface {
   name = 'CreateUsers1795362417567';

@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
+import { type MigrationInterface, type QueryRunner } from 'typeorm';
 
 export class CreateFinanceAndMentorship1795363602310 implements MigrationInterface {
   name = 'CreateFinanceAndMentorship1795363602310';

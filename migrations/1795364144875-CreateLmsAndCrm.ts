@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
+import { type MigrationInterface, type QueryRunner } from 'typeorm';
 
 export class CreateLmsAndCrm1795364144875 implements MigrationInterface {
   name = 'CreateLmsAndCrm1795364144875';

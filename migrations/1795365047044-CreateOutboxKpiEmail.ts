@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
+import { type MigrationInterface, type QueryRunner } from 'typeorm';
 
 export class CreateOutboxKpiEmail1795365047044 implements MigrationInterface {
   name = 'CreateOutboxKpiEmail1795365047044';

@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
+import { type MigrationInterface, type QueryRunner } from 'typeorm';
 
 /**
  * Backs `GET /api/mentorship/mentors?q=` (case-insensitive headline prefix) with an index. Built

@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
+import { type MigrationInterface, type QueryRunner } from 'typeorm';
 
 export class CreateWorkflowEngine1795371132871 implements MigrationInterface {
   name = 'CreateWorkflowEngine1795371132871';

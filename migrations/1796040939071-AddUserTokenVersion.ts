@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
+import { type MigrationInterface, type QueryRunner } from 'typeorm';
 
 /**
  * Per-user access-token version (claim `ver`). A constant default makes the ADD COLUMN a catalog-only

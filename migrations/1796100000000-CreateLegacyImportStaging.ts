@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
+import { type MigrationInterface, type QueryRunner } from 'typeorm';
 
 /**
  * Schema `legacy_import`: the work tables of `npm run legacy:import`. The staging tables hold the old

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
 import {
   connectionUrl,
-  DatabaseConnection,
+  type DatabaseConnection,
   dropDatabase,
   ensureDatabaseExists,
   loadDatabaseConfig,

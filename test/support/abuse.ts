@@ -1,6 +1,6 @@
 import { createHmac, randomUUID } from 'node:crypto';
-import { TestApp } from './test-app.js';
-import { TestDatabase } from './test-database.js';
+import { type TestApp } from './test-app.js';
+import { type TestDatabase } from './test-database.js';
 
 /** A Redis key prefix of its own, so runs (and apps within a run) never share a limiter window. */
 export function uniqueAbusePrefix(): string {

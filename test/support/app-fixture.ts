@@ -1,5 +1,5 @@
-import { startTestApp, TestApp } from './test-app.js';
-import { createTestDatabase, TestDatabase } from './test-database.js';
+import { startTestApp, type TestApp } from './test-app.js';
+import { createTestDatabase, type TestDatabase } from './test-database.js';
 
 export interface AppFixture {
   /** The block's migrated database (available from its tests and hooks on). */

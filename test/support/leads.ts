@@ -1,4 +1,4 @@
-import { TestDatabase } from './test-database.js';
+import { type TestDatabase } from './test-database.js';
 
 /** Makes `ownerId` the owner of the CRM lead of an application (as the workflow's round-robin would). */
 export async function assignApplicationLead(

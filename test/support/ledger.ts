@@ -1,5 +1,5 @@
-import { TestDatabase } from './test-database.js';
-import { TestApp } from './test-app.js';
+import { type TestDatabase } from './test-database.js';
+import { type TestApp } from './test-app.js';
 
 /**
  * Every way the token books could disagree, in SQL: a wallet's balance must equal the sum of its

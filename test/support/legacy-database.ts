@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import bcrypt from 'bcryptjs';
-import { createTestDatabase, TestDatabase } from './test-database.js';
+import { createTestDatabase, type TestDatabase } from './test-database.js';
 
 const SCHEMA = new URL('../../libs/legacy/sql/legacy-schema.sql', import.meta.url);
 

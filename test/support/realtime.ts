@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
-import { io, Socket } from 'socket.io-client';
-import { TestApp } from './test-app.js';
+import { io, type Socket } from 'socket.io-client';
+import { type TestApp } from './test-app.js';
 
 export interface ReceivedEvent {
   event: string;

@@ -1,4 +1,4 @@
-import { TestApp } from './test-app.js';
+import { type TestApp } from './test-app.js';
 
 let offsetMinutes = 0;
 

@@ -1,4 +1,4 @@
-import { createServer, Server, Socket, connect } from 'node:net';
+import { createServer, type Server, type Socket, connect } from 'node:net';
 import { freePort } from './free-port.js';
 
 /**

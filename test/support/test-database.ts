@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import {
   buildDataSourceOptions,
   connectionUrl,
-  DatabaseConnection,
+  type DatabaseConnection,
   dropDatabase,
   ensureDatabaseExists,
   loadDatabaseConfig,

@@ -1,4 +1,4 @@
-import { TEST_ADMIN, TestApp, login } from './test-app.js';
+import { TEST_ADMIN, type TestApp, login } from './test-app.js';
 
 export interface TestUser {
   id: string;

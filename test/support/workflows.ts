@@ -1,4 +1,4 @@
-import { TestApp } from './test-app.js';
+import { type TestApp } from './test-app.js';
 
 /**
  * Saves a new version of each default workflow without its trigger, as an admin would to stop

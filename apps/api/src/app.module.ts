@@ -1,14 +1,14 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { CrmModule } from '@mas/crm';
 import { FinanceModule } from '@mas/finance';
 import { IdentityModule } from '@mas/identity';
 import { LmsModule } from '@mas/lms';
 import { MentorshipModule } from '@mas/mentorship';
-import { AllExceptionsFilter, DatabaseConnection, PersistenceModule } from '@mas/persistence';
+import { AllExceptionsFilter, type DatabaseConnection, PersistenceModule } from '@mas/persistence';
 import type { DestinationStream } from 'pino';
 import { AdminModule } from './admin/admin.module.js';
-import { AppConfig } from './config/app-config.js';
+import { type AppConfig } from './config/app-config.js';
 import { APP_CONFIG } from './config/app-config.token.js';
 import { ALL_ENTITIES } from './database/entities.js';
 import { HealthModule } from './health/health.module.js';

@@ -1,7 +1,7 @@
-import { INestApplication } from '@nestjs/common';
+import { type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { Server } from 'node:http';
-import { AppModule, AppModuleOptions } from './app.module.js';
+import { AppModule, type AppModuleOptions } from './app.module.js';
 import { configureApp } from './configure-app.js';
 import { applyHttpServerLimits } from './http/http-server-limits.js';
 

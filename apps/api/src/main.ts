@@ -1,10 +1,10 @@
 import 'reflect-metadata';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { INestApplicationContext } from '@nestjs/common';
+import { type INestApplicationContext } from '@nestjs/common';
 import type { Server } from 'node:http';
 import { ConfigError, resolveConnection } from '@mas/persistence';
 import { Logger } from 'nestjs-pino';
-import { AppConfig, loadAppConfig } from './config/app-config.js';
+import { type AppConfig, loadAppConfig } from './config/app-config.js';
 import { readSettings } from './config/read-settings.js';
 import { createApiApp } from './create-app.js';
 import { Draining, stopAccepting } from './health/draining.js';

@@ -1,5 +1,5 @@
-import { BadRequestException, ValidationError, ValidationPipe } from '@nestjs/common';
-import { ErrorDetail, errorDetail, withDetails } from '@mas/persistence';
+import { BadRequestException, type ValidationError, ValidationPipe } from '@nestjs/common';
+import { type ErrorDetail, errorDetail, withDetails } from '@mas/persistence';
 
 /**
  * Flattens nested class-validator errors into one `{ field: 'a.b', message }` per broken

@@ -1,7 +1,7 @@
-import { INestApplicationContext } from '@nestjs/common';
+import { type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
-import { AppModule, AppModuleOptions } from './app.module.js';
+import { AppModule, type AppModuleOptions } from './app.module.js';
 
 /**
  * An APP_ROLE=worker process: the application without HTTP. Its queue workers, schedules and the

@@ -1,10 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createTestDatabase, TestDatabase } from '../../../test/support/test-database.js';
-import { login, startTestApp, TEST_ADMIN, TestApp } from '../../../test/support/test-app.js';
-import { createUserWithRole, TestUser } from '../../../test/support/users.js';
+import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
+import { login, startTestApp, TEST_ADMIN, type TestApp } from '../../../test/support/test-app.js';
+import { createUserWithRole, type TestUser } from '../../../test/support/users.js';
 import { fund } from '../../../test/support/ledger.js';
 import { createSlot } from '../../../test/support/slots.js';
-import { connectEvents, EventsClient, listen } from '../../../test/support/realtime.js';
+import { connectEvents, type EventsClient, listen } from '../../../test/support/realtime.js';
 
 describe('booking events over the gateway', () => {
   let database: TestDatabase;

@@ -1,5 +1,5 @@
-import { createTestDatabase, TestDatabase } from '../../../test/support/test-database.js';
-import { startTestApp, TEST_ADMIN, TestApp } from '../../../test/support/test-app.js';
+import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
+import { startTestApp, TEST_ADMIN, type TestApp } from '../../../test/support/test-app.js';
 
 async function countAdmins(database: TestDatabase): Promise<number> {
   const result = await database.sql(

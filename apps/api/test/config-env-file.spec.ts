@@ -3,7 +3,7 @@ import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, Env } from '@mas/persistence';
+import { ConfigError, type Env } from '@mas/persistence';
 import { loadAppConfig } from '../src/config/app-config.js';
 import { readSettings } from '../src/config/read-settings.js';
 

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { responseValidatorOf } from '../../../test/support/openapi/response-validator.js';
 import { fund } from '../../../test/support/ledger.js';
 import { createSlot } from '../../../test/support/slots.js';
-import { createTestDatabase, TestDatabase } from '../../../test/support/test-database.js';
-import { login, startTestApp, TEST_ADMIN, TestApp } from '../../../test/support/test-app.js';
-import { createUserWithRole, TestUser } from '../../../test/support/users.js';
+import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
+import { login, startTestApp, TEST_ADMIN, type TestApp } from '../../../test/support/test-app.js';
+import { createUserWithRole, type TestUser } from '../../../test/support/users.js';
 
 /** Every `details` the API sends is an array of `{ field?, message }` (API.md), whatever failed. */
 describe('error details have one shape', () => {

@@ -7,11 +7,11 @@ import {
   ledgerViolations,
   slotLedgerViolations,
 } from '../../../test/support/ledger.js';
-import { LoadAnswer, MoneyLoad } from '../../../test/support/money-load.js';
+import { type LoadAnswer, MoneyLoad } from '../../../test/support/money-load.js';
 import { PrivatePostgres } from '../../../test/support/private-postgres.js';
-import { login, startTestApp, TEST_ADMIN, TestApp } from '../../../test/support/test-app.js';
+import { login, startTestApp, TEST_ADMIN, type TestApp } from '../../../test/support/test-app.js';
 import type { TestDatabase } from '../../../test/support/test-database.js';
-import { createUserWithRole, TestUser } from '../../../test/support/users.js';
+import { createUserWithRole, type TestUser } from '../../../test/support/users.js';
 
 /**
  * Students, each booking and cancelling from two clients at once (16 clients racing in pairs for

@@ -9,8 +9,8 @@ import {
   registeredSchedulerIds,
 } from '../../../test/support/job-schedulers.js';
 import { PrivateRedis } from '../../../test/support/private-redis.js';
-import { login, startTestApp, TEST_ADMIN, TestApp } from '../../../test/support/test-app.js';
-import { createTestDatabase, TestDatabase } from '../../../test/support/test-database.js';
+import { login, startTestApp, TEST_ADMIN, type TestApp } from '../../../test/support/test-app.js';
+import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
 import { until } from '../../../test/support/until.js';
 import { createUserWithRole } from '../../../test/support/users.js';
 import { EmailTemplate } from '../src/email/email-templates.js';

@@ -4,8 +4,8 @@ import request from 'supertest';
 import { startApiProcess } from '../../../test/support/api-process.js';
 import { allotmentViolations, ledgerViolations } from '../../../test/support/ledger.js';
 import { MoneyLoad } from '../../../test/support/money-load.js';
-import { login, startTestApp, TEST_ADMIN, TestApp } from '../../../test/support/test-app.js';
-import { createTestDatabase, TestDatabase } from '../../../test/support/test-database.js';
+import { login, startTestApp, TEST_ADMIN, type TestApp } from '../../../test/support/test-app.js';
+import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
 import { createUserWithRole } from '../../../test/support/users.js';
 
 const CLIENTS = 8;

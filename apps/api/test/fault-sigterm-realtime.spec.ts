@@ -1,12 +1,12 @@
-import { ApiProcess, startApiProcess } from '../../../test/support/api-process.js';
+import { type ApiProcess, startApiProcess } from '../../../test/support/api-process.js';
 import { fund } from '../../../test/support/ledger.js';
-import { connectResuming, ResumingClient } from '../../../test/support/realtime.js';
+import { connectResuming, type ResumingClient } from '../../../test/support/realtime.js';
 import { createSlot } from '../../../test/support/slots.js';
 import { TcpProxy } from '../../../test/support/tcp-proxy.js';
-import { login, startTestApp, TEST_ADMIN, TestApp } from '../../../test/support/test-app.js';
-import { createTestDatabase, TestDatabase } from '../../../test/support/test-database.js';
+import { login, startTestApp, TEST_ADMIN, type TestApp } from '../../../test/support/test-app.js';
+import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
 import { until } from '../../../test/support/until.js';
-import { createUserWithRole, TestUser } from '../../../test/support/users.js';
+import { createUserWithRole, type TestUser } from '../../../test/support/users.js';
 
 const MENTORS = 4;
 const STUDENTS = 8;

@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startApiProcess } from '../../../test/support/api-process.js';
 import { TEST_ADMIN } from '../../../test/support/test-app.js';
-import { createTestDatabase, TestDatabase } from '../../../test/support/test-database.js';
+import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
 import { until } from '../../../test/support/until.js';
 
 const CLIENTS = 12;

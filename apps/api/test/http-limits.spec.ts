@@ -1,9 +1,9 @@
-import { request, Server } from 'node:http';
-import { AddressInfo } from 'node:net';
+import { request, type Server } from 'node:http';
+import { type AddressInfo } from 'node:net';
 import { ConfigError } from '@mas/persistence';
 import { dripRequest } from '../../../test/support/raw-http.js';
-import { createTestDatabase, TestDatabase } from '../../../test/support/test-database.js';
-import { login, startTestApp, TEST_ADMIN, TestApp } from '../../../test/support/test-app.js';
+import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
+import { login, startTestApp, TEST_ADMIN, type TestApp } from '../../../test/support/test-app.js';
 import { loadAppConfig } from '../src/config/app-config.js';
 
 // Short, yet long enough for a 10 MB upload from a loaded machine to finish inside it.

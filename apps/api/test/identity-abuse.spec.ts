@@ -6,7 +6,7 @@ import {
   uniqueAbusePrefix,
 } from '../../../test/support/abuse.js';
 import { appsOnMigratedDatabase } from '../../../test/support/app-fixture.js';
-import { TEST_ADMIN, TestApp } from '../../../test/support/test-app.js';
+import { TEST_ADMIN, type TestApp } from '../../../test/support/test-app.js';
 
 const PASSWORD = 'classroom password 2024';
 /** scrypt is deliberately slow; on a busy 2-core machine 30 of them take minutes. */

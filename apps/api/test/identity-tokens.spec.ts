@@ -1,12 +1,12 @@
 import { signJwt } from '../../../test/support/abuse.js';
 import { handshakeRefusal, listen } from '../../../test/support/realtime.js';
-import { createTestDatabase, TestDatabase } from '../../../test/support/test-database.js';
+import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
 import {
   login,
   startTestApp,
   TEST_ADMIN,
   TEST_JWT_SECRET,
-  TestApp,
+  type TestApp,
 } from '../../../test/support/test-app.js';
 import { createUserWithRole } from '../../../test/support/users.js';
 

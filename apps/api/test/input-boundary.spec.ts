@@ -1,8 +1,8 @@
-import { AddressInfo } from 'node:net';
+import { type AddressInfo } from 'node:net';
 import { deepJson } from '../../../test/support/fuzz/malformed-requests.js';
 import { closeRawAgent, sendRaw } from '../../../test/support/fuzz/raw-http.js';
-import { createTestDatabase, TestDatabase } from '../../../test/support/test-database.js';
-import { login, startTestApp, TEST_ADMIN, TestApp } from '../../../test/support/test-app.js';
+import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
+import { login, startTestApp, TEST_ADMIN, type TestApp } from '../../../test/support/test-app.js';
 
 const JSON_TYPE = { 'Content-Type': 'application/json' };
 

@@ -1,12 +1,12 @@
-import { createTestDatabase, TestDatabase } from '../../../test/support/test-database.js';
+import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
 import {
   login,
   startTestApp,
   stopWithQueues,
   TEST_ADMIN,
-  TestApp,
+  type TestApp,
 } from '../../../test/support/test-app.js';
-import { createUserWithRole, TestUser } from '../../../test/support/users.js';
+import { createUserWithRole, type TestUser } from '../../../test/support/users.js';
 import { createSlot } from '../../../test/support/slots.js';
 import { fund } from '../../../test/support/ledger.js';
 import { QueueRegistry } from '../src/jobs/queue-registry.js';

@@ -7,8 +7,8 @@ import {
   registeredSchedulerIds,
 } from '../../../test/support/job-schedulers.js';
 import { PrivateRedis } from '../../../test/support/private-redis.js';
-import { startTestApp, TestApp } from '../../../test/support/test-app.js';
-import { createTestDatabase, TestDatabase } from '../../../test/support/test-database.js';
+import { startTestApp, type TestApp } from '../../../test/support/test-app.js';
+import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
 import { until } from '../../../test/support/until.js';
 import { EmailTemplate } from '../src/email/email-templates.js';
 import { QueueName } from '../src/jobs/queue-names.js';

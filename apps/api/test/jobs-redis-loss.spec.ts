@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { INestApplicationContext } from '@nestjs/common';
+import { type INestApplicationContext } from '@nestjs/common';
 import { OutboxService, TransactionRunner } from '@mas/persistence';
 import pg from 'pg';
 import { emailSends } from '../../../test/support/email-sends.js';
@@ -10,8 +10,8 @@ import {
   registeredSchedulerIds,
 } from '../../../test/support/job-schedulers.js';
 import { PrivateRedis } from '../../../test/support/private-redis.js';
-import { createTestDatabase, TestDatabase } from '../../../test/support/test-database.js';
-import { startTestApp, TestApp, testEnv } from '../../../test/support/test-app.js';
+import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
+import { startTestApp, type TestApp, testEnv } from '../../../test/support/test-app.js';
 import { until } from '../../../test/support/until.js';
 import { loadAppConfig } from '../src/config/app-config.js';
 import { EmailTemplate } from '../src/email/email-templates.js';

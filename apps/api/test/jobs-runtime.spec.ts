@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
-import { INestApplicationContext } from '@nestjs/common';
+import { type INestApplicationContext } from '@nestjs/common';
 import { UsersService } from '@mas/identity';
 import {
   OutboxChannel,
@@ -10,12 +10,12 @@ import {
   withTimeout,
 } from '@mas/persistence';
 import request from 'supertest';
-import { createTestDatabase, TestDatabase } from '../../../test/support/test-database.js';
+import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
 import {
   login,
   startTestApp,
   TEST_ADMIN,
-  TestApp,
+  type TestApp,
   testEnv,
 } from '../../../test/support/test-app.js';
 import { createUserWithRole } from '../../../test/support/users.js';

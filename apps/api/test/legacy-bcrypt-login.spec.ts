@@ -1,6 +1,6 @@
 import bcrypt from 'bcryptjs';
-import { createTestDatabase, TestDatabase } from '../../../test/support/test-database.js';
-import { login, startTestApp, TestApp } from '../../../test/support/test-app.js';
+import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
+import { login, startTestApp, type TestApp } from '../../../test/support/test-app.js';
 
 const EMAIL = 'legacy.student@example.com';
 const PASSWORD = 'old backend password';

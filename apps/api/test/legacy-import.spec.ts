@@ -1,4 +1,4 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +10,7 @@ import {
 } from '../../../test/support/legacy-database.js';
 import { importState } from '../../../test/support/legacy-state.js';
 import { login, startTestApp, testEnv } from '../../../test/support/test-app.js';
-import { createTestDatabase, TestDatabase } from '../../../test/support/test-database.js';
+import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
 
 const CLI = fileURLToPath(
   new URL('../../../dist/apps/api/src/cli/legacy-import.js', import.meta.url),

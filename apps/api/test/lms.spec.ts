@@ -1,7 +1,7 @@
-import { createTestDatabase, TestDatabase } from '../../../test/support/test-database.js';
-import { login, startTestApp, TEST_ADMIN, TestApp } from '../../../test/support/test-app.js';
+import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
+import { login, startTestApp, TEST_ADMIN, type TestApp } from '../../../test/support/test-app.js';
 import { assignApplicationLead } from '../../../test/support/leads.js';
-import { createUserWithRole, TestUser } from '../../../test/support/users.js';
+import { createUserWithRole, type TestUser } from '../../../test/support/users.js';
 import { pauseDefaultWorkflows } from '../../../test/support/workflows.js';
 
 describe('LMS: catalogue, applications, discounts, PAP', () => {

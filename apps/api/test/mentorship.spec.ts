@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createTestDatabase, TestDatabase } from '../../../test/support/test-database.js';
-import { login, startTestApp, TEST_ADMIN, TestApp } from '../../../test/support/test-app.js';
-import { createUserWithRole, TestUser } from '../../../test/support/users.js';
+import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
+import { login, startTestApp, TEST_ADMIN, type TestApp } from '../../../test/support/test-app.js';
+import { createUserWithRole, type TestUser } from '../../../test/support/users.js';
 import { fund, ledgerViolations } from '../../../test/support/ledger.js';
 import { createSlot } from '../../../test/support/slots.js';
 

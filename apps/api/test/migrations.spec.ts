@@ -4,9 +4,9 @@ import {
   openDataSource,
   revertLastUnderLock,
 } from '@mas/persistence';
-import { DataSource } from 'typeorm';
+import { type DataSource } from 'typeorm';
 import { createCliDatabase } from '../src/database/cli-data-source.js';
-import { createTestDatabase, TestDatabase } from '../../../test/support/test-database.js';
+import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
 
 describe('migrations on a real database', () => {
   let database: TestDatabase;

@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { checkContract, ContractDocument } from '../../../test/support/openapi/contract-check.js';
+import {
+  checkContract,
+  type ContractDocument,
+} from '../../../test/support/openapi/contract-check.js';
 import { responseValidatorOf } from '../../../test/support/openapi/response-validator.js';
 import { routeAccessOf } from '../../../test/support/openapi/route-access.js';
-import { createTestDatabase, TestDatabase } from '../../../test/support/test-database.js';
-import { login, startTestApp, TEST_ADMIN, TestApp } from '../../../test/support/test-app.js';
+import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
+import { login, startTestApp, TEST_ADMIN, type TestApp } from '../../../test/support/test-app.js';
 import { API_PREFIX } from '../src/configure-app.js';
 
 describe('the OpenAPI document is the contract', () => {

@@ -7,11 +7,11 @@ import {
   OutboxService,
   TransactionRunner,
 } from '@mas/persistence';
-import { Job, UnrecoverableError } from 'bullmq';
-import { createTestDatabase, TestDatabase } from '../../../test/support/test-database.js';
-import { startTestApp, stopWithQueues, TestApp } from '../../../test/support/test-app.js';
+import { type Job, UnrecoverableError } from 'bullmq';
+import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
+import { startTestApp, stopWithQueues, type TestApp } from '../../../test/support/test-app.js';
 import { until } from '../../../test/support/until.js';
-import { JobHandler } from '../src/jobs/job-handler.js';
+import { type JobHandler } from '../src/jobs/job-handler.js';
 import { outboxCompletingProcessor } from '../src/jobs/outbox-completing-processor.js';
 
 describe('outbox hand-off: job rows end when their consumer ran, overdue ones are re-queued', () => {

@@ -1,10 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createTestDatabase, TestDatabase } from '../../../test/support/test-database.js';
-import { login, startTestApp, TEST_ADMIN, TestApp } from '../../../test/support/test-app.js';
-import { createUserWithRole, TestUser } from '../../../test/support/users.js';
+import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
+import { login, startTestApp, TEST_ADMIN, type TestApp } from '../../../test/support/test-app.js';
+import { createUserWithRole, type TestUser } from '../../../test/support/users.js';
 import { fund, ledgerViolations } from '../../../test/support/ledger.js';
 import { createSlot } from '../../../test/support/slots.js';
-import { connectEvents, EventsClient, listen } from '../../../test/support/realtime.js';
+import { connectEvents, type EventsClient, listen } from '../../../test/support/realtime.js';
 import { TcpProxy } from '../../../test/support/tcp-proxy.js';
 
 /** Polls `probe` until it returns true, for at most `ms`. */

@@ -1,16 +1,16 @@
-import { createTestDatabase, TestDatabase } from '../../../test/support/test-database.js';
+import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
 import {
   login,
   startTestApp,
   stopWithQueues,
   TEST_ADMIN,
-  TestApp,
+  type TestApp,
 } from '../../../test/support/test-app.js';
 import { fund } from '../../../test/support/ledger.js';
 import { assignApplicationLead } from '../../../test/support/leads.js';
 import { createSlot } from '../../../test/support/slots.js';
 import { until } from '../../../test/support/until.js';
-import { createUserWithRole, TestUser } from '../../../test/support/users.js';
+import { createUserWithRole, type TestUser } from '../../../test/support/users.js';
 import { pauseDefaultWorkflows } from '../../../test/support/workflows.js';
 
 interface SlotBody {

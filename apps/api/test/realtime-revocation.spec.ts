@@ -5,18 +5,18 @@ import { User, UserRole } from '@mas/identity';
 import {
   OutboxService,
   roleRoom,
-  SessionRevokedReason,
+  type SessionRevokedReason,
   sessionRevoked,
   TransactionRunner,
   userRoom,
 } from '@mas/persistence';
-import { EntityManager } from 'typeorm';
-import { createTestDatabase, TestDatabase } from '../../../test/support/test-database.js';
-import { login, startTestApp, TEST_ADMIN, TestApp } from '../../../test/support/test-app.js';
-import { createUserWithRole, TestUser } from '../../../test/support/users.js';
+import { type EntityManager } from 'typeorm';
+import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
+import { login, startTestApp, TEST_ADMIN, type TestApp } from '../../../test/support/test-app.js';
+import { createUserWithRole, type TestUser } from '../../../test/support/users.js';
 import {
   connectEvents,
-  EventsClient,
+  type EventsClient,
   handshakeRefusal,
   listen,
 } from '../../../test/support/realtime.js';

@@ -1,19 +1,19 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   OutboxService,
-  RealtimeEvent,
+  type RealtimeEvent,
   roleRoom,
   TransactionRunner,
   userRoom,
 } from '@mas/persistence';
-import { createTestDatabase, TestDatabase } from '../../../test/support/test-database.js';
-import { login, startTestApp, TEST_ADMIN, TestApp } from '../../../test/support/test-app.js';
-import { createUserWithRole, TestUser } from '../../../test/support/users.js';
+import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
+import { login, startTestApp, TEST_ADMIN, type TestApp } from '../../../test/support/test-app.js';
+import { createUserWithRole, type TestUser } from '../../../test/support/users.js';
 import {
   connectEvents,
-  EventsClient,
+  type EventsClient,
   handshakeRefusal,
-  HandshakeCredentials,
+  type HandshakeCredentials,
   listen,
 } from '../../../test/support/realtime.js';
 import { TcpProxy } from '../../../test/support/tcp-proxy.js';

@@ -1,13 +1,13 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Client } from 'pg';
-import { createTestDatabase, TestDatabase } from '../../../test/support/test-database.js';
+import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
 import {
   login,
   startTestApp,
   stopWithQueues,
   TEST_ADMIN,
-  TestApp,
+  type TestApp,
   testEnv,
 } from '../../../test/support/test-app.js';
 import { until } from '../../../test/support/until.js';

@@ -1,11 +1,11 @@
 import { WorkflowEngine } from '@mas/workflow';
-import { createTestDatabase, TestDatabase } from '../../../test/support/test-database.js';
+import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
 import {
   login,
   startTestApp,
   stopWithQueues,
   TEST_ADMIN,
-  TestApp,
+  type TestApp,
 } from '../../../test/support/test-app.js';
 import { until } from '../../../test/support/until.js';
 import { createUserWithRole } from '../../../test/support/users.js';

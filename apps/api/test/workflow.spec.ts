@@ -1,11 +1,11 @@
 import { OutboxChannel, OutboxMessage } from '@mas/persistence';
 import { WorkflowTriggers } from '@mas/workflow';
 import type { Job } from 'bullmq';
-import { createTestDatabase, TestDatabase } from '../../../test/support/test-database.js';
-import { login, startTestApp, TEST_ADMIN, TestApp } from '../../../test/support/test-app.js';
-import { connectEvents, EventsClient, listen } from '../../../test/support/realtime.js';
+import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
+import { login, startTestApp, TEST_ADMIN, type TestApp } from '../../../test/support/test-app.js';
+import { connectEvents, type EventsClient, listen } from '../../../test/support/realtime.js';
 import { until } from '../../../test/support/until.js';
-import { createUserWithRole, TestUser } from '../../../test/support/users.js';
+import { createUserWithRole, type TestUser } from '../../../test/support/users.js';
 import { SWEEP_JOB, WorkflowJobHandler } from '../src/workflow/workflow-job.handler.js';
 import { createCourseBatch } from '../../../test/support/catalog.js';
 

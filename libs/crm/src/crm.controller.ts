@@ -18,7 +18,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { Authenticated, CurrentUser, Roles, User, UserRole } from '@mas/identity';
-import { ApiErrors, ApiPage, mapPage, Page, PageQueryDto, UuidParam } from '@mas/persistence';
+import { ApiErrors, ApiPage, mapPage, type Page, PageQueryDto, UuidParam } from '@mas/persistence';
 import {
   ActivityResponse,
   CreateActivityDto,

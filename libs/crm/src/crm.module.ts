@@ -1,4 +1,4 @@
-import { MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
+import { type MiddlewareConsumer, Module, type NestModule, RequestMethod } from '@nestjs/common';
 import { LmsModule } from '@mas/lms';
 import { WorkflowModule } from '@mas/workflow';
 import express from 'express';

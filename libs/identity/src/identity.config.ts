@@ -1,4 +1,4 @@
-import { ConfigError, Env, EnvReader } from '@mas/persistence';
+import { ConfigError, type Env, EnvReader } from '@mas/persistence';
 import { SCRYPT_MIN_PRODUCTION_LOG_N } from './passwords/password-hasher.js';
 
 export interface IdentityConfig {

@@ -1,5 +1,11 @@
 import { createSecretKey } from 'node:crypto';
-import { DynamicModule, InjectionToken, Module, ModuleMetadata, Provider } from '@nestjs/common';
+import {
+  type DynamicModule,
+  type InjectionToken,
+  Module,
+  type ModuleMetadata,
+  type Provider,
+} from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { TypeOrmModule } from '@nestjs/typeorm';
@@ -13,7 +19,7 @@ import { AuthenticationGuard } from './auth/authentication.guard.js';
 import { RolesGuard } from './auth/roles.guard.js';
 import { TokenService } from './auth/token.service.js';
 import { User } from './entities/user.entity.js';
-import { IDENTITY_CONFIG, IdentityConfig } from './identity.config.js';
+import { IDENTITY_CONFIG, type IdentityConfig } from './identity.config.js';
 import { PasswordHasher } from './passwords/password-hasher.service.js';
 import { AdminSeed } from './seeds/admin.seed.js';
 import { DemoUsersSeed } from './seeds/demo-users.seed.js';

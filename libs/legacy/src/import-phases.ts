@@ -1,4 +1,4 @@
-import { ImportStep, phasesOf } from './import-phase.js';
+import { type ImportStep, phasesOf } from './import-phase.js';
 import { crmPhases } from './crm/index.js';
 import { learningPhases } from './learning/index.js';
 import { mentorshipPhases } from './mentorship/index.js';

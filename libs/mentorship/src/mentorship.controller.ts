@@ -4,9 +4,9 @@ import { Authenticated, CurrentUser, Roles, User, UserRole } from '@mas/identity
 import {
   ApiErrors,
   ApiPage,
-  ErrorStatus,
+  type ErrorStatus,
   mapPage,
-  Page,
+  type Page,
   PageQueryDto,
   UuidParam,
 } from '@mas/persistence';

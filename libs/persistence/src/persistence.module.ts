@@ -1,8 +1,8 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { type DynamicModule, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { DatabaseConfig, DatabaseConnection } from './config/database-config.js';
-import { buildDataSourceOptions, SchemaParts } from './data-source/data-source-options.js';
+import { type DatabaseConfig, type DatabaseConnection } from './config/database-config.js';
+import { buildDataSourceOptions, type SchemaParts } from './data-source/data-source-options.js';
 import { loadMigrations } from './data-source/migration-files.js';
 import { openDataSource } from './data-source/open-data-source.js';
 import { OutboxCompletion } from './outbox/outbox-completion.js';

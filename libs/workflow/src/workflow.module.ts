@@ -1,4 +1,4 @@
-import { Module, OnModuleInit } from '@nestjs/common';
+import { Module, type OnModuleInit } from '@nestjs/common';
 import { contextSetAction } from './actions/context-set.action.js';
 import { WorkflowActions } from './actions/workflow-actions.js';
 import { DefaultDefinitionsSeed } from './definitions/defaults/default-definitions.seed.js';

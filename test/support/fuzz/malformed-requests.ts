@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { Operation, Schema } from './openapi-operations.js';
+import { type Operation, type Schema } from './openapi-operations.js';
 import { plausibleObject, wrongQueryText, wrongValue } from './schema-values.js';
 
 /** One request as it goes on the wire: a raw path (with query) and an optional raw body. */

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { Schema } from './openapi-operations.js';
+import { type Schema } from './openapi-operations.js';
 
 const VALID_UUID = '00000000-0000-4000-8000-000000000000';
 

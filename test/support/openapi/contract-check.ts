@@ -1,4 +1,4 @@
-import { RouteAccess } from './route-access.js';
+import { type RouteAccess } from './route-access.js';
 
 interface ResponseObject {
   description?: string;

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { IssuedScopedToken, TokenService, User, UserRole } from '@mas/identity';
+import { type IssuedScopedToken, TokenService, User, UserRole } from '@mas/identity';
 import { UsedTickets } from './used-tickets.js';
 
 export const DASHBOARD_TICKET_TTL_SECONDS = 60;

@@ -5,7 +5,7 @@ import {
   sessionCookieOf,
   setSessionCookie,
 } from './dashboard-session-cookie.js';
-import { DashboardVerdict, QueueDashboardAccess } from './queue-dashboard-access.js';
+import { type DashboardVerdict, type QueueDashboardAccess } from './queue-dashboard-access.js';
 import { QUEUE_DASHBOARD_PATH } from './queue-dashboard-path.js';
 
 const UNAUTHENTICATED = {

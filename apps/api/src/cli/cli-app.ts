@@ -1,9 +1,9 @@
-import { INestApplicationContext } from '@nestjs/common';
+import { type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import { resolveConnection } from '@mas/persistence';
 import { AppModule } from '../app.module.js';
-import { AppConfig, loadAppConfig } from '../config/app-config.js';
+import { type AppConfig, loadAppConfig } from '../config/app-config.js';
 import { readSettings } from '../config/read-settings.js';
 
 /**

@@ -4,7 +4,7 @@ import {
   openDataSource,
   revertLastUnderLock,
 } from '@mas/persistence';
-import { DataSource } from 'typeorm';
+import { type DataSource } from 'typeorm';
 import { createCliDatabase } from '../database/cli-data-source.js';
 
 /** Opens the configured (or embedded) database, runs `work`, and always closes everything. */

@@ -11,12 +11,12 @@ import {
   importLegacy,
   LegacySourceError,
   TimezoneMismatchError,
-  SqlClient,
-  StepProgress,
+  type SqlClient,
+  type StepProgress,
 } from '@mas/legacy';
 import { ConfigError, ProgressLine } from '@mas/persistence';
 import { withCliApp } from './cli-app.js';
-import { LegacyImportArgs, UsageError } from './legacy-import-args.js';
+import { type LegacyImportArgs, UsageError } from './legacy-import-args.js';
 
 function progressLines(): StepProgress {
   let line: ProgressLine | undefined;

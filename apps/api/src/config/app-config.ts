@@ -1,15 +1,15 @@
-import { loadRealtimeSettings, RealtimeSettings } from '../realtime/realtime-settings.js';
-import { DatabaseConfig, Env, EnvReader, loadDatabaseConfig } from '@mas/persistence';
-import { IdentityConfig, loadIdentityConfig } from '@mas/identity';
+import { loadRealtimeSettings, type RealtimeSettings } from '../realtime/realtime-settings.js';
+import { type DatabaseConfig, type Env, EnvReader, loadDatabaseConfig } from '@mas/persistence';
+import { type IdentityConfig, loadIdentityConfig } from '@mas/identity';
 import {
-  InputBoundarySettings,
+  type InputBoundarySettings,
   loadInputBoundarySettings,
 } from '../input-boundary/input-boundary-settings.js';
-import { JobsSettings, loadJobsSettings } from '../jobs/jobs-settings.js';
-import { CorsOrigins, loadCorsOrigins } from './cors-origins-config.js';
-import { HttpLimits, loadHttpLimits } from './http-limits-config.js';
+import { type JobsSettings, loadJobsSettings } from '../jobs/jobs-settings.js';
+import { type CorsOrigins, loadCorsOrigins } from './cors-origins-config.js';
+import { type HttpLimits, loadHttpLimits } from './http-limits-config.js';
 import { loadMetricsToken } from './metrics-token-config.js';
-import { loadTrustProxy, TrustProxy } from './trust-proxy-config.js';
+import { loadTrustProxy, type TrustProxy } from './trust-proxy-config.js';
 
 export interface AppConfig {
   nodeEnv: 'development' | 'production' | 'test';

@@ -1,4 +1,4 @@
-import { ConfigError, EnvReader } from '@mas/persistence';
+import { ConfigError, type EnvReader } from '@mas/persistence';
 
 /**
  * Browser origins allowed to call the API and open realtime sockets: `scheme://host[:port]`, or

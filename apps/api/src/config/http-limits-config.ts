@@ -1,4 +1,4 @@
-import { ConfigError, EnvReader } from '@mas/persistence';
+import { ConfigError, type EnvReader } from '@mas/persistence';
 
 /** Bounds on how long a client may hold a connection: slow or idle clients are cut off. */
 export interface HttpLimits {

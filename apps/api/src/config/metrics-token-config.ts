@@ -1,4 +1,4 @@
-import { ConfigError, EnvReader } from '@mas/persistence';
+import { ConfigError, type EnvReader } from '@mas/persistence';
 
 export const MIN_METRICS_TOKEN_LENGTH = 16;
 

@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { ConfigError, EnvReader } from '@mas/persistence';
+import { ConfigError, type EnvReader } from '@mas/persistence';
 
 /** Express's `trust proxy`: off, a hop count, or the proxies' addresses and names. */
 export type TrustProxy = false | number | string;

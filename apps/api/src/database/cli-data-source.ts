@@ -1,11 +1,11 @@
 import {
   buildDataSourceOptions,
-  DatabaseConfig,
-  DatabaseConnection,
-  Env,
+  type DatabaseConfig,
+  type DatabaseConnection,
+  type Env,
   loadDatabaseConfig,
   loadMigrations,
-  PostgresDataSourceOptions,
+  type PostgresDataSourceOptions,
   resolveConnection,
 } from '@mas/persistence';
 import { readSettings } from '../config/read-settings.js';

@@ -1,9 +1,9 @@
-import { Inject, Module, OnApplicationShutdown } from '@nestjs/common';
-import { AppConfig } from '../config/app-config.js';
+import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { type AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/app-config.token.js';
 import { EmailJobHandler } from './email-job.handler.js';
 import { LogMailTransport } from './log-mail-transport.js';
-import { MAIL_TRANSPORT, MailTransport } from './mail-transport.js';
+import { MAIL_TRANSPORT, type MailTransport } from './mail-transport.js';
 import { SmtpMailTransport } from './smtp-mail-transport.js';
 
 /** Rendering and sending of outbox emails (the `email` queue's handler). */

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { MailTransport, OutgoingMail } from './mail-transport.js';
+import { type MailTransport, type OutgoingMail } from './mail-transport.js';
 
 /** Without SMTP_URL (development, tests) emails are written to the log instead of sent. */
 export class LogMailTransport implements MailTransport {

@@ -1,5 +1,5 @@
 import { createTransport } from 'nodemailer';
-import { MailTransport, OutgoingMail } from './mail-transport.js';
+import { type MailTransport, type OutgoingMail } from './mail-transport.js';
 
 /** nodemailer over SMTP, with timeouts short enough that a dead server fails the job, not hangs it. */
 export class SmtpMailTransport implements MailTransport {

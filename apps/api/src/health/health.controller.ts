@@ -7,9 +7,9 @@ import {
 } from '@nestjs/swagger';
 import {
   HealthCheck,
-  HealthCheckResult,
+  type HealthCheckResult,
   HealthCheckService,
-  HealthIndicatorFunction,
+  type HealthIndicatorFunction,
 } from '@nestjs/terminus';
 import type { Response } from 'express';
 import { Public } from '@mas/identity';

@@ -1,5 +1,5 @@
 import type { CorsOptions } from '@nestjs/common/interfaces/external/cors-options.interface.js';
-import { CorsOrigins, isAllowedOrigin } from '../config/cors-origins-config.js';
+import { type CorsOrigins, isAllowedOrigin } from '../config/cors-origins-config.js';
 
 /** Headers a browser script may read from a cross-origin response. */
 const EXPOSED_HEADERS = ['X-Request-Id', 'Retry-After'];

@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { HttpLimits } from '../config/http-limits-config.js';
+import { type HttpLimits } from '../config/http-limits-config.js';
 
 /**
  * Sets the limits on a server before it listens. Node checks the header and request timeouts only

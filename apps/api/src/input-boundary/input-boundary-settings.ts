@@ -1,4 +1,4 @@
-import { Env, EnvReader } from '@mas/persistence';
+import { type Env, EnvReader } from '@mas/persistence';
 
 export interface InputBoundarySettings {
   /** Deepest nesting of objects and arrays a request body may have (`MAX_JSON_DEPTH`). */

@@ -1,7 +1,7 @@
 import { BadRequestException } from '@nestjs/common';
-import { ErrorDetail, errorDetail, findUnsafeInput, withDetails } from '@mas/persistence';
+import { type ErrorDetail, errorDetail, findUnsafeInput, withDetails } from '@mas/persistence';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { InputBoundarySettings } from './input-boundary-settings.js';
+import { type InputBoundarySettings } from './input-boundary-settings.js';
 import { urlProblems } from './url-problems.js';
 
 function refuse(problems: ErrorDetail[]): BadRequestException {

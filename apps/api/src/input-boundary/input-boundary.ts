@@ -1,7 +1,7 @@
-import { INestApplication } from '@nestjs/common';
+import { type INestApplication } from '@nestjs/common';
 import { MAX_IMPORT_BODY } from '@mas/crm';
 import express from 'express';
-import { InputBoundarySettings } from './input-boundary-settings.js';
+import { type InputBoundarySettings } from './input-boundary-settings.js';
 import { rejectUnsafeBody, rejectUnsafeUrl } from './input-boundary.middleware.js';
 
 /** Nest's default body limit, kept for every route but the lead import. */

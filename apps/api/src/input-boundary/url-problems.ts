@@ -1,4 +1,4 @@
-import { ErrorDetail, errorDetail, unsafeTextErrors } from '@mas/persistence';
+import { type ErrorDetail, errorDetail, unsafeTextErrors } from '@mas/persistence';
 
 const MALFORMED_ESCAPE = 'has a malformed percent-escape';
 

@@ -1,4 +1,9 @@
-import { BeforeApplicationShutdown, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import {
+  type BeforeApplicationShutdown,
+  Injectable,
+  Logger,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { OutboxReconciler } from '@mas/persistence';
 import { RedisDataLossWatcher } from './redis-data-loss.watcher.js';
 

@@ -1,10 +1,10 @@
 import { withTimeout } from '@mas/persistence';
 import {
-  BeforeApplicationShutdown,
+  type BeforeApplicationShutdown,
   Injectable,
   Logger,
-  OnApplicationBootstrap,
-  OnModuleInit,
+  type OnApplicationBootstrap,
+  type OnModuleInit,
 } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { JOB_SCHEDULES } from './job-schedules.js';

@@ -1,4 +1,4 @@
-import { ConfigError, Env, EnvReader } from '@mas/persistence';
+import { ConfigError, type Env, EnvReader } from '@mas/persistence';
 import type { AppConfig } from '../config/app-config.js';
 
 export interface JobsSettings {

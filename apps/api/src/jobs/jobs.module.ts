@@ -1,8 +1,8 @@
 import { BullModule } from '@nestjs/bullmq';
-import { DynamicModule, Module, Provider } from '@nestjs/common';
+import { type DynamicModule, Module, type Provider } from '@nestjs/common';
 import { WorkflowModule } from '@mas/workflow';
 import type { DefaultJobOptions } from 'bullmq';
-import { AppConfig } from '../config/app-config.js';
+import { type AppConfig } from '../config/app-config.js';
 import { EmailJobHandler } from '../email/email-job.handler.js';
 import { EmailModule } from '../email/email.module.js';
 import { KpiJobHandler } from '../kpi/kpi-job.handler.js';

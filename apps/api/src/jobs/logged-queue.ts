@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { Queue, QueueOptions } from 'bullmq';
+import { Queue, type QueueOptions } from 'bullmq';
 import { throttledErrorLog } from './throttled-error-log.js';
 
 const logger = new Logger('Queues');

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { OutboxCompletion } from '@mas/persistence';
-import { Job, UnrecoverableError } from 'bullmq';
-import { JobHandler } from './job-handler.js';
+import { type Job, UnrecoverableError } from 'bullmq';
+import { type JobHandler } from './job-handler.js';
 
 const logger = new Logger('QueueWorkers');
 

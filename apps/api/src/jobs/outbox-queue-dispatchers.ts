@@ -1,8 +1,8 @@
-import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { OutboxChannel, OutboxMessage, OutboxRelay } from '@mas/persistence';
 import type { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { EmailJobData } from '../email/email-job-data.js';
+import { type EmailJobData } from '../email/email-job-data.js';
 import { REDIS } from '../redis/redis.module.js';
 import { enqueue } from './enqueue.js';
 import { QueueName } from './queue-names.js';

@@ -1,16 +1,16 @@
 import { OutboxCompletion, withTimeout } from '@mas/persistence';
 import {
-  BeforeApplicationShutdown,
+  type BeforeApplicationShutdown,
   Inject,
   Injectable,
   Logger,
-  OnApplicationBootstrap,
+  type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { REDIS } from '../redis/redis.module.js';
-import { JOB_HANDLERS, JOBS_SETTINGS, JobHandler } from './job-handler.js';
-import { JobsSettings } from './jobs-settings.js';
+import { JOB_HANDLERS, JOBS_SETTINGS, type JobHandler } from './job-handler.js';
+import { type JobsSettings } from './jobs-settings.js';
 import { outboxCompletingProcessor } from './outbox-completing-processor.js';
 import { workerConnection } from './redis-connections.js';
 import { throttledErrorLog } from './throttled-error-log.js';

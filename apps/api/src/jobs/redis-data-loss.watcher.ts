@@ -1,16 +1,16 @@
 import {
-  BeforeApplicationShutdown,
+  type BeforeApplicationShutdown,
   Inject,
   Injectable,
   Logger,
-  OnApplicationBootstrap,
+  type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { REDIS } from '../redis/redis.module.js';
 import { JOBS_SETTINGS } from './job-handler.js';
-import { JobsSettings } from './jobs-settings.js';
+import { type JobsSettings } from './jobs-settings.js';
 
 /** Returns the marker's value, setting it to ARGV[1] first when Redis holds none (atomically). */
 const READ_OR_CREATE = `

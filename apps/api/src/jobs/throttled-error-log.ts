@@ -1,4 +1,4 @@
-import { Logger } from '@nestjs/common';
+import { type Logger } from '@nestjs/common';
 
 /**
  * An error listener that logs the first error and then at most one per interval: a Redis outage

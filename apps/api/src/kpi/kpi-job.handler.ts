@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { JobHandler } from '../jobs/job-handler.js';
+import { type JobHandler } from '../jobs/job-handler.js';
 import { QueueName } from '../jobs/queue-names.js';
 import { KpiService } from './kpi.service.js';
 

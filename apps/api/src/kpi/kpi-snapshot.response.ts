@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { KpiSnapshotView } from './kpi.service.js';
+import { type KpiSnapshotView } from './kpi.service.js';
 
 export class KpiSnapshotResponse {
   @ApiProperty({ format: 'uuid' }) id: string;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { OutboxService, roleRoom, TransactionRunner } from '@mas/persistence';
 import { UserRole } from '@mas/identity';
-import { KPI_METRICS_SQL, KpiMetrics } from './kpi-metrics.sql.js';
+import { KPI_METRICS_SQL, type KpiMetrics } from './kpi-metrics.sql.js';
 import { KpiSnapshot } from './kpi-snapshot.entity.js';
 
 export interface KpiSnapshotView {

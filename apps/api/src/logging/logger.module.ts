@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
-import { AppConfig } from '../config/app-config.js';
+import { type AppConfig } from '../config/app-config.js';
 import { formattedDestination } from './log-format.js';
 import { redactUrl } from './redact-url.js';
 

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { bearerToken } from '@mas/identity';
-import { AppConfig } from '../config/app-config.js';
+import { type AppConfig } from '../config/app-config.js';
 
 export type MetricsAccess = 'allowed' | 'unauthorized' | 'disabled';
 

@@ -1,4 +1,4 @@
-import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
 import { WORKER_METRICS_SOURCE } from '../jobs/worker-health/worker-metrics.js';
 import { RedisModule } from '../redis/redis.module.js';
 import { DatabasePoolMetrics } from './database-pool.metrics.js';

@@ -1,11 +1,11 @@
 import {
-  OnGatewayConnection,
-  OnGatewayInit,
+  type OnGatewayConnection,
+  type OnGatewayInit,
   WebSocketGateway,
   WebSocketServer,
 } from '@nestjs/websockets';
 import { Logger } from '@nestjs/common';
-import { RealtimeReplay, ReplayAnchor, roleRoom, userRoom } from '@mas/persistence';
+import { RealtimeReplay, type ReplayAnchor, roleRoom, userRoom } from '@mas/persistence';
 import { eventBody } from './event-body.js';
 import type { EventsNamespace, EventsSocket, EventsSocketData } from './events-socket.js';
 import { SocketAuthenticator } from './socket-authenticator.js';

@@ -1,4 +1,4 @@
-import { Env, EnvReader } from '@mas/persistence';
+import { type Env, EnvReader } from '@mas/persistence';
 
 export interface RealtimeSettings {
   /** Open sockets one user may hold, counted across every API instance (SOCKETS_PER_USER_MAX). */

@@ -1,4 +1,9 @@
-import { BeforeApplicationShutdown, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import {
+  type BeforeApplicationShutdown,
+  Injectable,
+  Logger,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { OutboxChannel, OutboxMessage, OutboxRelay, SESSION_REVOKED } from '@mas/persistence';
 import { eventBody } from './event-body.js';
 import { EventsGateway } from './events.gateway.js';

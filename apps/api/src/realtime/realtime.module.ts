@@ -1,6 +1,6 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { type DynamicModule, Module } from '@nestjs/common';
 import { RealtimeReplay } from '@mas/persistence';
-import { AppConfig } from '../config/app-config.js';
+import { type AppConfig } from '../config/app-config.js';
 import { EventsGateway } from './events.gateway.js';
 import { RealtimeDispatcher } from './realtime.dispatcher.js';
 import { RealtimeRedis } from './realtime-redis.js';

@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { userRoom } from '@mas/persistence';
 import type { ExtendedError } from 'socket.io';
 import type { EventsNamespace, EventsSocket } from './events-socket.js';

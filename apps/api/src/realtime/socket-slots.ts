@@ -1,6 +1,6 @@
 import { withTimeout } from '@mas/persistence';
 import { Inject, Injectable } from '@nestjs/common';
-import { AppConfig } from '../config/app-config.js';
+import { type AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/app-config.token.js';
 import { RealtimeRedis } from './realtime-redis.js';
 

@@ -1,7 +1,7 @@
-import { Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { APP_CONFIG } from '../config/app-config.token.js';
-import { AppConfig } from '../config/app-config.js';
+import { type AppConfig } from '../config/app-config.js';
 
 export const REDIS = Symbol('REDIS');
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { User, UserRole } from '@mas/identity';
 import { ApplicationScope } from '@mas/lms';
-import { RunScope } from '@mas/workflow';
+import { type RunScope } from '@mas/workflow';
 
 /**
  * The run's subject as an application id (uuid), or null when the run is about something else.

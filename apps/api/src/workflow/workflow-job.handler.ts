@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AdvanceRunJob, WORKFLOW_QUEUE, WorkflowEngine } from '@mas/workflow';
+import { type AdvanceRunJob, WORKFLOW_QUEUE, WorkflowEngine } from '@mas/workflow';
 import type { Job } from 'bullmq';
-import { JobHandler, JOBS_SETTINGS } from '../jobs/job-handler.js';
-import { JobsSettings } from '../jobs/jobs-settings.js';
+import { type JobHandler, JOBS_SETTINGS } from '../jobs/job-handler.js';
+import { type JobsSettings } from '../jobs/jobs-settings.js';
 import { QueueRegistry } from '../jobs/queue-registry.js';
 
 export const SWEEP_JOB = 'sweep';

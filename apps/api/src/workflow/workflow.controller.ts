@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authenticated, CurrentUser, Roles, User, UserRole } from '@mas/identity';
-import { ApiErrors, ApiPage, mapPage, Page, UuidParam } from '@mas/persistence';
+import { ApiErrors, ApiPage, mapPage, type Page, UuidParam } from '@mas/persistence';
 import {
   CreateDefinitionDto,
   DefinitionResponse,

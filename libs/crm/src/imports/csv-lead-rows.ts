@@ -1,10 +1,10 @@
-import { Readable } from 'node:stream';
-import { CsvError, Options, parse } from 'csv-parse';
+import { type Readable } from 'node:stream';
+import { CsvError, type Options, parse } from 'csv-parse';
 import { IMPORT_COLUMNS, REQUIRED_IMPORT_COLUMNS } from './import-lead-row.dto.js';
 import { MAX_IMPORT_RECORD_CHARS } from './import-limits.js';
 import { LeadFileError } from './lead-file-error.js';
 import { LineCounter } from './line-counter.js';
-import { SourceRow } from './source-row.js';
+import { type SourceRow } from './source-row.js';
 
 type ImportColumn = (typeof IMPORT_COLUMNS)[number];
 

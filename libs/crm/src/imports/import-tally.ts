@@ -1,5 +1,5 @@
-import { InvalidLeadRow, LeadImportSummary } from './lead-import-summary.js';
-import { RowPosition } from './source-row.js';
+import { type InvalidLeadRow, type LeadImportSummary } from './lead-import-summary.js';
+import { type RowPosition } from './source-row.js';
 
 /** Counts of one import; lists invalid rows up to a bound so that huge files keep memory flat. */
 export class ImportTally {

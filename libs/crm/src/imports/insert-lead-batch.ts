@@ -1,5 +1,5 @@
-import { EntityManager } from 'typeorm';
-import { ImportLeadRow } from './import-lead-row.dto.js';
+import { type EntityManager } from 'typeorm';
+import { type ImportLeadRow } from './import-lead-row.dto.js';
 
 /**
  * One INSERT for a whole batch; returns how many rows it inserted. A lead whose (source, email)

@@ -1,6 +1,6 @@
 import { jsonArrayElements } from './json-array-elements.js';
 import { LeadFileError } from './lead-file-error.js';
-import { SourceRow } from './source-row.js';
+import { type SourceRow } from './source-row.js';
 
 /**
  * The rows of a streamed JSON array of leads, each with the line where it starts; invalid JSON

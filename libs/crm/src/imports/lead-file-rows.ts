@@ -3,7 +3,7 @@ import { extname } from 'node:path';
 import { csvLeadRows } from './csv-lead-rows.js';
 import { jsonLeadRows } from './json-lead-rows.js';
 import { LeadFileError } from './lead-file-error.js';
-import { SourceRow } from './source-row.js';
+import { type SourceRow } from './source-row.js';
 
 /** The rows of a .csv or .json lead file, streamed; each call reads the file afresh. */
 export function leadFileRows(path: string): AsyncGenerator<SourceRow> {

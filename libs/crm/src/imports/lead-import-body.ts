@@ -7,7 +7,7 @@ import { Readable } from 'node:stream';
 import { csvLeadRows } from './csv-lead-rows.js';
 import { MAX_IMPORT_ROWS_PER_REQUEST } from './import-limits.js';
 import { LeadFileError } from './lead-file-error.js';
-import { SourceRow } from './source-row.js';
+import { type SourceRow } from './source-row.js';
 
 const ACCEPTED = 'a JSON array of leads (application/json) or CSV with a header row (text/csv)';
 const ACCEPTED_TYPES = /^\s*(application\/json|text\/csv)\s*(;|$)/i;

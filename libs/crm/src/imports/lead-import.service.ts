@@ -7,7 +7,7 @@ import { IMPORT_BATCH_SIZE, IMPORT_WRITERS } from './import-limits.js';
 import { ImportTally } from './import-tally.js';
 import { insertLeadBatch } from './insert-lead-batch.js';
 import { LeadImportSummary } from './lead-import-summary.js';
-import { RowPosition, SourceRow } from './source-row.js';
+import { type RowPosition, type SourceRow } from './source-row.js';
 import { validateLeadRow } from './validate-lead-row.js';
 
 export interface LeadImportOptions {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { User } from '@mas/identity';
-import { Page, paginateByKeyset, TransactionRunner } from '@mas/persistence';
+import { type Page, paginateByKeyset, TransactionRunner } from '@mas/persistence';
 import { CreateActivityDto } from '../dto/lead.dto.js';
 import { LeadActivity } from '../entities/lead-activity.entity.js';
 import { LeadsService } from './leads.service.js';

@@ -1,7 +1,7 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { User } from '@mas/identity';
-import { ApplicationScope, SalesApplicationRule } from '@mas/lms';
-import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { ApplicationScope, type SalesApplicationRule } from '@mas/lms';
+import { type ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { Lead } from '../entities/lead.entity.js';
 import { leadOfApplication } from './lead-of-application.js';
 import { restrictToVisibleLeads } from './lead-visibility.js';

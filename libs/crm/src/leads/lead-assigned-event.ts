@@ -1,4 +1,4 @@
-import { RealtimeEvent, userRoom } from '@mas/persistence';
+import { type RealtimeEvent, userRoom } from '@mas/persistence';
 
 /** `lead.assigned` to the new owner; `assignedBy` is null when a workflow assigned the lead. */
 export function leadAssignedEvent(

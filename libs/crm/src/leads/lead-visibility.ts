@@ -1,7 +1,7 @@
 import { ForbiddenException } from '@nestjs/common';
-import { User, UserRole } from '@mas/identity';
-import { Brackets, SelectQueryBuilder } from 'typeorm';
-import { Lead } from '../entities/lead.entity.js';
+import { type User, UserRole } from '@mas/identity';
+import { Brackets, type SelectQueryBuilder } from 'typeorm';
+import { type Lead } from '../entities/lead.entity.js';
 
 /**
  * Who sees which leads, as a WHERE clause so it holds for lists, single reads and writes alike:

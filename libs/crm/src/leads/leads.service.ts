@@ -8,7 +8,7 @@ import { User, UserRole, UsersService } from '@mas/identity';
 import {
   containsPattern,
   OutboxService,
-  Page,
+  type Page,
   paginateByKeyset,
   TransactionRunner,
 } from '@mas/persistence';

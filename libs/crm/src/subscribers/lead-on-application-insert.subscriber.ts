@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { User } from '@mas/identity';
 import { Application } from '@mas/lms';
-import { DataSource, EntitySubscriberInterface, InsertEvent } from 'typeorm';
+import { DataSource, type EntitySubscriberInterface, type InsertEvent } from 'typeorm';
 
 /**
  * A new application creates a CRM lead for its student, in the same transaction (`event.manager`):

@@ -1,10 +1,10 @@
-import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { OutboxService } from '@mas/persistence';
-import { ActionInput, paramOneOf, PermanentStepError, WorkflowActions } from '@mas/workflow';
+import { type ActionInput, paramOneOf, PermanentStepError, WorkflowActions } from '@mas/workflow';
 import { EntityManager } from 'typeorm';
 import { leadAssignedEvent } from '../leads/lead-assigned-event.js';
 import { leadOfApplication } from '../leads/lead-of-application.js';
-import { nextSalesUser, SalesUser } from './sales-rotation.js';
+import { nextSalesUser, type SalesUser } from './sales-rotation.js';
 
 /** Emails a workflow may send a lead's owner. */
 export const OWNER_WORKFLOW_EMAILS = ['application_review_reminder'] as const;

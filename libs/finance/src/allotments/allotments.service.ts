@@ -1,5 +1,5 @@
 import { Injectable, UnprocessableEntityException } from '@nestjs/common';
-import { Page, paginateByKeyset, TransactionRunner, updateIfStatus } from '@mas/persistence';
+import { type Page, paginateByKeyset, TransactionRunner, updateIfStatus } from '@mas/persistence';
 import { UsersService } from '@mas/identity';
 import { AllotmentRequest, AllotmentStatus } from '../entities/allotment-request.entity.js';
 import { TokenUsageType } from '../entities/token-usage.entity.js';

@@ -1,6 +1,6 @@
 import { Injectable, InternalServerErrorException } from '@nestjs/common';
 import { User } from '@mas/identity';
-import { EntityManager, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { EntityManager, type ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 
 /**
  * What a discount applies to. Finance may not depend on the LMS, so the LMS implements this port

@@ -2,7 +2,7 @@ import { ConflictException, Injectable, UnprocessableEntityException } from '@ne
 import { User } from '@mas/identity';
 import {
   moneyToCents,
-  Page,
+  type Page,
   paginateByKeyset,
   PgCode,
   postgresErrorOf,

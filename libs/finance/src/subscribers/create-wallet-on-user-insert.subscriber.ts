@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { User } from '@mas/identity';
-import { DataSource, EntitySubscriberInterface, InsertEvent } from 'typeorm';
+import { DataSource, type EntitySubscriberInterface, type InsertEvent } from 'typeorm';
 
 /**
  * Every new user gets a zero-balance wallet in the same transaction as the user row

@@ -1,5 +1,5 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
-import { Page, paginateByKeyset, TransactionRunner } from '@mas/persistence';
+import { type Page, paginateByKeyset, TransactionRunner } from '@mas/persistence';
 import { TokenUsage } from '../entities/token-usage.entity.js';
 import { TokenWallet } from '../entities/token-wallet.entity.js';
 

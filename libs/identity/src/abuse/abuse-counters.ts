@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { withTimeout } from '@mas/persistence';
-import { IDENTITY_CONFIG, IdentityConfig } from '../identity.config.js';
-import { CounterStore, WindowCount } from './counter-store.js';
-import { IDENTITY_REDIS, IdentityRedis } from './identity-redis.js';
+import { IDENTITY_CONFIG, type IdentityConfig } from '../identity.config.js';
+import { type CounterStore, type WindowCount } from './counter-store.js';
+import { IDENTITY_REDIS, type IdentityRedis } from './identity-redis.js';
 import { MemoryCounterStore } from './memory-counter-store.js';
 import { RedisCounterStore } from './redis-counter-store.js';
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { IDENTITY_CONFIG, IdentityConfig } from '../identity.config.js';
+import { IDENTITY_CONFIG, type IdentityConfig } from '../identity.config.js';
 import { AbuseCounters } from './abuse-counters.js';
 import { tooMany } from './too-many-requests.js';
 

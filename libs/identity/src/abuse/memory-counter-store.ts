@@ -1,4 +1,4 @@
-import { CounterStore, WindowCount } from './counter-store.js';
+import { type CounterStore, type WindowCount } from './counter-store.js';
 
 interface Window {
   count: number;

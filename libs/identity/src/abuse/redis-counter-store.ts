@@ -1,4 +1,4 @@
-import { CounterStore, WindowCount } from './counter-store.js';
+import { type CounterStore, type WindowCount } from './counter-store.js';
 import type { IdentityRedis } from './identity-redis.js';
 
 // A key left without a TTL (it cannot happen through these scripts, but a stray one would block an

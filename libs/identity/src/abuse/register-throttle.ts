@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { IDENTITY_CONFIG, IdentityConfig, RateLimit } from '../identity.config.js';
+import { IDENTITY_CONFIG, type IdentityConfig, type RateLimit } from '../identity.config.js';
 import { AbuseCounters } from './abuse-counters.js';
 import { tooMany } from './too-many-requests.js';
 

@@ -1,5 +1,5 @@
 import { RetryLaterException } from '@mas/persistence';
-import { WindowCount } from './counter-store.js';
+import { type WindowCount } from './counter-store.js';
 
 /** 429 with Retry-After: when the window that refused the request ends. */
 export function tooMany(message: string, window: WindowCount): RetryLaterException {

@@ -1,7 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiBearerAuth, ApiExtension, DECORATORS } from '@nestjs/swagger';
 import { ApiErrors, forEachRoute } from '@mas/persistence';
-import { UserRole } from '../entities/user-role.enum.js';
+import { type UserRole } from '../entities/user-role.enum.js';
 import { IS_PUBLIC, ROLES } from './access-metadata.js';
 
 /** Appends "Roles: …" to the operation's description (keeping its summary and description). */

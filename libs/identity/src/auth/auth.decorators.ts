@@ -1,12 +1,12 @@
 import {
   applyDecorators,
   createParamDecorator,
-  ExecutionContext,
+  type ExecutionContext,
   SetMetadata,
 } from '@nestjs/common';
 import type { Request } from 'express';
-import { User } from '../entities/user.entity.js';
-import { UserRole } from '../entities/user-role.enum.js';
+import { type User } from '../entities/user.entity.js';
+import { type UserRole } from '../entities/user-role.enum.js';
 import { IS_PUBLIC, ROLES } from './access-metadata.js';
 import { ApiRoles } from './access-openapi.js';
 

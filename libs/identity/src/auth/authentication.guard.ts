@@ -1,6 +1,11 @@
-import { CanActivate, ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
+import {
+  type CanActivate,
+  type ExecutionContext,
+  Injectable,
+  UnauthorizedException,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AuthenticatedRequest, IS_PUBLIC } from './auth.decorators.js';
+import { type AuthenticatedRequest, IS_PUBLIC } from './auth.decorators.js';
 import { bearerToken } from './bearer-token.js';
 import { TokenService } from './token.service.js';
 

@@ -1,7 +1,12 @@
-import { CanActivate, ExecutionContext, ForbiddenException, Injectable } from '@nestjs/common';
+import {
+  type CanActivate,
+  type ExecutionContext,
+  ForbiddenException,
+  Injectable,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { UserRole } from '../entities/user-role.enum.js';
-import { AuthenticatedRequest, ROLES } from './auth.decorators.js';
+import { type AuthenticatedRequest, ROLES } from './auth.decorators.js';
 
 /** Global guard after authentication: enforces @Roles(...) where present. */
 @Injectable()

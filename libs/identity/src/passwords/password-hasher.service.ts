@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { RetryLaterException } from '@mas/persistence';
-import { IDENTITY_CONFIG, IdentityConfig } from '../identity.config.js';
+import { IDENTITY_CONFIG, type IdentityConfig } from '../identity.config.js';
 import {
   hashPassword,
   needsRehash,
-  ScryptParams,
+  type ScryptParams,
   scryptParams,
   verifyPassword,
 } from './password-hasher.js';

@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Seed, Seeder } from '@mas/persistence';
+import { Seed, type Seeder } from '@mas/persistence';
 import { EntityManager } from 'typeorm';
 import { User } from '../entities/user.entity.js';
 import { UserRole } from '../entities/user-role.enum.js';
-import { IDENTITY_CONFIG, IdentityConfig } from '../identity.config.js';
+import { IDENTITY_CONFIG, type IdentityConfig } from '../identity.config.js';
 import { UsersService } from '../users/users.service.js';
 
 /** Ensures the admin from ADMIN_EMAIL / ADMIN_PASSWORD exists; never changes an existing one. */

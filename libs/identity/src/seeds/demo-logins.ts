@@ -1,5 +1,5 @@
-import { EntityManager } from 'typeorm';
-import { UserRole } from '../entities/user-role.enum.js';
+import { type EntityManager } from 'typeorm';
+import { type UserRole } from '../entities/user-role.enum.js';
 import { verifyPassword } from '../passwords/password-hasher.js';
 import { DEMO_PASSWORD, DEMO_USERS } from './demo-users.seed.js';
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Seed, Seeder } from '@mas/persistence';
+import { Seed, type Seeder } from '@mas/persistence';
 import { EntityManager } from 'typeorm';
 import { User } from '../entities/user.entity.js';
 import { UserRole } from '../entities/user-role.enum.js';

@@ -1,6 +1,6 @@
 import { UnprocessableEntityException } from '@nestjs/common';
-import { UpdateUserDto } from '../dto/admin-user.dto.js';
-import { User } from '../entities/user.entity.js';
+import { type UpdateUserDto } from '../dto/admin-user.dto.js';
+import { type User } from '../entities/user.entity.js';
 
 /**
  * An admin may not deactivate or demote themselves: the last admin doing so would leave nobody to

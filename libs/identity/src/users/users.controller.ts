@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Patch, Post, Query } from '@nestjs/common';
-import { ApiErrors, ApiPage, mapPage, Page, UuidParam } from '@mas/persistence';
+import { ApiErrors, ApiPage, mapPage, type Page, UuidParam } from '@mas/persistence';
 import {
   ApiCreatedResponse,
   ApiNoContentResponse,

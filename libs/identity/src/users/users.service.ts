@@ -6,7 +6,7 @@ import {
 } from '@nestjs/common';
 import {
   OutboxService,
-  Page,
+  type Page,
   paginateByKeyset,
   PgCode,
   postgresErrorOf,

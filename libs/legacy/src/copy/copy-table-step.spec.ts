@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import pg from 'pg';
-import { createTestDatabase, TestDatabase } from '../../../../test/support/test-database.js';
+import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database.js';
 import { ownTransactions } from '../run/batch-transactions.js';
-import { runSteps, StepProgress } from '../run/run-steps.js';
+import { runSteps, type StepProgress } from '../run/run-steps.js';
 import { copyTableStep } from './copy-table-step.js';
 
 const SCHEMA = new URL('../../sql/legacy-schema.sql', import.meta.url);

@@ -2,7 +2,7 @@ import { pipeline } from 'node:stream/promises';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { isUuid } from '@mas/persistence';
 import type { ImportPhase, SqlClient } from '../import-phase.js';
-import { LegacyTable, qualifiedSource } from './legacy-tables.js';
+import { type LegacyTable, qualifiedSource } from './legacy-tables.js';
 
 /**
  * A copy batch is this many times `--batch-size` rows: a copied row costs a fraction of a phase's

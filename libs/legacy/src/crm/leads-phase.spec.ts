@@ -7,7 +7,7 @@ import {
   reportedDecisions,
 } from '../../../../test/support/legacy-staged-users.js';
 import { runPhases } from '../../../../test/support/legacy-phases.js';
-import { createTestDatabase, TestDatabase } from '../../../../test/support/test-database.js';
+import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database.js';
 import { crmPhases } from './index.js';
 
 const user = (n: number) => fixtureId('a', n);

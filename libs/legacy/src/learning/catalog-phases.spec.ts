@@ -6,7 +6,7 @@ import {
   tableRows,
 } from '../../../../test/support/legacy-staged-users.js';
 import { runPhases } from '../../../../test/support/legacy-phases.js';
-import { createTestDatabase, TestDatabase } from '../../../../test/support/test-database.js';
+import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database.js';
 import { batchesPhase } from './batches-phase.js';
 import { collegesPhase } from './colleges-phase.js';
 import { coursesPhase } from './courses-phase.js';

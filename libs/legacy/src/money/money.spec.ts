@@ -1,4 +1,4 @@
-import { createTestDatabase, TestDatabase } from '../../../../test/support/test-database.js';
+import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database.js';
 import { runPhases } from '../../../../test/support/legacy-phases.js';
 import { reportedDecisions } from '../../../../test/support/legacy-staged-users.js';
 import { ledgerViolations } from '../../../../test/support/ledger.js';

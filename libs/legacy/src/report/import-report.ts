@@ -2,7 +2,7 @@ import type { SqlClient } from '../import-phase.js';
 import type { ReportOutcome } from '../report-outcomes.js';
 import { LEGACY_TABLES } from '../copy/legacy-tables.js';
 import { IMPORTED_ROWS_SQL } from './imported-rows.js';
-import { MoneyParity, moneyParity } from '../money/money-parity.js';
+import { type MoneyParity, moneyParity } from '../money/money-parity.js';
 
 export interface ReportedRow {
   legacyId: string;

@@ -1,6 +1,6 @@
-import { FileHandle, open } from 'node:fs/promises';
+import { type FileHandle, open } from 'node:fs/promises';
 import type { SqlClient } from '../import-phase.js';
-import { ImportReport, REPORTED_ROW_ORDER, ReportedRow } from './import-report.js';
+import { type ImportReport, REPORTED_ROW_ORDER, type ReportedRow } from './import-report.js';
 
 const PAGE = 5_000;
 const FLUSH_AT = 64 * 1024;

@@ -1,8 +1,8 @@
 import pg from 'pg';
-import { createTestDatabase, TestDatabase } from '../../../../test/support/test-database.js';
+import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database.js';
 import type { ImportPhase } from '../import-phase.js';
 import { ownTransactions } from './batch-transactions.js';
-import { runSteps, StepProgress } from './run-steps.js';
+import { runSteps, type StepProgress } from './run-steps.js';
 
 const BATCHES = 4;
 const context = { timezone: 'UTC', batchSize: 1 };

@@ -2,12 +2,12 @@ import type { ImportContext, ImportStep, SqlClient } from '../import-phase.js';
 import { checkLegacySource } from '../copy/check-legacy-source.js';
 import { copyTableStep } from '../copy/copy-table-step.js';
 import { LEGACY_TABLES } from '../copy/legacy-tables.js';
-import { buildImportReport, ImportReport } from '../report/import-report.js';
+import { buildImportReport, type ImportReport } from '../report/import-report.js';
 import { writeReportJson } from '../report/write-report-json.js';
 import { insideOuterTransaction, ownTransactions } from './batch-transactions.js';
 import { withImportLock } from './import-lock.js';
 import { pinLegacyTimezone } from './pinned-timezone.js';
-import { runSteps, StepProgress } from './run-steps.js';
+import { runSteps, type StepProgress } from './run-steps.js';
 
 export interface LegacyImportOptions {
   /** The old database (read only: plain keyset SELECTs). */

@@ -1,4 +1,4 @@
-import { createTestDatabase, TestDatabase } from '../../../../test/support/test-database.js';
+import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database.js';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +9,7 @@ import { buildImportReport } from '../report/import-report.js';
 import { formatReport } from '../report/format-report.js';
 import { writeReportJson } from '../report/write-report-json.js';
 import { ownTransactions } from './batch-transactions.js';
-import { runSteps, StepProgress } from './run-steps.js';
+import { runSteps, type StepProgress } from './run-steps.js';
 
 const context = { timezone: 'UTC', batchSize: 2 };
 const ids = ['1', '2', '3', '4', '5'].map((n) => `00000000-0000-4000-8000-00000000000${n}`);

@@ -1,4 +1,10 @@
-import { ImportContext, ImportPhase, ImportStep, phasesOf, SqlClient } from '../import-phase.js';
+import {
+  type ImportContext,
+  type ImportPhase,
+  type ImportStep,
+  phasesOf,
+  type SqlClient,
+} from '../import-phase.js';
 import type { BatchTransactions } from './batch-transactions.js';
 import { readCheckpoint, saveCheckpoint } from './checkpoints.js';
 

@@ -1,7 +1,7 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
-import { DiscountTarget, DiscountTargets } from '@mas/finance';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { type DiscountTarget, DiscountTargets } from '@mas/finance';
 import { User } from '@mas/identity';
-import { EntityManager, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { EntityManager, type ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { Application } from '../entities/application.entity.js';
 import { ApplicationScope } from './application-scope.js';
 

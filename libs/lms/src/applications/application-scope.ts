@@ -1,6 +1,6 @@
 import { Injectable, InternalServerErrorException } from '@nestjs/common';
 import { User, UserRole } from '@mas/identity';
-import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { type ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 
 /**
  * The sales side of the rule: which applications a sales user or sales head may see and act on.

@@ -9,7 +9,7 @@ import { User, UserRole } from '@mas/identity';
 import {
   OutboxEntries,
   OutboxService,
-  Page,
+  type Page,
   paginateByKeyset,
   PgCode,
   postgresErrorOf,

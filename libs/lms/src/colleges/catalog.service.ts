@@ -1,6 +1,6 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import {
-  Page,
+  type Page,
   paginateByKeyset,
   PgCode,
   postgresErrorOf,

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Seed, Seeder } from '@mas/persistence';
+import { Seed, type Seeder } from '@mas/persistence';
 import { EntityManager } from 'typeorm';
 import colleges from '../fixtures/colleges.json' with { type: 'json' };
 import { College } from '../entities/college.entity.js';

@@ -1,6 +1,6 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { OutboxService } from '@mas/persistence';
-import { ActionInput, paramOneOf, PermanentStepError, WorkflowActions } from '@mas/workflow';
+import { type ActionInput, paramOneOf, PermanentStepError, WorkflowActions } from '@mas/workflow';
 import { ApplicationStatus, PapStatus } from '../entities/application-status.enum.js';
 import { Application } from '../entities/application.entity.js';
 import { ApplicationsService } from '../applications/applications.service.js';

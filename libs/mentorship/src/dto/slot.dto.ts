@@ -13,9 +13,9 @@ import {
   Min,
   MinDate,
   Validate,
-  ValidationArguments,
+  type ValidationArguments,
   ValidatorConstraint,
-  ValidatorConstraintInterface,
+  type ValidatorConstraintInterface,
 } from 'class-validator';
 import { MeetingStatus } from '../entities/meeting-status.enum.js';
 import { Slot } from '../entities/slot.entity.js';

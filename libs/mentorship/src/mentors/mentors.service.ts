@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Page, paginateByKeyset, prefixPattern, TransactionRunner } from '@mas/persistence';
+import { type Page, paginateByKeyset, prefixPattern, TransactionRunner } from '@mas/persistence';
 import { UpsertMentorProfileDto } from '../dto/mentor.dto.js';
 import { MentorProfile } from '../entities/mentor-profile.entity.js';
 

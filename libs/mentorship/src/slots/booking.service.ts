@@ -7,7 +7,7 @@ import { Slot } from '../entities/slot.entity.js';
 import { lockSlot, slotStateUpdate } from './slot-rows.js';
 import { SlotAccess } from './slot-access.js';
 import { SlotNotifications } from './slot-notifications.js';
-import { nextStatus, SlotAction } from './slot-lifecycle.js';
+import { nextStatus, type SlotAction } from './slot-lifecycle.js';
 
 /**
  * Booking and its siblings. Each is one transaction that locks the slot row first, checks the

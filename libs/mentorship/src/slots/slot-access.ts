@@ -1,6 +1,6 @@
 import { ForbiddenException } from '@nestjs/common';
-import { User, UserRole } from '@mas/identity';
-import { Slot } from '../entities/slot.entity.js';
+import { type User, UserRole } from '@mas/identity';
+import { type Slot } from '../entities/slot.entity.js';
 
 const isAdmin = (user: User) => user.role === UserRole.Admin;
 

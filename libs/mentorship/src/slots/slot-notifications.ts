@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { User } from '@mas/identity';
-import { OutboxEntries, OutboxEntry, userRoom } from '@mas/persistence';
+import { OutboxEntries, type OutboxEntry, userRoom } from '@mas/persistence';
 import { EntityManager } from 'typeorm';
 import { Slot } from '../entities/slot.entity.js';
-import { SlotAction } from './slot-lifecycle.js';
+import { type SlotAction } from './slot-lifecycle.js';
 
 export const SlotEmailTemplates = {
   bookingConfirmation: 'booking_confirmation',

@@ -1,5 +1,5 @@
-import { User, UserRole } from '@mas/identity';
-import { Slot } from '../entities/slot.entity.js';
+import { type User, UserRole } from '@mas/identity';
+import { type Slot } from '../entities/slot.entity.js';
 
 /** Described in the API docs of `SlotResponse.studentId`; the rule below must match it. */
 export const STUDENT_ID_VISIBILITY =

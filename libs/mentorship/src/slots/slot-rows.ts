@@ -1,5 +1,5 @@
-import { EntityManager } from 'typeorm';
-import { MeetingStatus } from '../entities/meeting-status.enum.js';
+import { type EntityManager } from 'typeorm';
+import { type MeetingStatus } from '../entities/meeting-status.enum.js';
 import { Slot } from '../entities/slot.entity.js';
 
 /**

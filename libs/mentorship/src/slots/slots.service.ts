@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import { User, UserRole, UsersService } from '@mas/identity';
 import {
-  Page,
+  type Page,
   paginateByKeyset,
   PgCode,
   postgresErrorOf,

@@ -1,6 +1,6 @@
 import pg from 'pg';
-import { QueryRunner } from 'typeorm';
-import { DatabaseConnection } from '../config/database-config.js';
+import { type QueryRunner } from 'typeorm';
+import { type DatabaseConnection } from '../config/database-config.js';
 
 /** The product schemas that share one database. */
 export const NAMED_SCHEMAS = ['public', 'mas_crm', 'mrlearn', 'mrtest', 'superadmin'] as const;

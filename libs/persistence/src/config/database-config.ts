@@ -1,5 +1,5 @@
 import { ConfigError } from './config-error.js';
-import { Env, EnvReader } from './env-reader.js';
+import { type Env, EnvReader } from './env-reader.js';
 
 export interface DatabaseConnection {
   host: string;

@@ -1,7 +1,7 @@
-import { DataSourceOptions, EntitySubscriberInterface, MixedList } from 'typeorm';
+import { type DataSourceOptions, type EntitySubscriberInterface, type MixedList } from 'typeorm';
 
 export type PostgresDataSourceOptions = Extract<DataSourceOptions, { type: 'postgres' }>;
-import { DatabaseConfig, DatabaseConnection } from '../config/database-config.js';
+import { type DatabaseConfig, type DatabaseConnection } from '../config/database-config.js';
 import { SnakeNamingStrategy } from './snake-naming.strategy.js';
 
 export interface SchemaParts {

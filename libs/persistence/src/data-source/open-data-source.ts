@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
-import { DataSource, DataSourceOptions } from 'typeorm';
+import { DataSource, type DataSourceOptions } from 'typeorm';
 import { ensureDatabaseExists } from '../bootstrap/schema-bootstrap.js';
-import { DatabaseConfig, DatabaseConnection } from '../config/database-config.js';
+import { type DatabaseConfig, type DatabaseConnection } from '../config/database-config.js';
 import { migrateUnderLock } from '../migrations/migration-runner.js';
 
 const logger = new Logger('Persistence');

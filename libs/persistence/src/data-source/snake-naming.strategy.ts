@@ -1,4 +1,4 @@
-import { DefaultNamingStrategy, NamingStrategyInterface, Table } from 'typeorm';
+import { DefaultNamingStrategy, type NamingStrategyInterface, type Table } from 'typeorm';
 
 const MAX_IDENTIFIER_LENGTH = 63;
 

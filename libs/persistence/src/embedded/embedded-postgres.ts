@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { ConfigError } from '../config/config-error.js';
-import { DatabaseConfig, DatabaseConnection } from '../config/database-config.js';
+import { type DatabaseConfig, type DatabaseConnection } from '../config/database-config.js';
 import { identifyPortOwner } from './port-owner.js';
 
 export interface RunningPostgres {

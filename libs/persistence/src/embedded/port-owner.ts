@@ -1,7 +1,7 @@
 import { realpath } from 'node:fs/promises';
 import { connect } from 'node:net';
 import pg from 'pg';
-import { DatabaseConnection } from '../config/database-config.js';
+import { type DatabaseConnection } from '../config/database-config.js';
 
 /** Who answers on the embedded port: nobody, our own data directory's server, or a stranger. */
 export type PortOwner = { kind: 'free' } | { kind: 'ours' } | { kind: 'stranger'; detail: string };

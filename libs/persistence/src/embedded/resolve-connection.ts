@@ -1,5 +1,5 @@
-import { DatabaseConfig } from '../config/database-config.js';
-import { RunningPostgres, startEmbeddedPostgres } from './embedded-postgres.js';
+import { type DatabaseConfig } from '../config/database-config.js';
+import { type RunningPostgres, startEmbeddedPostgres } from './embedded-postgres.js';
 
 /** The configured server, or an embedded PostgreSQL when neither DATABASE_URL nor DB_HOST is set. */
 export async function resolveConnection(

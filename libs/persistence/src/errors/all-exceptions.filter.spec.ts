@@ -1,12 +1,12 @@
 import {
-  ArgumentsHost,
+  type ArgumentsHost,
   BadRequestException,
   ConflictException,
   HttpException,
   UnprocessableEntityException,
 } from '@nestjs/common';
 import { QueryFailedError } from 'typeorm';
-import { AllExceptionsFilter, ErrorBody } from './all-exceptions.filter.js';
+import { AllExceptionsFilter, type ErrorBody } from './all-exceptions.filter.js';
 import { errorDetail, withDetails } from './error-detail.js';
 
 /** What the filter wrote: the status and the JSON body. */

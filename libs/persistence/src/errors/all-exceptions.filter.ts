@@ -1,7 +1,7 @@
 import {
-  ArgumentsHost,
+  type ArgumentsHost,
   Catch,
-  ExceptionFilter,
+  type ExceptionFilter,
   HttpException,
   HttpStatus,
   Logger,
@@ -9,7 +9,7 @@ import {
 import { STATUS_CODES } from 'node:http';
 import type { Response } from 'express';
 import { bodyParserFailureOf } from './body-parser-errors.js';
-import { ErrorDetail, errorDetailsOf } from './error-detail.js';
+import { type ErrorDetail, errorDetailsOf } from './error-detail.js';
 import { mapPostgresError, mapUnavailableDependency } from './http-error-mapping.js';
 import { postgresErrorOf } from './postgres-errors.js';
 import { RetryLaterException } from './retry-later.exception.js';

@@ -1,4 +1,4 @@
-import { createServer, Server, Socket } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
 import pg from 'pg';
 import {
   QueryFailedError,

@@ -1,4 +1,4 @@
-import { DataSource, QueryRunner } from 'typeorm';
+import { type DataSource, type QueryRunner } from 'typeorm';
 import { ensureExtensionsAndSchemas } from '../bootstrap/schema-bootstrap.js';
 
 /** Every instance uses the same key, so only one bootstraps and migrates at a time. */

@@ -1,13 +1,13 @@
 import {
-  BeforeApplicationShutdown,
+  type BeforeApplicationShutdown,
   Inject,
   Injectable,
   Logger,
-  OnApplicationBootstrap,
+  type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
-import { DatabaseConfig } from '../config/database-config.js';
+import { type DatabaseConfig } from '../config/database-config.js';
 import { DATABASE_CONFIG } from '../persistence.tokens.js';
 
 /** Rows re-queued per statement, so one pass never holds many row locks. */

@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { createTestDatabase, TestDatabase } from '../../../../test/support/test-database.js';
+import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database.js';
 import { until } from '../../../../test/support/until.js';
 import { loadDatabaseConfig } from '../config/database-config.js';
 import { OutboxChannel, OutboxMessage } from './outbox-message.entity.js';

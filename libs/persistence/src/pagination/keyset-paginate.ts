@@ -1,6 +1,6 @@
-import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { type ObjectLiteral, type SelectQueryBuilder } from 'typeorm';
 import { decodeCursor, encodeCursor } from './keyset-cursor.js';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Page } from './page-query.dto.js';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type Page } from './page-query.dto.js';
 
 export interface KeysetOptions {
   limit?: number;

@@ -1,6 +1,6 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { DatabaseConfig } from '../config/database-config.js';
+import { type DatabaseConfig } from '../config/database-config.js';
 import { hasPendingMigrations } from '../migrations/migration-runner.js';
 import { DATABASE_CONFIG } from '../persistence.tokens.js';
 import { SeedRunner } from './seed-runner.service.js';

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import { TransactionRunner } from '../transactions/transaction-runner.js';
-import { Seed, SeedKind, Seeder } from './seed.decorator.js';
+import { Seed, type SeedKind, type Seeder } from './seed.decorator.js';
 
 interface FoundSeeder {
   name: string;

@@ -1,5 +1,5 @@
 import { DiscoveryService } from '@nestjs/core';
-import { EntityManager } from 'typeorm';
+import { type EntityManager } from 'typeorm';
 
 /**
  * `ensure` seeds run at every boot and must be idempotent (insert if missing); `demo` seeds run

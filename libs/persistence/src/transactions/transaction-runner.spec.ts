@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { createTestDatabase, TestDatabase } from '../../../../test/support/test-database.js';
+import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database.js';
 import { postgresErrorOf } from '../errors/postgres-errors.js';
 import { TransactionRunner } from './transaction-runner.js';
 

@@ -1,4 +1,4 @@
-import { ErrorDetail, errorDetail } from '../errors/error-detail.js';
+import { type ErrorDetail, errorDetail } from '../errors/error-detail.js';
 
 /**
  * Finds input Postgres or the validators cannot take: NUL characters (text and jsonb refuse them),

@@ -1,4 +1,4 @@
-import { ActionCatalog, validateDefinition } from './validate-definition.js';
+import { type ActionCatalog, validateDefinition } from './validate-definition.js';
 
 const actions: ActionCatalog = {
   has: (name) => name === 'test.act',

@@ -1,11 +1,11 @@
-import { ErrorDetail, errorDetail } from '@mas/persistence';
+import { type ErrorDetail, errorDetail } from '@mas/persistence';
 import { parseExpression } from '../expressions/index.js';
 import {
   STEP_TYPES,
-  StepConfig,
+  type StepConfig,
   transitionsOf,
-  WorkflowConfig,
-  WorkflowTrigger,
+  type WorkflowConfig,
+  type WorkflowTrigger,
 } from './definition-config.js';
 
 /** What validation needs to know about the registered actions. */

@@ -1,4 +1,4 @@
-import { ValidateBy, ValidationOptions } from 'class-validator';
+import { ValidateBy, type ValidationOptions } from 'class-validator';
 
 /** The value, serialized as JSON, is at most `bytes` long (a bound on what lands in jsonb). */
 export function MaxJsonSize(bytes: number, options?: ValidationOptions): PropertyDecorator {

@@ -12,7 +12,7 @@ import {
 import type { WorkflowConfig, WorkflowTrigger } from '../definitions/definition-config.js';
 import { WorkflowDefinition } from '../definitions/workflow-definition.entity.js';
 import { RunStatus, StepRunStatus } from '../runs/run-status.js';
-import { RunWithSteps } from '../runs/runs.service.js';
+import { type RunWithSteps } from '../runs/runs.service.js';
 import { WorkflowRun } from '../runs/workflow-run.entity.js';
 import { WorkflowStepRun } from '../runs/workflow-step-run.entity.js';
 import { MaxJsonSize } from './max-json-size.js';

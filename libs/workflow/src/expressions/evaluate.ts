@@ -1,4 +1,4 @@
-import { ComparisonOperator, Expression } from './expression.js';
+import { type ComparisonOperator, type Expression } from './expression.js';
 
 /*
  * Semantics:

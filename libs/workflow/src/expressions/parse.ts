@@ -1,6 +1,6 @@
-import { ComparisonOperator, Expression, LogicalOperator } from './expression.js';
+import { type ComparisonOperator, type Expression, type LogicalOperator } from './expression.js';
 import { ExpressionError } from './expression-error.js';
-import { Token, tokenize } from './tokenize.js';
+import { type Token, tokenize } from './tokenize.js';
 
 export const MAX_EXPRESSION_LENGTH = 500;
 /** How deeply parentheses and `!` may nest; it also bounds the parser's recursion. */

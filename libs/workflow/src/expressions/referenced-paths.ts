@@ -1,4 +1,4 @@
-import { Expression } from './expression.js';
+import { type Expression } from './expression.js';
 
 /** The dotted paths an expression reads, each once, in order of first appearance. */
 export function referencedPaths(expression: Expression): string[] {

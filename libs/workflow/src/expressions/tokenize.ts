@@ -1,4 +1,4 @@
-import { LiteralValue } from './expression.js';
+import { type LiteralValue } from './expression.js';
 import { ExpressionError } from './expression-error.js';
 
 export type Punctuator = '||' | '&&' | '==' | '!=' | '<=' | '>=' | '<' | '>' | '!' | '(' | ')';

@@ -1,8 +1,8 @@
-import { OutboxEntry, OutboxService } from '@mas/persistence';
-import { EntityManager } from 'typeorm';
+import { type OutboxEntry, type OutboxService } from '@mas/persistence';
+import { type EntityManager } from 'typeorm';
 import { RunStatus, StepRunStatus } from './run-status.js';
 import { advanceRunEntry, runUpdatedEntry } from './run-outbox.js';
-import { WorkflowRun } from './workflow-run.entity.js';
+import { type WorkflowRun } from './workflow-run.entity.js';
 
 /** What one transaction does to a locked run: its new state, step records and outbox entries. */
 export class RunChanges {

@@ -1,4 +1,4 @@
-import { OutboxEntries, OutboxEntry, roleRoom } from '@mas/persistence';
+import { OutboxEntries, type OutboxEntry, roleRoom } from '@mas/persistence';
 import type { WorkflowRun } from './workflow-run.entity.js';
 
 /** The BullMQ queue whose jobs advance runs; its handler calls `WorkflowEngine.advance`. */

@@ -1,4 +1,4 @@
-import { EntityManager } from 'typeorm';
+import { type EntityManager } from 'typeorm';
 import { WorkflowRun } from './workflow-run.entity.js';
 
 /** Every column of workflow_runs, named as the entity names them. */

@@ -7,7 +7,7 @@ import {
 import {
   errorDetail,
   OutboxService,
-  Page,
+  type Page,
   paginateByKeyset,
   TransactionRunner,
   withDetails,

@@ -1,7 +1,11 @@
 import { HttpException, Injectable, Logger } from '@nestjs/common';
 import { isRetryableTransactionError, OutboxService, TransactionRunner } from '@mas/persistence';
 import { EntityManager } from 'typeorm';
-import { ActionOutput, PermanentStepError, WorkflowActions } from '../actions/workflow-actions.js';
+import {
+  type ActionOutput,
+  PermanentStepError,
+  WorkflowActions,
+} from '../actions/workflow-actions.js';
 import type {
   ActionStep,
   BranchStep,

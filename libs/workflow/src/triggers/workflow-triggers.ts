@@ -1,8 +1,8 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { OutboxChannel, OutboxMessage, OutboxRelay, TransactionRunner } from '@mas/persistence';
 import { evaluateExpression, isTruthy, parseExpression } from '../expressions/index.js';
 import { DefinitionsService } from '../definitions/definitions.service.js';
-import { RunSubject, RunsService } from '../runs/runs.service.js';
+import { type RunSubject, RunsService } from '../runs/runs.service.js';
 
 /**
  * Starts runs of the definitions whose trigger matches a committed domain event (the outbox event

@@ -1,5 +1,5 @@
-import { EmailBody } from './email-layout.js';
-import { TemplateData } from './template-data.js';
+import { type EmailBody } from './email-layout.js';
+import { type TemplateData } from './template-data.js';
 
 /** To the sales owner of an application nobody has reviewed in time. */
 export function applicationReviewReminder(data: TemplateData): EmailBody {

@@ -1,5 +1,5 @@
-import { detail, EmailBody } from './email-layout.js';
-import { TemplateData } from './template-data.js';
+import { detail, type EmailBody } from './email-layout.js';
+import { type TemplateData } from './template-data.js';
 
 export function bookingConfirmation(data: TemplateData): EmailBody {
   const mentor = data.optionalText('mentorName');

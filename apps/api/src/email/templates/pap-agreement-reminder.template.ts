@@ -1,5 +1,5 @@
-import { EmailBody } from './email-layout.js';
-import { TemplateData } from './template-data.js';
+import { type EmailBody } from './email-layout.js';
+import { type TemplateData } from './template-data.js';
 
 export function papAgreementReminder(data: TemplateData): EmailBody {
   return {

@@ -1,11 +1,11 @@
-import { EmailTemplate, EmailTemplateName } from '../email-templates.js';
+import { EmailTemplate, type EmailTemplateName } from '../email-templates.js';
 import { applicationReceived } from './application-received.template.js';
 import { applicationReviewReminder } from './application-review-reminder.template.js';
 import { applicationUnderReview } from './application-under-review.template.js';
 import { bookingCancelled } from './booking-cancelled.template.js';
 import { bookingConfirmation } from './booking-confirmation.template.js';
 import { EmailDataError } from './email-data-error.js';
-import { EmailBody, EmailContent, layoutEmail } from './email-layout.js';
+import { type EmailBody, type EmailContent, layoutEmail } from './email-layout.js';
 import { papAgreementReminder } from './pap-agreement-reminder.template.js';
 import { papOnboarding } from './pap-onboarding.template.js';
 import { TemplateData } from './template-data.js';

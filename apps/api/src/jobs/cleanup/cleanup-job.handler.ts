@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { JobHandler } from '../job-handler.js';
+import { type JobHandler } from '../job-handler.js';
 import { QueueName } from '../queue-names.js';
-import { CleanupResult, CleanupService } from './cleanup.service.js';
+import { type CleanupResult, CleanupService } from './cleanup.service.js';
 
 @Injectable()
 export class CleanupJobHandler implements JobHandler {

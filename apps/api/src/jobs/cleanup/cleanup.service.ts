@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DATABASE_CONFIG, DatabaseConfig } from '@mas/persistence';
+import { DATABASE_CONFIG, type DatabaseConfig } from '@mas/persistence';
 import { DataSource } from 'typeorm';
 
 export interface CleanupOptions {

@@ -1,19 +1,19 @@
 import {
-  BeforeApplicationShutdown,
+  type BeforeApplicationShutdown,
   Inject,
   Injectable,
   Logger,
-  OnApplicationBootstrap,
+  type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
-import { AddressInfo } from 'node:net';
-import { AppConfig } from '../../config/app-config.js';
+import { type AddressInfo } from 'node:net';
+import { type AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/app-config.token.js';
 import { applyHttpServerLimits } from '../../http/http-server-limits.js';
 import { metricsAccess } from '../../metrics/metrics-access.js';
 import { WorkerHealthCheck } from './worker-health.check.js';
-import { WORKER_METRICS_SOURCE, WorkerMetricsSource } from './worker-metrics.js';
+import { WORKER_METRICS_SOURCE, type WorkerMetricsSource } from './worker-metrics.js';
 
 /**
  * The HTTP surface of an APP_ROLE=worker process, which serves no API: `GET /health` (200 or

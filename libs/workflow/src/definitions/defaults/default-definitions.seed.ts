@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Seed, Seeder } from '@mas/persistence';
+import { Seed, type Seeder } from '@mas/persistence';
 import { EntityManager } from 'typeorm';
 import { DefinitionsService } from '../definitions.service.js';
 import { APPLICATION_REVIEW } from './application-review.js';
