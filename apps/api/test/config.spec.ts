@@ -15,6 +15,7 @@ describe('application config', () => {
     expect(config.realtime).toEqual({ socketsPerUserMax: 10, socketSlotLeaseMs: 60_000 });
     expect(config.jobs.dataLossCheckMs).toBe(5000);
     expect(config.identity.passwordHashing.scryptLogN).toBe(17);
+    expect(config.identity.authCacheTtlMs).toBe(2000);
   });
 
   it.each([

@@ -4,6 +4,8 @@ import { SCRYPT_MIN_PRODUCTION_LOG_N } from './passwords/password-hasher.js';
 export interface IdentityConfig {
   jwtSecret: string;
   jwtTtlSeconds: number;
+  /** How long an instance trusts the user row it read for a token (0: read it on every request). */
+  authCacheTtlMs: number;
   admin: { email: string; password: string; usesDevelopmentDefault: boolean };
   abuse: AbuseControlsConfig;
   passwordHashing: { concurrency: number; queueMax: number; scryptLogN: number };
@@ -59,6 +61,7 @@ export function loadIdentityConfig(env: Env): IdentityConfig {
   return {
     jwtSecret,
     jwtTtlSeconds: read.int('JWT_TTL_SECONDS', 3600, { min: 60, max: 30 * 24 * 3600 }),
+    authCacheTtlMs: read.int('AUTH_CACHE_TTL_MS', 2000, { min: 0, max: 60_000 }),
     admin: {
       email: adminEmail,
       password: adminPassword,

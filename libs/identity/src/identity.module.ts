@@ -15,6 +15,7 @@ import { LoginThrottle } from './abuse/login-throttle.js';
 import { RegisterThrottle } from './abuse/register-throttle.js';
 import { AuthController } from './auth/auth.controller.js';
 import { AuthService } from './auth/auth.service.js';
+import { AuthenticatedUsers } from './auth/authenticated-users.js';
 import { AuthenticationGuard } from './auth/authentication.guard.js';
 import { RolesGuard } from './auth/roles.guard.js';
 import { TokenService } from './auth/token.service.js';
@@ -60,6 +61,7 @@ export class IdentityModule {
         UsersService,
         AuthService,
         TokenService,
+        AuthenticatedUsers,
         ...redisProviders,
         PasswordHasher,
         AbuseCounters,

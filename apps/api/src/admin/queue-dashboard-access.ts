@@ -58,7 +58,7 @@ export class QueueDashboardAccess {
   }
 
   async byBearer(token: string | undefined): Promise<DashboardVerdict> {
-    return verdictFor(await this.tokens.authenticate(token));
+    return verdictFor(await this.tokens.authenticate(token, { fresh: true }));
   }
 }
 

@@ -32,7 +32,9 @@ export class SocketAuthenticator {
   };
 
   private async authenticate(socket: EventsSocket): Promise<EventsSocketData | null> {
-    const user = await this.tokens.authenticate(handshakeToken(socket));
+    // Fresh: the gateway authenticates a joining socket twice to close a race with a revocation,
+    // which only works when the second look reads the row.
+    const user = await this.tokens.authenticate(handshakeToken(socket), { fresh: true });
     return user ? { userId: user.id, role: user.role } : null;
   }
 }

@@ -4,6 +4,7 @@ import { JwtService } from '@nestjs/jwt';
 import { User } from '../entities/user.entity.js';
 import { UserRole } from '../entities/user-role.enum.js';
 import { UsersService } from '../users/users.service.js';
+import { AuthenticatedUsers } from './authenticated-users.js';
 
 export interface AccessTokenClaims {
   sub: string;
@@ -42,6 +43,7 @@ export class TokenService {
   constructor(
     private readonly jwt: JwtService,
     private readonly users: UsersService,
+    private readonly authenticated: AuthenticatedUsers,
   ) {}
 
   issue(user: Pick<User, 'id' | 'role' | 'tokenVersion'>): Promise<string> {
@@ -50,12 +52,18 @@ export class TokenService {
 
   /**
    * The active user a token belongs to, or null for a missing, malformed, forged, expired or
-   * revoked token. The user is loaded, not trusted from the token, so deactivation and role changes
-   * apply at once.
+   * revoked token. The user is loaded, not trusted from the token, so deactivation, revocation and
+   * role changes apply: at once on the instance that made them, within AUTH_CACHE_TTL_MS elsewhere.
+   * `fresh` reads the user row whatever is cached (a socket handshake: one read per connection).
    */
-  async authenticate(token: string | undefined): Promise<User | null> {
+  async authenticate(
+    token: string | undefined,
+    { fresh = false }: { fresh?: boolean } = {},
+  ): Promise<User | null> {
     const claims = await this.verify(token);
-    return claims ? this.currentUser(claims) : null;
+    if (!claims) return null;
+    const load = () => this.users.findById(claims.sub);
+    return this.checked(claims, await (fresh ? load() : this.authenticated.get(claims.sub, load)));
   }
 
   /**
@@ -100,7 +108,7 @@ export class TokenService {
 
   /**
    * The active user and the claims of a signed, unexpired token for `audience`, or null (the same
-   * rules as `authenticate`; the role is the caller's to check).
+   * rules as a fresh `authenticate`; the role is the caller's to check).
    */
   async authenticateScoped(
     token: string | undefined,
@@ -120,13 +128,13 @@ export class TokenService {
       typeof claims.jti === 'string' &&
       typeof claims.exp === 'number';
     if (!wellFormed) return null;
-    const user = await this.currentUser(claims as ScopedTokenClaims);
+    // Scoped tokens open the queue dashboard: always checked against the row itself.
+    const user = this.checked(claims as ScopedTokenClaims, await this.users.findById(claims.sub!));
     return user ? { user, claims: claims as ScopedTokenClaims } : null;
   }
 
   /** The user a token names, if still active and the token's version is still theirs. */
-  private async currentUser(claims: { sub: string; ver: number }): Promise<User | null> {
-    const user = await this.users.findById(claims.sub);
+  private checked(claims: { ver: number }, user: User | null): User | null {
     return user?.isActive && user.tokenVersion === claims.ver ? user : null;
   }
 }

@@ -16,6 +16,7 @@ import {
 } from '@mas/persistence';
 import { EntityManager } from 'typeorm';
 import { CreateUserDto, ListUsersQuery, UpdateUserDto } from '../dto/admin-user.dto.js';
+import { AuthenticatedUsers } from '../auth/authenticated-users.js';
 import { User } from '../entities/user.entity.js';
 import { UserRole } from '../entities/user-role.enum.js';
 import { PasswordHasher } from '../passwords/password-hasher.service.js';
@@ -31,6 +32,7 @@ export class UsersService {
     private readonly transactions: TransactionRunner,
     private readonly hasher: PasswordHasher,
     private readonly outbox: OutboxService,
+    private readonly authenticated: AuthenticatedUsers,
   ) {}
 
   /**
@@ -115,7 +117,7 @@ export class UsersService {
    */
   async update(id: string, changes: UpdateUserDto, actor: User): Promise<User> {
     refuseSelfLockout(actor, id, changes);
-    return this.transactions.run(async (manager) => {
+    const updated = await this.transactions.run(async (manager) => {
       const user = await manager.findOne(User, {
         where: { id },
         lock: { mode: 'pessimistic_write' },
@@ -145,6 +147,8 @@ export class UsersService {
       }
       return manager.findOneByOrFail(User, { id });
     });
+    this.authenticated.evict(id);
+    return updated;
   }
 
   /** Kills every token issued to the user so far (logout everywhere, or an admin's revocation). */
@@ -154,6 +158,7 @@ export class UsersService {
       if (!affected) throw new NotFoundException('user not found');
       await this.outbox.publish(manager, sessionRevoked(id, 'tokens_revoked'));
     });
+    this.authenticated.evict(id);
   }
 
   private async requireSalesHead(manager: EntityManager, salesHeadId: string): Promise<void> {
