@@ -8,9 +8,8 @@
  *   BENCH_ROWS (20000)
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { TokenService, UserRole } from '@mas/identity';
-import { OutboxRelay } from '@mas/persistence';
-import { io } from 'socket.io-client';
+import { NOTIFY_RELAYS_SQL, OutboxRelay } from '@mas/persistence';
+import { connectAdminSocket } from './support/admin-socket.js';
 import { withScratchApp } from './support/scratch-app.js';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 20_000);
@@ -20,30 +19,16 @@ const result = await withScratchApp(
   'postgres://postgres@127.0.0.1:5432/mas_bench_outbox',
   { APP_ROLE: 'api', OUTBOX_BATCH_SIZE: String(BATCH), OUTBOX_POLL_MS: '50' },
   async ({ app, baseUrl, pool }) => {
-    const [admin] = (
-      await pool.query<{ id: string }>(`SELECT id FROM users WHERE role = 'admin' LIMIT 1`)
-    ).rows;
-    const token = await app
-      .get(TokenService)
-      .issue({ id: admin.id, role: UserRole.Admin, tokenVersion: 0 });
-    const socket = io(`${baseUrl}/events`, {
-      path: '/socket.io',
-      transports: ['websocket'],
-      auth: { token },
-      reconnection: false,
-    });
-    await new Promise<void>((resolve, reject) => {
-      socket.once('connect', resolve);
-      socket.once('connect_error', reject);
-    });
+    const socket = await connectAdminSocket(app, baseUrl, pool);
     let delivered = 0;
     socket.on('bench.tick', () => delivered++);
 
     const insertBacklog = (type: string) =>
       pool.query(
-        `INSERT INTO outbox_messages (channel, topic, payload, audience)
+        `WITH backlog AS (INSERT INTO outbox_messages (channel, topic, payload, audience)
          SELECT 'realtime', $1::text, jsonb_build_object('type', $1::text, 'occurredAt', now(), 'data', jsonb_build_object('n', g)), '{role:admin}'
-           FROM generate_series(1, $2) g`,
+           FROM generate_series(1, $2) g)
+         SELECT ${NOTIFY_RELAYS_SQL}`,
         [type, ROWS],
       );
 

@@ -13,11 +13,38 @@ import pg from 'pg';
 import { loadAppConfig } from '../../apps/api/src/config/app-config.js';
 import { createApiApp } from '../../apps/api/src/create-app.js';
 
-export interface ScratchApp {
+export interface ScratchInstance {
   app: INestApplication;
   baseUrl: string;
+}
+
+export interface ScratchApp extends ScratchInstance {
   pool: pg.Pool;
   connection: DatabaseConnection;
+  /**
+   * Boots one more API instance on the same database (and Redis), with the same environment plus
+   * `env`; it is closed before the first one.
+   */
+  startInstance: (env?: Record<string, string>) => Promise<ScratchInstance>;
+}
+
+async function startInstance(
+  connection: DatabaseConnection,
+  env: Record<string, string>,
+  started: INestApplication[],
+): Promise<ScratchInstance> {
+  const config = loadAppConfig({
+    ...process.env,
+    DATABASE_URL: connectionUrl(connection),
+    LOG_LEVEL: 'warn',
+    DB_POOL_MIN: '0',
+    ...env,
+  });
+  const app = await createApiApp({ config, connection });
+  started.push(app);
+  await app.listen(0, '127.0.0.1');
+  const { port } = (app.getHttpServer() as Server).address() as AddressInfo;
+  return { app, baseUrl: `http://127.0.0.1:${port}` };
 }
 
 /**
@@ -39,21 +66,17 @@ export async function withScratchApp<T>(
   await ensureDatabaseExists(connection, false);
   const pool = new pg.Pool({ connectionString: connectionUrl(connection), max: 8 });
   pool.on('error', () => undefined);
-  let app: INestApplication | undefined;
+  const started: INestApplication[] = [];
   try {
-    const config = loadAppConfig({
-      ...process.env,
-      DATABASE_URL: connectionUrl(connection),
-      LOG_LEVEL: 'warn',
-      DB_POOL_MIN: '0',
-      ...env,
+    const first = await startInstance(connection, env, started);
+    return await work({
+      ...first,
+      pool,
+      connection,
+      startInstance: (more = {}) => startInstance(connection, { ...env, ...more }, started),
     });
-    app = await createApiApp({ config, connection });
-    await app.listen(0, '127.0.0.1');
-    const { port } = (app.getHttpServer() as Server).address() as AddressInfo;
-    return await work({ app, baseUrl: `http://127.0.0.1:${port}`, pool, connection });
   } finally {
-    await app?.close();
+    for (const app of started.reverse()) await app.close();
     await pool.end();
     await dropDatabase(connection, false);
   }

@@ -29,6 +29,8 @@ export * from './transactions/update-if-status.js';
 export * from './outbox/outbox-message.entity.js';
 export * from './outbox/outbox.service.js';
 export * from './outbox/outbox-relay.js';
+export * from './outbox/outbox-notify.js';
+export * from './outbox/outbox-listener.js';
 export * from './outbox/outbox-completion.js';
 export * from './outbox/outbox-reconciler.js';
 export * from './outbox/realtime-rooms.js';

@@ -15,6 +15,14 @@ describe('loadDatabaseConfig', () => {
       ssl: false,
       runMigrations: true,
     });
+    expect(config.outbox).toMatchObject({ listen: true, pollMs: 200, fallbackPollMs: 5000 });
+  });
+
+  it('reads the outbox wake-up settings; the fallback poll is never shorter than OUTBOX_POLL_MS', () => {
+    expect(
+      loadDatabaseConfig({ OUTBOX_LISTEN: 'false', OUTBOX_FALLBACK_POLL_MS: '60000' }).outbox,
+    ).toMatchObject({ listen: false, pollMs: 200, fallbackPollMs: 60000 });
+    expect(loadDatabaseConfig({ OUTBOX_POLL_MS: '20000' }).outbox.fallbackPollMs).toBe(20000);
   });
 
   it('reads DATABASE_URL, including encoded credentials', () => {
@@ -62,6 +70,12 @@ describe('loadDatabaseConfig', () => {
     [{ DATABASE_URL: 'mysql://localhost/db' }, 'DATABASE_URL must use postgres:'],
     [{ DATABASE_URL: 'postgres://localhost' }, 'DATABASE_URL must name a database'],
     [{ DB_HOST: 'pg', DB_PORT: '70000' }, 'DB_PORT must be between 1 and 65535'],
+    [{ OUTBOX_LISTEN: 'sometimes' }, 'OUTBOX_LISTEN must be true or false'],
+    [{ OUTBOX_FALLBACK_POLL_MS: '5s' }, 'OUTBOX_FALLBACK_POLL_MS must be an integer'],
+    [
+      { OUTBOX_POLL_MS: '1000', OUTBOX_FALLBACK_POLL_MS: '500' },
+      'OUTBOX_FALLBACK_POLL_MS must not be below OUTBOX_POLL_MS (1000)',
+    ],
   ])('%j stops with a message naming the variable', (env, message) => {
     expect(() => loadDatabaseConfig(env)).toThrow(ConfigError);
     expect(() => loadDatabaseConfig(env)).toThrow(message);

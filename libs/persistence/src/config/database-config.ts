@@ -27,7 +27,15 @@ export interface DatabaseConfig {
   logQueries: boolean;
   outbox: {
     relayEnabled: boolean;
+    /** Wake the relay on commit: LISTEN on one dedicated connection (OUTBOX_LISTEN). */
+    listen: boolean;
+    /** The poll interval while the relay does not listen (disabled, or its connection is down). */
     pollMs: number;
+    /**
+     * The poll interval while the listener is up: only a safety net for a notification missed,
+     * e.g. one sent while the listener reconnected (OUTBOX_FALLBACK_POLL_MS).
+     */
+    fallbackPollMs: number;
     batchSize: number;
     maxAttempts: number;
     retentionDays: number;
@@ -48,6 +56,16 @@ export function loadDatabaseConfig(env: Env): DatabaseConfig {
   const poolMin = read.int('DB_POOL_MIN', Math.min(5, poolMax), { min: 0, max: 1000 });
   if (poolMin > poolMax)
     throw new ConfigError('DB_POOL_MIN', `must not exceed DB_POOL_MAX (${poolMax})`);
+  const pollMs = read.int('OUTBOX_POLL_MS', 200, { min: 10, max: 60_000 });
+  const fallbackPollMs = read.int('OUTBOX_FALLBACK_POLL_MS', Math.max(5_000, pollMs), {
+    min: 10,
+    max: 600_000,
+  });
+  if (fallbackPollMs < pollMs)
+    throw new ConfigError(
+      'OUTBOX_FALLBACK_POLL_MS',
+      `must not be below OUTBOX_POLL_MS (${pollMs})`,
+    );
   return {
     connection: readConnection(read),
     poolMax,
@@ -67,7 +85,9 @@ export function loadDatabaseConfig(env: Env): DatabaseConfig {
     logQueries: read.bool('DB_LOG_QUERIES', false),
     outbox: {
       relayEnabled: read.bool('OUTBOX_RELAY_ENABLED', true),
-      pollMs: read.int('OUTBOX_POLL_MS', 200, { min: 10, max: 60_000 }),
+      listen: read.bool('OUTBOX_LISTEN', true),
+      pollMs,
+      fallbackPollMs,
       batchSize: read.int('OUTBOX_BATCH_SIZE', 100, { min: 1, max: 10_000 }),
       maxAttempts: read.int('OUTBOX_MAX_ATTEMPTS', 10, { min: 1, max: 100 }),
       retentionDays: read.int('OUTBOX_RETENTION_DAYS', 7, { min: 0, max: 3650 }),

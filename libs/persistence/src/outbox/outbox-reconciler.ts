@@ -9,6 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
 import { type DatabaseConfig } from '../config/database-config.js';
 import { DATABASE_CONFIG } from '../persistence.tokens.js';
+import { notifyRelays } from './outbox-notify.js';
 
 /** Rows re-queued per statement, so one pass never holds many row locks. */
 const BATCH = 500;
@@ -80,6 +81,7 @@ export class OutboxReconciler implements OnApplicationBootstrap, BeforeApplicati
       total += count;
       if (count < BATCH) break;
     }
+    if (total > 0) await notifyRelays(this.dataSource);
     return total;
   }
 

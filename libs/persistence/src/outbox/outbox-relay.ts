@@ -9,7 +9,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
 import { type DatabaseConfig } from '../config/database-config.js';
 import { DATABASE_CONFIG } from '../persistence.tokens.js';
+import { OutboxListener, listenerClientConfig } from './outbox-listener.js';
 import { OutboxChannel, OutboxMessage } from './outbox-message.entity.js';
+import { notifyRelays } from './outbox-notify.js';
+import { WakeUp } from './wake-up.js';
 
 export type OutboxDispatcher = (message: OutboxMessage) => Promise<void>;
 
@@ -37,6 +40,8 @@ interface ClaimedRow {
 const LEASE_SECONDS = 30;
 /** At shutdown, how long dispatches in flight may finish before their leases are given back. */
 const STOP_WAIT_MS = 5_000;
+/** A retry is claimed this long after it is due by our clock, in case the database's runs behind. */
+const RETRY_MARGIN_MS = 20;
 
 /**
  * Dispatches committed outbox rows. Each instance claims due rows with `FOR UPDATE SKIP LOCKED` and
@@ -45,6 +50,11 @@ const STOP_WAIT_MS = 5_000;
  * one is retried with exponential backoff and marked failed after the last attempt. Only channels
  * with a registered dispatcher in this process are claimed. Every update after the claim applies to
  * a row still pending only: a fast consumer may already have finished it.
+ *
+ * The relay sleeps until a commit wakes it: OutboxService notifies in the transaction that writes
+ * the rows, and each relay LISTENs on a dedicated connection (OutboxListener). Polling remains as a
+ * safety net: every `fallbackPollMs` while the listener is up, every `pollMs` while it is down (or
+ * LISTEN is disabled), and at the due time of a retry this instance scheduled.
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -56,6 +66,10 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private stopping?: Promise<void>;
   /** Claimed by this instance and not yet finished. */
   private readonly inFlight = new Set<string>();
+  private readonly wakeUp = new WakeUp();
+  private listener?: OutboxListener;
+  /** When rows this instance failed become due again (epoch ms), to claim them on time. */
+  private retriesDueAt: number[] = [];
 
   constructor(
     private readonly dataSource: DataSource,
@@ -75,6 +89,14 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   onApplicationBootstrap(): void {
     if (!this.config.outbox.relayEnabled) return;
     this.running = true;
+    if (this.config.outbox.listen) {
+      this.listener = new OutboxListener(
+        listenerClientConfig(this.dataSource.options),
+        () => this.wakeUp.wake(),
+        this.logger,
+      );
+      this.listener.start();
+    }
     this.loop = this.run();
   }
 
@@ -95,6 +117,8 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
 
   private async stopAndRelease(waitMs: number): Promise<void> {
     this.running = false;
+    this.wakeUp.wake();
+    await this.listener?.close();
     if (this.loop) await Promise.race([this.loop, sleep(waitMs, undefined, { ref: false })]);
     if (!this.inFlight.size) return;
     const released = [...this.inFlight];
@@ -104,6 +128,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
           WHERE id = ANY($1::uuid[]) AND status = 'pending'`,
         [released],
       )
+      .then(() => notifyRelays(this.dataSource))
       .then(
         () => this.logger.warn(`stopped with ${released.length} dispatches unfinished: released`),
         (error: unknown) =>
@@ -127,12 +152,24 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
 
   private async run(): Promise<void> {
     while (this.running) {
+      const startedAt = Date.now();
       const claimed = await this.drainOnce().catch((error: unknown) => {
         this.logger.warn(`outbox relay: ${(error as Error).message}`);
         return 0;
       });
-      if (claimed < this.config.outbox.batchSize) await sleep(this.config.outbox.pollMs);
+      // A retry due before this drain began was claimed by it (or by another instance).
+      this.retriesDueAt = this.retriesDueAt.filter((dueAt) => dueAt > startedAt);
+      if (claimed < this.config.outbox.batchSize && this.running)
+        await this.wakeUp.sleep(this.idleMs());
     }
+  }
+
+  /** How long to sleep when no notification comes. */
+  private idleMs(): number {
+    const { pollMs, fallbackPollMs } = this.config.outbox;
+    const interval = this.listener?.healthy ? fallbackPollMs : pollMs;
+    const nextRetryIn = this.retriesDueAt.reduce((a, b) => Math.min(a, b), Infinity) - Date.now();
+    return Math.max(0, Math.min(interval, nextRetryIn));
   }
 
   private async claim(channels: OutboxChannel[]): Promise<ClaimedRow[]> {
@@ -180,6 +217,11 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       if (failed)
         this.logger.error(
           `outbox message ${row.id} (${row.topic}) failed after ${row.attempts} attempts`,
+        );
+      // The backoff the statement above set, from a clock reading no earlier than the database's.
+      else
+        this.retriesDueAt.push(
+          Date.now() + Math.min(300, 2 ** row.attempts) * 1000 + RETRY_MARGIN_MS,
         );
     }
   }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { OutboxChannel } from './outbox-message.entity.js';
+import { NOTIFY_RELAYS_SQL } from './outbox-notify.js';
 
 export interface RealtimeEvent {
   type: string;
@@ -60,7 +61,8 @@ export const OutboxEntries = {
 
 /**
  * Records side effects in the caller's transaction (`tx` is required: an outbox row written
- * outside the change's transaction would defeat its purpose). The relay dispatches after commit.
+ * outside the change's transaction would defeat its purpose). The relay dispatches after commit,
+ * woken by the notification the same statement queues.
  */
 @Injectable()
 export class OutboxService {
@@ -111,7 +113,10 @@ export class OutboxService {
       entry.runAt ?? null,
     ]);
     const insert = `INSERT INTO outbox_messages (channel, topic, payload, audience, run_at) VALUES ${rows.join(', ')}`;
-    await tx.query(along ? `WITH along AS (${along.sql}) ${insert}` : insert, [
+    // The notification goes out when the transaction commits (never on rollback), in the same
+    // round trip: a data-modifying CTE runs to completion whether or not the query reads it.
+    const ctes = [...(along ? [`along AS (${along.sql})`] : []), `outbox AS (${insert})`];
+    await tx.query(`WITH ${ctes.join(', ')} SELECT ${NOTIFY_RELAYS_SQL}`, [
       ...(along?.params ?? []),
       ...values,
     ]);

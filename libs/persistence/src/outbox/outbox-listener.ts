@@ -1,0 +1,104 @@
+import { type Logger } from '@nestjs/common';
+import pg from 'pg';
+import { type DataSourceOptions } from 'typeorm';
+import { OUTBOX_NOTIFY_CHANNEL } from './outbox-notify.js';
+
+/** The listener's name in pg_stat_activity. */
+export const OUTBOX_LISTENER_APPLICATION_NAME = 'mas-outbox-listener';
+
+const RECONNECT_FIRST_MS = 100;
+const RECONNECT_MAX_MS = 5_000;
+
+/** A client on the data source's server and database, with the pool's connection settings. */
+export function listenerClientConfig(options: DataSourceOptions): pg.ClientConfig {
+  if (options.type !== 'postgres')
+    throw new Error(`the outbox needs postgres, not ${options.type}`);
+  return {
+    connectionString: options.url,
+    host: options.host,
+    port: options.port,
+    user: options.username,
+    password: options.password,
+    database: options.database,
+    // The data source's ssl is only ever false or { rejectUnauthorized: true } (buildDataSourceOptions).
+    ssl: options.ssl as pg.ClientConfig['ssl'],
+    connectionTimeoutMillis: options.connectTimeoutMS,
+    // A peer that vanished without a FIN is noticed, so the relay goes back to polling fast.
+    keepAlive: true,
+    application_name: OUTBOX_LISTENER_APPLICATION_NAME,
+  };
+}
+
+/**
+ * One dedicated connection (outside the pool) that LISTENs for outbox notifications and calls
+ * `wake` for each. It also calls `wake` when it connects and when it loses its connection: rows
+ * committed while nobody listened were not announced, and the relay must poll at its short
+ * interval until the listener is back. Reconnects with exponential backoff until closed.
+ */
+export class OutboxListener {
+  private client?: pg.Client;
+  private closed = false;
+  private failures = 0;
+  private retry?: NodeJS.Timeout;
+  private listening = false;
+
+  constructor(
+    private readonly clientConfig: pg.ClientConfig,
+    private readonly wake: () => void,
+    private readonly logger: Logger,
+  ) {}
+
+  /** True while notifications are sure to arrive: the relay may poll slowly. */
+  get healthy(): boolean {
+    return this.listening;
+  }
+
+  start(): void {
+    void this.connect();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.retry);
+    this.listening = false;
+    const client = this.client;
+    this.client = undefined;
+    await client?.end().catch(() => undefined);
+  }
+
+  private async connect(): Promise<void> {
+    const client = new pg.Client(this.clientConfig);
+    this.client = client;
+    client.on('error', (error) => this.lost(client, error));
+    client.on('end', () => this.lost(client));
+    client.on('notification', () => this.wake());
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${pg.escapeIdentifier(OUTBOX_NOTIFY_CHANNEL)}`);
+    } catch (error) {
+      this.lost(client, error as Error);
+      return;
+    }
+    if (client !== this.client) return;
+    if (this.failures) this.logger.log('outbox listener reconnected');
+    this.failures = 0;
+    this.listening = true;
+    this.wake();
+  }
+
+  private lost(client: pg.Client, error?: Error): void {
+    if (client !== this.client) return;
+    this.client = undefined;
+    this.listening = false;
+    void client.end().catch(() => undefined);
+    if (this.closed) return;
+    this.wake();
+    const delay = Math.min(RECONNECT_MAX_MS, RECONNECT_FIRST_MS * 2 ** this.failures++);
+    this.logger.warn(
+      `outbox listener lost its connection (${error?.message ?? 'closed'}); polling every ` +
+        `OUTBOX_POLL_MS, reconnecting in ${delay} ms`,
+    );
+    this.retry = setTimeout(() => void this.connect(), delay);
+    this.retry.unref();
+  }
+}

@@ -1,0 +1,15 @@
+import { type DataSource } from 'typeorm';
+
+/**
+ * The channel relays LISTEN on. A notification carries no payload: it only says "rows may be due",
+ * and Postgres folds identical notifications of one transaction into one.
+ */
+export const OUTBOX_NOTIFY_CHANNEL = 'outbox_messages';
+
+/** A select-list expression that notifies the relays when its statement's transaction commits. */
+export const NOTIFY_RELAYS_SQL = `pg_notify('${OUTBOX_NOTIFY_CHANNEL}', '')`;
+
+/** Wakes every relay now, for rows made due outside an insert (leases given back, re-queues). */
+export async function notifyRelays(dataSource: DataSource): Promise<void> {
+  await dataSource.query(`SELECT ${NOTIFY_RELAYS_SQL}`);
+}

@@ -1,0 +1,138 @@
+import { DataSource } from 'typeorm';
+import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database.js';
+import { until } from '../../../../test/support/until.js';
+import { loadDatabaseConfig } from '../config/database-config.js';
+import { OUTBOX_LISTENER_APPLICATION_NAME } from './outbox-listener.js';
+import { OutboxChannel, OutboxMessage } from './outbox-message.entity.js';
+import { OutboxRelay } from './outbox-relay.js';
+import { OutboxEntries, OutboxService } from './outbox.service.js';
+
+/** Fallback polls this slow never run during a test: only a wake-up can dispatch in time. */
+const SLOW = '60000';
+
+describe('OutboxRelay woken by NOTIFY', () => {
+  let database: TestDatabase;
+  let dataSource: DataSource;
+  const outbox = new OutboxService();
+  const relays: OutboxRelay[] = [];
+
+  beforeAll(async () => {
+    database = await createTestDatabase({ migrated: true });
+    dataSource = await new DataSource({
+      type: 'postgres',
+      url: database.url,
+      entities: [OutboxMessage],
+    }).initialize();
+  });
+
+  afterEach(async () => {
+    await Promise.all(relays.splice(0).map((relay) => relay.stop()));
+    await database.sql(`DELETE FROM outbox_messages`);
+  });
+
+  afterAll(async () => {
+    await dataSource?.destroy();
+    await database?.drop();
+  });
+
+  /** A running relay whose dispatcher appends each realtime message id to `delivered`. */
+  function startRelay(env: Record<string, string>, delivered: string[]): OutboxRelay {
+    const relay = new OutboxRelay(dataSource, loadDatabaseConfig(env));
+    relay.register(OutboxChannel.Realtime, (message) => {
+      delivered.push(message.id);
+      return Promise.resolve();
+    });
+    relay.onApplicationBootstrap();
+    relays.push(relay);
+    return relay;
+  }
+
+  /** Commits `count` realtime rows in one transaction through OutboxService; returns their ids. */
+  async function commitRows(topic: string, count: number): Promise<string[]> {
+    await dataSource.transaction((tx) =>
+      outbox.record(
+        tx,
+        Array.from({ length: count }, () =>
+          OutboxEntries.realtime({ type: topic, data: {}, rooms: ['user:x'] }),
+        ),
+      ),
+    );
+    const { rows } = await database.sql(`SELECT id FROM outbox_messages WHERE topic = $1`, [topic]);
+    return rows.map((row: { id: string }) => row.id);
+  }
+
+  /** The backends of the relays' listeners that have run their LISTEN. */
+  async function listenerPids(): Promise<number[]> {
+    const { rows } = await database.sql(
+      `SELECT pid FROM pg_stat_activity
+        WHERE datname = current_database() AND application_name = $1 AND query ILIKE 'LISTEN%'`,
+      [OUTBOX_LISTENER_APPLICATION_NAME],
+    );
+    return rows.map((row: { pid: number }) => row.pid);
+  }
+
+  const isDispatched = async (id: string) =>
+    (
+      await database.sql(`SELECT 1 FROM outbox_messages WHERE id = $1 AND status = 'dispatched'`, [
+        id,
+      ])
+    ).rowCount
+      ? true
+      : undefined;
+
+  it('dispatches a committed row at once, with every poll a minute apart', async () => {
+    const delivered: string[] = [];
+    startRelay({ OUTBOX_POLL_MS: SLOW, OUTBOX_FALLBACK_POLL_MS: SLOW }, delivered);
+    await until(async () => ((await listenerPids()).length ? true : undefined), 'the listener');
+
+    // One after another: only the first could still be caught by the drain the listener's
+    // connection triggered; the others are dispatched because their commit woke the relay.
+    for (const n of [1, 2, 3]) {
+      const [id] = await commitRows(`test.wake-${n}`, 1);
+      await until(() => isDispatched(id), `row ${n} dispatched well before the minute`, 5_000);
+    }
+    expect(delivered).toHaveLength(3);
+  });
+
+  it('loses and doubles nothing when notifications are missed while the listeners reconnect', async () => {
+    const delivered: string[] = [];
+    const env = { OUTBOX_POLL_MS: '50', OUTBOX_FALLBACK_POLL_MS: SLOW };
+    startRelay(env, delivered);
+    startRelay(env, delivered);
+    await until(
+      async () => ((await listenerPids()).length === 2 ? true : undefined),
+      'both listeners',
+    );
+
+    const committed: string[] = [];
+    let terminated = 0;
+    for (let round = 0; round < 5; round++) {
+      const pids = await listenerPids();
+      const { rows } = await database.sql(
+        `SELECT count(*)::int AS n FROM unnest($1::int[]) AS pid WHERE pg_terminate_backend(pid)`,
+        [pids],
+      );
+      terminated += (rows[0] as { n: number }).n;
+      // Committed while nobody listens: these notifications reach no relay. The last round's rows
+      // are followed by no other commit, so only the relays' own catch-up can dispatch them.
+      for (let batch = 0; batch < 4; batch++)
+        committed.push(...(await commitRows(`test.missed-${round}-${batch}`, 5)));
+      await until(
+        async () => ((await listenerPids()).length === 2 ? true : undefined),
+        'the listeners back',
+      );
+    }
+
+    await until(
+      async () =>
+        (await database.sql(`SELECT 1 FROM outbox_messages WHERE status = 'pending'`)).rowCount
+          ? undefined
+          : true,
+      'every row dispatched',
+    );
+    expect(terminated).toBeGreaterThanOrEqual(10);
+    expect(committed).toHaveLength(100);
+    expect([...delivered].sort()).toEqual([...committed].sort());
+    expect(new Set(delivered).size).toBe(delivered.length);
+  });
+});
