@@ -15,7 +15,11 @@ describe('booking events over the gateway', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase({ migrated: true });
-    app = await startTestApp(database, { OUTBOX_POLL_MS: '50' });
+    // Polls a minute apart: an event arrives only because the booking woke the relay (NOTIFY).
+    app = await startTestApp(database, {
+      OUTBOX_POLL_MS: '60000',
+      OUTBOX_FALLBACK_POLL_MS: '60000',
+    });
     adminToken = await login(app, TEST_ADMIN.email, TEST_ADMIN.password);
     mentor = await createUserWithRole(app, 'expert', adminToken);
   });

@@ -3,6 +3,7 @@ export * from './entities/token-usage.entity.js';
 export * from './entities/allotment-request.entity.js';
 export * from './entities/discount-request.entity.js';
 export * from './ledger/ledger.service.js';
+export * from './ledger/wallet-change.js';
 export * from './wallets/wallets.service.js';
 export * from './discounts/discount-target.js';
 export * from './finance.module.js';

@@ -1,7 +1,8 @@
-import { Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
-import { errorDetail, withDetails } from '@mas/persistence';
+import { Injectable, NotFoundException } from '@nestjs/common';
+import { SqlParams } from '@mas/persistence';
 import { EntityManager } from 'typeorm';
 import { TokenUsageType } from '../entities/token-usage.entity.js';
+import { LEDGER_ENTRY_COLUMNS, notEnoughTokens, walletChangeCtes } from './wallet-change.js';
 
 export interface LedgerEntry {
   id: string;
@@ -33,20 +34,9 @@ interface EntryRow {
 }
 
 /**
- * Changes a wallet and writes its ledger row in one statement: the UPDATE locks the wallet row, a
- * debit that would go below zero matches nothing, and the ledger row is inserted from the updated
- * balance. Always runs inside the caller's transaction (`tx`).
+ * Wallet changes with their ledger rows (see walletChangeCtes), always inside the caller's
+ * transaction (`tx`).
  */
-const APPLY_DELTA = `
-  WITH changed AS (
-    UPDATE token_wallets SET balance = balance + $2, updated_at = now()
-     WHERE user_id = $1 AND balance + $2 >= 0
-     RETURNING balance
-  )
-  INSERT INTO token_usages (user_id, usage_type, delta, balance_before, balance_after, slot_id, note)
-  SELECT $1, $3, $2, balance - $2, balance, $4, $5 FROM changed
-  RETURNING id, user_id, usage_type, delta, balance_before, balance_after, slot_id, note, created_at`;
-
 @Injectable()
 export class LedgerService {
   credit(
@@ -89,24 +79,19 @@ export class LedgerService {
     type: TokenUsageType,
     details: EntryDetails,
   ): Promise<LedgerEntry> {
-    const [row] = await tx.query<EntryRow[]>(APPLY_DELTA, [
-      userId,
-      delta,
-      type,
-      details.slotId ?? null,
-      details.note ?? null,
-    ]);
+    const params = new SqlParams();
+    const ctes = walletChangeCtes(params, { userId, delta, type, ...details });
+    const [row] = await tx.query<EntryRow[]>(
+      `WITH ${ctes} SELECT ${LEDGER_ENTRY_COLUMNS} FROM ledger_entry`,
+      params.values,
+    );
     if (row) return toEntry(row);
     const [wallet] = await tx.query<{ balance: number }[]>(
       'SELECT balance FROM token_wallets WHERE user_id = $1',
       [userId],
     );
     if (!wallet) throw new NotFoundException('wallet not found');
-    throw new UnprocessableEntityException(
-      withDetails(`not enough tokens: balance ${wallet.balance}, needed ${-delta}`, [
-        errorDetail(`the balance is ${wallet.balance}, ${-delta} needed`),
-      ]),
-    );
+    throw notEnoughTokens(wallet.balance, -delta);
   }
 }
 

@@ -4,15 +4,17 @@ import { User } from '@mas/identity';
 import { OutboxService, TransactionRunner } from '@mas/persistence';
 import { EntityManager } from 'typeorm';
 import { Slot } from '../entities/slot.entity.js';
-import { lockSlot, slotStateUpdate } from './slot-rows.js';
+import { lockSlot, readSlot, slotStateUpdate } from './slot-rows.js';
+import { type TakeAction, takeSlot } from './slot-taking.js';
 import { SlotAccess } from './slot-access.js';
 import { SlotNotifications } from './slot-notifications.js';
 import { nextStatus, type SlotAction } from './slot-lifecycle.js';
 
 /**
- * Booking and its siblings. Each is one transaction that locks the slot row first, checks the
- * lifecycle and who is asking, moves tokens through the ledger, updates the slot and records its
- * notifications in the outbox, which the relay dispatches only after commit.
+ * Booking and its siblings. Each is one transaction (booking and requesting: one statement) that
+ * locks the slot row first, checks the lifecycle and who is asking, moves tokens through the
+ * ledger, updates the slot and records its notifications in the outbox, which the relay
+ * dispatches only after commit.
  */
 @Injectable()
 export class BookingService {
@@ -25,12 +27,12 @@ export class BookingService {
 
   /** tentative → confirmed, debiting the student (422 and nothing changes when short of tokens). */
   book(slotId: string, student: User): Promise<Slot> {
-    return this.change(slotId, 'book', (tx, slot) => this.takeSlot(tx, slot, student), student);
+    return this.take(slotId, 'book', student);
   }
 
   /** tentative → meeting_requested; the tokens are held by a debit until approval or rejection. */
   request(slotId: string, student: User): Promise<Slot> {
-    return this.change(slotId, 'request', (tx, slot) => this.takeSlot(tx, slot, student), student);
+    return this.take(slotId, 'request', student);
   }
 
   review(slotId: string, user: User): Promise<Slot> {
@@ -87,12 +89,10 @@ export class BookingService {
     });
   }
 
-  /** `actor` is passed on to notifications when it is the slot's student (saves a lookup). */
   private async change(
     slotId: string,
     action: SlotAction,
     work: (tx: EntityManager, slot: Slot) => Promise<Partial<Slot>>,
-    actor?: User,
   ): Promise<Slot> {
     return this.transactions.run(async (tx) => {
       const locked = await lockSlot(tx, slotId);
@@ -100,22 +100,39 @@ export class BookingService {
       const status = nextStatus(action, locked.status);
       // updated_at is set here (not by the database) so the returned slot matches the row exactly.
       Object.assign(locked, await work(tx, locked), { status, updatedAt: new Date() });
-      const student = actor && actor.id === locked.studentId ? actor : null;
-      const notifications = await this.notifications.entriesFor(tx, action, locked, student);
+      const notifications = await this.notifications.entriesFor(tx, action, locked, null);
       // The slot update and its outbox rows go to the database in one round trip.
       await this.outbox.record(tx, notifications, slotStateUpdate(locked));
       return locked;
     });
   }
 
-  /** A student takes an upcoming slot that is not their own, paying its price now. */
-  private async takeSlot(tx: EntityManager, slot: Slot, student: User): Promise<Partial<Slot>> {
-    SlotAccess.asStudent(slot, student);
-    assertUpcoming(slot);
-    await this.ledger.debit(tx, student.id, slot.priceTokens, TokenUsageType.MeetingBooking, {
-      slotId: slot.id,
-    });
-    return { studentId: student.id };
+  /**
+   * A student takes an upcoming slot that is not their own, paying its price now. Two round trips:
+   * an unlocked read to check and to build the notifications from, then one statement that locks,
+   * re-checks and writes everything (slot-taking.ts). A slot changed in between is read again.
+   */
+  private async take(slotId: string, action: TakeAction, student: User): Promise<Slot> {
+    const manager = this.transactions.manager();
+    for (let attempt = 1; ; attempt++) {
+      const read = await readSlot(manager, slotId);
+      if (!read) throw new NotFoundException('slot not found');
+      const status = nextStatus(action, read.status);
+      SlotAccess.asStudent(read, student);
+      assertUpcoming(read);
+      const taken = manager.create(Slot, {
+        ...read,
+        status,
+        studentId: student.id,
+        updatedAt: new Date(),
+      });
+      const notifications = await this.notifications.entriesFor(manager, action, taken, student);
+      const done = await this.transactions.statement((statement) =>
+        takeSlot(statement, { action, read, taken, notifications }),
+      );
+      if (done !== 'changed') return done;
+      if (attempt >= MAX_TAKE_ATTEMPTS) throw new ConflictException(SLOT_KEEPS_CHANGING);
+    }
   }
 
   private async refund(tx: EntityManager, slot: Slot, note: string): Promise<void> {
@@ -126,6 +143,10 @@ export class BookingService {
     });
   }
 }
+
+/** Slots' mentor, times and price never change in the app; a retry covers edits made in SQL. */
+const MAX_TAKE_ATTEMPTS = 3;
+const SLOT_KEEPS_CHANGING = 'slot changed while booking; try again';
 
 function assertUpcoming(slot: Slot): void {
   if (slot.startsAt.getTime() <= Date.now()) throw new ConflictException('slot is in the past');

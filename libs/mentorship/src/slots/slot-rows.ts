@@ -3,7 +3,7 @@ import { type MeetingStatus } from '../entities/meeting-status.enum.js';
 import { Slot } from '../entities/slot.entity.js';
 
 /**
- * The booking path's two slot statements in plain SQL: it is the hottest write in the system and
+ * The slot transitions' slot statements in plain SQL: it is the hottest write in the system and
  * the query builder's per-call cost showed up in the booking benchmark's profile.
  */
 interface SlotRow {
@@ -28,6 +28,12 @@ export async function lockSlot(tx: EntityManager, id: string): Promise<Slot | nu
     id,
   ]);
   return row ? toSlot(tx, row) : null;
+}
+
+/** The slot as committed now, without a lock (for a statement that locks and re-checks it). */
+export async function readSlot(manager: EntityManager, id: string): Promise<Slot | null> {
+  const [row] = await manager.query<SlotRow[]>(`SELECT ${COLUMNS} FROM slots WHERE id = $1`, [id]);
+  return row ? toSlot(manager, row) : null;
 }
 
 /** The statement writing every field a transition may change (run along the outbox insert). */
