@@ -9,7 +9,8 @@
  *
  *   npm run bench:booking   (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/mas_bench_booking;
  *                            dropped and recreated, so its name must start with mas_bench)
- *   BENCH_SECONDS (10), BENCH_CONNECTIONS (32), BENCH_SLOTS (slots per run, 40000)
+ *   BENCH_SECONDS (10), BENCH_CONNECTIONS (32), BENCH_SLOTS (slots per run, 40000),
+ *   APP_ROLE (api: HTTP and the outbox relay; `all` adds the BullMQ workers to the measured process)
  */
 import 'reflect-metadata';
 import { once } from 'node:events';
@@ -265,6 +266,10 @@ try {
     DB_POOL_MAX: String(CONNECTIONS),
     DB_POOL_MIN: '0',
     LOGIN_RATE_LIMIT: '100000',
+    // The API as deployed to scale (HTTP, the outbox relay and its dispatchers); emails are sent by
+    // a worker (APP_ROLE=worker), not by the instance measured. Its own queues: nothing else's jobs.
+    APP_ROLE: process.env.APP_ROLE ?? 'api',
+    BULLMQ_PREFIX: 'mas-bench-booking',
   });
   app = await createApiApp({ config, connection });
   await app.listen(0, '127.0.0.1');
