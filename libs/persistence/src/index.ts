@@ -24,6 +24,7 @@ export * from './seeding/seed-runner.service.js';
 export * from './persistence.tokens.js';
 export * from './persistence.module.js';
 export * from './query/like-pattern.js';
+export * from './query/sql-params.js';
 export * from './validation/money.js';
 export * from './transactions/update-if-status.js';
 export * from './outbox/outbox-message.entity.js';

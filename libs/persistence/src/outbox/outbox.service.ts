@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { SqlParams } from '../query/sql-params.js';
 import { OutboxChannel } from './outbox-message.entity.js';
 
 export interface RealtimeEvent {
@@ -59,6 +60,23 @@ export const OutboxEntries = {
 };
 
 /**
+ * The INSERT writing `entries` (at least one), for callers composing it into a larger statement;
+ * with `when`, an SQL condition, the rows are written only if it holds.
+ */
+export function outboxInsert(entries: OutboxEntry[], params: SqlParams, when?: string): string {
+  const rows = entries.map(
+    (entry) =>
+      `(${params.bind(entry.channel, 'outbox_channel')}, ${params.bind(entry.topic)}, ` +
+      `${params.bind(entry.payload, 'jsonb')}, ${params.bind(entry.audience ?? [], 'text[]')}, ` +
+      `${params.bind(entry.runAt ?? null, 'timestamptz')})`,
+  );
+  const columns = 'channel, topic, payload, audience, run_at';
+  return when
+    ? `INSERT INTO outbox_messages (${columns}) SELECT * FROM (VALUES ${rows.join(', ')}) entry (${columns}) WHERE ${when}`
+    : `INSERT INTO outbox_messages (${columns}) VALUES ${rows.join(', ')}`;
+}
+
+/**
  * Records side effects in the caller's transaction (`tx` is required: an outbox row written
  * outside the change's transaction would defeat its purpose). The relay dispatches after commit.
  */
@@ -94,26 +112,13 @@ export class OutboxService {
     entries: OutboxEntry[],
     along?: { sql: string; params: unknown[] },
   ): Promise<void> {
-    const offset = along?.params.length ?? 0;
     if (!entries.length) {
       if (along) await tx.query(along.sql, along.params);
       return;
     }
-    const rows = entries.map((_, i) => {
-      const n = offset + i * 5;
-      return `($${n + 1}::outbox_channel, $${n + 2}, $${n + 3}::jsonb, $${n + 4}::text[], $${n + 5}::timestamptz)`;
-    });
-    const values = entries.flatMap((entry) => [
-      entry.channel,
-      entry.topic,
-      entry.payload,
-      entry.audience ?? [],
-      entry.runAt ?? null,
-    ]);
-    const insert = `INSERT INTO outbox_messages (channel, topic, payload, audience, run_at) VALUES ${rows.join(', ')}`;
-    await tx.query(along ? `WITH along AS (${along.sql}) ${insert}` : insert, [
-      ...(along?.params ?? []),
-      ...values,
-    ]);
+    const params = new SqlParams();
+    params.values.push(...(along?.params ?? []));
+    const insert = outboxInsert(entries, params);
+    await tx.query(along ? `WITH along AS (${along.sql}) ${insert}` : insert, params.values);
   }
 }

@@ -39,16 +39,31 @@ export class TransactionRunner {
     options: TransactionOptions = {},
   ): Promise<T> {
     if (options.within?.queryRunner?.isTransactionActive) return work(options.within);
-    const maxAttempts = options.maxAttempts ?? 3;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await (options.isolation
+    return retried(
+      () =>
+        options.isolation
           ? this.dataSource.transaction(options.isolation, work)
-          : this.dataSource.transaction(work));
-      } catch (error) {
-        if (attempt >= maxAttempts || !isRetryableTransactionError(error)) throw error;
-        await sleep(backoffMs(attempt));
-      }
+          : this.dataSource.transaction(work),
+      options.maxAttempts,
+    );
+  }
+
+  /**
+   * Work that is one statement, atomic on its own (data-modifying CTEs included): it runs on the
+   * pool without BEGIN and COMMIT, two round trips fewer, and is retried like a transaction.
+   */
+  statement<T>(work: (manager: EntityManager) => Promise<T>, maxAttempts?: number): Promise<T> {
+    return retried(() => work(this.dataSource.manager), maxAttempts);
+  }
+}
+
+async function retried<T>(attempt: () => Promise<T>, maxAttempts = 3): Promise<T> {
+  for (let n = 1; ; n++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (n >= maxAttempts || !isRetryableTransactionError(error)) throw error;
+      await sleep(backoffMs(n));
     }
   }
 }
