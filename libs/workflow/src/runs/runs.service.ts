@@ -149,15 +149,15 @@ export class RunsService {
       const output = { event, payload, by };
       // A run that reached the step but was not parked on it yet takes the signal all the same.
       if (run.status === RunStatus.Waiting) {
-        await changes.closeWaitingStep(tx, StepRunStatus.Completed, output);
+        changes.closeWaitingStep(StepRunStatus.Completed, output);
       } else {
-        await changes.recordStep(tx, step.type, StepRunStatus.Completed, { output });
+        changes.recordStep(step.type, StepRunStatus.Completed, { output });
       }
       const signals = (run.context.signals ?? {}) as Record<string, unknown>;
       run.context = { ...run.context, signals: { ...signals, [event]: payload } };
       changes.moveTo(step.next);
       changes.outbox.push(advanceRunEntry(run.id));
-      await changes.save(tx, this.outbox);
+      await changes.save(tx);
       return run;
     });
   }
@@ -166,9 +166,9 @@ export class RunsService {
     return this.transactions.run(async (tx) => {
       const run = await this.lockUnfinished(tx, id);
       const changes = new RunChanges(run);
-      await changes.closeWaitingStep(tx, StepRunStatus.Cancelled, { by });
+      changes.closeWaitingStep(StepRunStatus.Cancelled, { by });
       changes.finish(RunStatus.Cancelled);
-      await changes.save(tx, this.outbox);
+      await changes.save(tx);
       return run;
     });
   }
