@@ -1,6 +1,6 @@
 import { NotFoundException } from '@nestjs/common';
 import { notEnoughTokens, TokenUsageType, walletChangeCtes } from '@mas/finance';
-import { NOTIFY_RELAYS_SQL, type OutboxEntry, outboxInsert, SqlParams } from '@mas/persistence';
+import { type OutboxEntry, outboxInsert, SqlParams } from '@mas/persistence';
 import { type EntityManager } from 'typeorm';
 import { type Slot } from '../entities/slot.entity.js';
 import { nextStatus, SLOT_TRANSITIONS } from './slot-lifecycle.js';
@@ -67,11 +67,9 @@ export async function takeSlot(manager: EntityManager, taking: Taking): Promise<
        WHERE id = ${id} AND EXISTS (SELECT FROM ledger_entry)
       RETURNING id
     ),
-    notified AS (${outboxInsert(taking.notifications, params, 'EXISTS (SELECT FROM slot_taken)')}),
-    -- Wakes the outbox relays at commit, only when the rows were written (read below, so it runs).
-    relays_woken AS (SELECT ${NOTIFY_RELAYS_SQL} FROM slot_taken)
+    notified AS (${outboxInsert(taking.notifications, params, 'EXISTS (SELECT FROM slot_taken)')})
     SELECT locked.status, locked.unchanged, locked.earnings_credited, locked.cancellation_requested_by_id,
-           EXISTS (SELECT FROM slot_taken) AS taken, (SELECT count(*) FROM relays_woken) AS woken,
+           EXISTS (SELECT FROM slot_taken) AS taken,
            (SELECT balance FROM token_wallets WHERE user_id = ${studentId}) AS balance
       FROM (SELECT 1) AS one LEFT JOIN locked ON true`;
   const [outcome] = await manager.query<Outcome[]>(sql, params.values);

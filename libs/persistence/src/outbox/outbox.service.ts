@@ -62,7 +62,9 @@ export const OutboxEntries = {
 
 /**
  * The INSERT writing `entries` (at least one), for callers composing it into a larger statement;
- * with `when`, an SQL condition, the rows are written only if it holds.
+ * with `when`, an SQL condition, the rows are written only if it holds. Each written row queues a
+ * notification to the relays (one per transaction: Postgres folds identical ones), sent at commit
+ * and never on rollback, so whatever writes outbox rows wakes the relays without a round trip.
  */
 export function outboxInsert(entries: OutboxEntry[], params: SqlParams, when?: string): string {
   const rows = entries.map(
@@ -72,9 +74,10 @@ export function outboxInsert(entries: OutboxEntry[], params: SqlParams, when?: s
       `${params.bind(entry.runAt ?? null, 'timestamptz')})`,
   );
   const columns = 'channel, topic, payload, audience, run_at';
-  return when
-    ? `INSERT INTO outbox_messages (${columns}) SELECT * FROM (VALUES ${rows.join(', ')}) entry (${columns}) WHERE ${when}`
-    : `INSERT INTO outbox_messages (${columns}) VALUES ${rows.join(', ')}`;
+  const values = when
+    ? `SELECT * FROM (VALUES ${rows.join(', ')}) entry (${columns}) WHERE ${when}`
+    : `VALUES ${rows.join(', ')}`;
+  return `INSERT INTO outbox_messages (${columns}) ${values} RETURNING ${NOTIFY_RELAYS_SQL}`;
 }
 
 /**
@@ -120,12 +123,7 @@ export class OutboxService {
     }
     const params = new SqlParams();
     params.values.push(...(along?.params ?? []));
-    // The notification goes out when the transaction commits (never on rollback), in the same
-    // round trip: a data-modifying CTE runs to completion whether or not the query reads it.
-    const ctes = [
-      ...(along ? [`along AS (${along.sql})`] : []),
-      `outbox AS (${outboxInsert(entries, params)})`,
-    ];
-    await tx.query(`WITH ${ctes.join(', ')} SELECT ${NOTIFY_RELAYS_SQL}`, params.values);
+    const insert = outboxInsert(entries, params);
+    await tx.query(along ? `WITH along AS (${along.sql}) ${insert}` : insert, params.values);
   }
 }

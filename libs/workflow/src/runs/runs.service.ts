@@ -4,9 +4,12 @@ import {
   NotFoundException,
   UnprocessableEntityException,
 } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import {
   errorDetail,
   OutboxService,
+  outboxInsert,
+  SqlParams,
   type Page,
   paginateByKeyset,
   TransactionRunner,
@@ -64,15 +67,14 @@ export class RunsService {
     private readonly outbox: OutboxService,
   ) {}
 
-  /** A run of the newest version of `definitionKey`, queued to start once this commits. */
-  start(input: StartRun, within?: EntityManager): Promise<WorkflowRun> {
-    return this.transactions.run(
-      async (tx) => {
-        const definition = await this.definitions.latest(input.definitionKey, tx);
-        return (await this.insertRun(tx, definition, input))!;
-      },
-      { within },
-    );
+  /**
+   * A run of the newest version of `definitionKey`, queued to start once this commits. Without an
+   * outer transaction: a read, then the run and its outbox rows as one statement (no BEGIN/COMMIT).
+   */
+  async start(input: StartRun, within?: EntityManager): Promise<WorkflowRun> {
+    const definition = await this.definitions.latest(input.definitionKey, within);
+    const insert = (tx: EntityManager) => this.insertRun(tx, definition, input);
+    return (await (within ? insert(within) : this.transactions.statement(insert)))!;
   }
 
   /**
@@ -149,15 +151,15 @@ export class RunsService {
       const output = { event, payload, by };
       // A run that reached the step but was not parked on it yet takes the signal all the same.
       if (run.status === RunStatus.Waiting) {
-        await changes.closeWaitingStep(tx, StepRunStatus.Completed, output);
+        changes.closeWaitingStep(StepRunStatus.Completed, output);
       } else {
-        await changes.recordStep(tx, step.type, StepRunStatus.Completed, { output });
+        changes.recordStep(step.type, StepRunStatus.Completed, { output });
       }
       const signals = (run.context.signals ?? {}) as Record<string, unknown>;
       run.context = { ...run.context, signals: { ...signals, [event]: payload } };
       changes.moveTo(step.next);
       changes.outbox.push(advanceRunEntry(run.id));
-      await changes.save(tx, this.outbox);
+      await changes.save(tx);
       return run;
     });
   }
@@ -166,9 +168,9 @@ export class RunsService {
     return this.transactions.run(async (tx) => {
       const run = await this.lockUnfinished(tx, id);
       const changes = new RunChanges(run);
-      await changes.closeWaitingStep(tx, StepRunStatus.Cancelled, { by });
+      changes.closeWaitingStep(StepRunStatus.Cancelled, { by });
       changes.finish(RunStatus.Cancelled);
-      await changes.save(tx, this.outbox);
+      await changes.save(tx);
       return run;
     });
   }
@@ -189,33 +191,48 @@ export class RunsService {
     return run;
   }
 
+  /** The run and its outbox rows in one statement; null (and no rows) when it already exists. */
   private async insertRun(
     tx: EntityManager,
     definition: WorkflowDefinition,
     input: StartRun,
     triggerMessageId: string | null = null,
   ): Promise<WorkflowRun | null> {
+    const pending = Object.assign(new WorkflowRun(), {
+      id: randomUUID(),
+      definitionKey: definition.key,
+      definitionVersion: definition.version,
+      status: RunStatus.Pending,
+      subjectType: input.subject.type,
+      subjectId: input.subject.id,
+      currentStep: definition.config.start,
+      attempt: 1,
+      error: null,
+    });
+    const params = new SqlParams();
+    const values = [
+      pending.id,
+      definition.id,
+      definition.key,
+      definition.version,
+      input.subject.type,
+      input.subject.id,
+      definition.config.start,
+    ].map((value) => params.bind(value));
+    const rest = [params.bind(JSON.stringify(input.context ?? {}), 'jsonb')];
+    rest.push(params.bind(triggerMessageId), params.bind(input.startedBy ?? null));
+    const outbox = [advanceRunEntry(pending.id), runUpdatedEntry(pending)];
     const [inserted] = await tx.query<WorkflowRun[]>(
-      `INSERT INTO workflow_runs (definition_id, definition_key, definition_version, status,
-              subject_type, subject_id, current_step, context, due_at, trigger_message_id, started_by)
-       VALUES ($1, $2, $3, 'pending', $4, $5, $6, $7::jsonb, now(), $8, $9)
-       ON CONFLICT DO NOTHING RETURNING ${RUN_COLUMNS}`,
-      [
-        definition.id,
-        definition.key,
-        definition.version,
-        input.subject.type,
-        input.subject.id,
-        definition.config.start,
-        JSON.stringify(input.context ?? {}),
-        triggerMessageId,
-        input.startedBy ?? null,
-      ],
+      `WITH run AS (
+         INSERT INTO workflow_runs (id, definition_id, definition_key, definition_version, subject_type,
+                subject_id, current_step, context, trigger_message_id, started_by, status, due_at)
+         VALUES (${values.join(', ')}, ${rest.join(', ')}, 'pending', now())
+         ON CONFLICT DO NOTHING RETURNING ${RUN_COLUMNS}),
+       outbox AS (${outboxInsert(outbox, params, 'EXISTS (SELECT FROM run)')})
+       SELECT * FROM run`,
+      params.values,
     );
-    if (!inserted) return null;
-    const run = asRun(inserted);
-    await this.outbox.record(tx, [advanceRunEntry(run.id), runUpdatedEntry(run)]);
-    return run;
+    return inserted ? asRun(inserted) : null;
   }
 }
 

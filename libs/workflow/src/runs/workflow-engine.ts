@@ -80,9 +80,9 @@ export class WorkflowEngine {
     const { config } = await this.definitions.byId(run.definitionId, tx);
     const step = config.steps[run.currentStep!];
     const changes = new RunChanges(run);
-    if (run.status === RunStatus.Waiting) await this.resumeAfterWait(tx, changes, step);
+    if (run.status === RunStatus.Waiting) this.resumeAfterWait(changes, step);
     else await this.execute(tx, changes, step);
-    await changes.save(tx, this.outbox);
+    await changes.save(tx);
     return run.status === RunStatus.Running;
   }
 
@@ -91,56 +91,47 @@ export class WorkflowEngine {
       case 'action':
         return this.executeAction(tx, changes, step);
       case 'branch':
-        return this.executeBranch(tx, changes, step);
+        return this.executeBranch(changes, step);
       case 'wait': {
         const until = new Date(changes.now.getTime() + step.durationMs);
-        return this.park(tx, changes, step.type, until);
+        return this.park(changes, step.type, until);
       }
       case 'wait_for_signal': {
         const until = step.timeoutMs ? new Date(changes.now.getTime() + step.timeoutMs) : null;
-        return this.park(tx, changes, step.type, until);
+        return this.park(changes, step.type, until);
       }
       case 'end':
-        await changes.recordStep(tx, step.type, StepRunStatus.Completed);
+        changes.recordStep(step.type, StepRunStatus.Completed);
         return changes.finish(RunStatus.Completed);
     }
   }
 
   /** The timer of a wait step ran out, or a wait_for_signal step's timeout passed. */
-  private async resumeAfterWait(
-    tx: EntityManager,
-    changes: RunChanges,
-    step: StepConfig,
-  ): Promise<void> {
+  private resumeAfterWait(changes: RunChanges, step: StepConfig): void {
     if (step.type === 'wait') {
-      await changes.closeWaitingStep(tx, StepRunStatus.Completed);
+      changes.closeWaitingStep(StepRunStatus.Completed);
       return changes.moveTo(step.next);
     }
     if (step.type === 'wait_for_signal' && step.onTimeout) {
-      await changes.closeWaitingStep(tx, StepRunStatus.TimedOut);
+      changes.closeWaitingStep(StepRunStatus.TimedOut);
       return changes.moveTo(step.onTimeout);
     }
     throw new Error(`run ${changes.run.id} is due while waiting on a ${step.type} step`);
   }
 
-  private async park(
-    tx: EntityManager,
-    changes: RunChanges,
-    type: string,
-    until: Date | null,
-  ): Promise<void> {
-    await changes.recordStep(tx, type, StepRunStatus.Waiting);
+  private park(changes: RunChanges, type: string, until: Date | null): void {
+    changes.recordStep(type, StepRunStatus.Waiting);
     changes.waitUntil(until);
     if (until) changes.outbox.push(advanceRunEntry(changes.run.id, until));
   }
 
-  private async executeBranch(tx: EntityManager, changes: RunChanges, step: BranchStep) {
+  private executeBranch(changes: RunChanges, step: BranchStep): void {
     const scope = changes.run.context;
     const taken = step.branches.find((branch) =>
       isTruthy(evaluateExpression(parseExpression(branch.when), scope)),
     );
     const next = taken?.next ?? step.otherwise;
-    await changes.recordStep(tx, step.type, StepRunStatus.Completed, { output: { next } });
+    changes.recordStep(step.type, StepRunStatus.Completed, { output: { next } });
     changes.moveTo(next);
   }
 
@@ -176,7 +167,7 @@ export class WorkflowEngine {
       if (isRetryableTransactionError(error)) throw error;
       throw new FailedAttempt(run, error as Error, startedAt);
     }
-    await changes.recordStep(tx, step.type, StepRunStatus.Completed, {
+    changes.recordStep(step.type, StepRunStatus.Completed, {
       output: output ?? {},
       startedAt,
     });
@@ -194,12 +185,12 @@ export class WorkflowEngine {
       if (run.stepNo !== error.stepNo || run.attempt !== error.attempt) return;
       const { config } = await this.definitions.byId(run.definitionId, tx);
       const changes = new RunChanges(run);
-      await changes.recordStep(tx, 'action', StepRunStatus.Failed, {
+      changes.recordStep('action', StepRunStatus.Failed, {
         error: errorMessage(error.cause),
         startedAt: error.startedAt,
       });
       this.recordFailure(changes, config.steps[run.currentStep!] as ActionStep, error.cause);
-      await changes.save(tx, this.outbox);
+      await changes.save(tx);
     });
     return false;
   }
