@@ -144,10 +144,31 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     if (!channels.length) return 0;
     const claimed = await this.claim(channels);
     claimed.forEach((row) => this.inFlight.add(row.id));
-    await Promise.all(
-      claimed.map((row) => this.dispatch(row).finally(() => this.inFlight.delete(row.id))),
-    );
+    try {
+      const sent = await Promise.all(claimed.map((row) => this.dispatch(row)));
+      await this.markSent(claimed.filter((_, index) => sent[index]));
+    } finally {
+      claimed.forEach((row) => this.inFlight.delete(row.id));
+    }
     return claimed.length;
+  }
+
+  /**
+   * One statement for the batch's sent rows: done, or handed off where the consumer completes
+   * them. A row no longer pending (a fast consumer finished it) is left as it is.
+   */
+  private async markSent(rows: ClaimedRow[]): Promise<void> {
+    if (!rows.length) return;
+    const handedOff = rows.filter((row) => this.completedByConsumer.has(row.channel));
+    const done = rows.filter((row) => !this.completedByConsumer.has(row.channel));
+    await this.dataSource.query(
+      `UPDATE outbox_messages SET last_error = NULL,
+              status = CASE WHEN id = ANY($1::uuid[]) THEN 'handed_off' ELSE 'dispatched' END::outbox_status,
+              handed_off_at = CASE WHEN id = ANY($1::uuid[]) THEN now() ELSE handed_off_at END,
+              dispatched_at = CASE WHEN id = ANY($1::uuid[]) THEN dispatched_at ELSE now() END
+        WHERE id = ANY($1::uuid[] || $2::uuid[]) AND status = 'pending'`,
+      [handedOff.map((row) => row.id), done.map((row) => row.id)],
+    );
   }
 
   private async run(): Promise<void> {
@@ -185,7 +206,8 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       .then((result) => (result as unknown as [ClaimedRow[], number])[0]);
   }
 
-  private async dispatch(row: ClaimedRow): Promise<void> {
+  /** Sends one row; true when sent. A failure is recorded here (retry with backoff, or failed). */
+  private async dispatch(row: ClaimedRow): Promise<boolean> {
     const message = this.dataSource.manager.create(OutboxMessage, {
       id: row.id,
       channel: row.channel,
@@ -198,14 +220,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     });
     try {
       await this.dispatchers.get(row.channel)!(message);
-      await this.dataSource.query(
-        this.completedByConsumer.has(row.channel)
-          ? `UPDATE outbox_messages SET status = 'handed_off', handed_off_at = now(), last_error = NULL
-              WHERE id = $1 AND status = 'pending'`
-          : `UPDATE outbox_messages SET status = 'dispatched', dispatched_at = now(), last_error = NULL
-              WHERE id = $1 AND status = 'pending'`,
-        [row.id],
-      );
+      return true;
     } catch (error) {
       const failed = row.attempts >= this.config.outbox.maxAttempts;
       await this.dataSource.query(
@@ -223,6 +238,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
         this.retriesDueAt.push(
           Date.now() + Math.min(300, 2 ** row.attempts) * 1000 + RETRY_MARGIN_MS,
         );
+      return false;
     }
   }
 }
