@@ -1,9 +1,10 @@
-import { DataSource } from 'typeorm';
+import { type DataSource } from 'typeorm';
+import { openOutboxDataSource } from '../../../../test/support/outbox-data-source.js';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database.js';
 import { until } from '../../../../test/support/until.js';
 import { loadDatabaseConfig } from '../config/database-config.js';
 import { OUTBOX_LISTENER_APPLICATION_NAME } from './outbox-listener.js';
-import { OutboxChannel, OutboxMessage } from './outbox-message.entity.js';
+import { OutboxChannel } from './outbox-message.entity.js';
 import { OutboxRelay } from './outbox-relay.js';
 import { OutboxEntries, OutboxService } from './outbox.service.js';
 
@@ -18,11 +19,7 @@ describe('OutboxRelay woken by NOTIFY', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase({ migrated: true });
-    dataSource = await new DataSource({
-      type: 'postgres',
-      url: database.url,
-      entities: [OutboxMessage],
-    }).initialize();
+    dataSource = await openOutboxDataSource(database);
   });
 
   afterEach(async () => {

@@ -1,8 +1,9 @@
-import { DataSource } from 'typeorm';
+import { type DataSource } from 'typeorm';
+import { openOutboxDataSource } from '../../../../test/support/outbox-data-source.js';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database.js';
 import { until } from '../../../../test/support/until.js';
 import { loadDatabaseConfig } from '../config/database-config.js';
-import { OutboxChannel, OutboxMessage } from './outbox-message.entity.js';
+import { OutboxChannel } from './outbox-message.entity.js';
 import { OutboxRelay } from './outbox-relay.js';
 
 describe('OutboxRelay at shutdown', () => {
@@ -12,11 +13,7 @@ describe('OutboxRelay at shutdown', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase({ migrated: true });
-    dataSource = await new DataSource({
-      type: 'postgres',
-      url: database.url,
-      entities: [OutboxMessage],
-    }).initialize();
+    dataSource = await openOutboxDataSource(database);
   });
 
   afterAll(async () => {
