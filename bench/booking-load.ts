@@ -6,7 +6,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import autocannon from 'autocannon';
 
 export interface LoadJob {
-  url: string;
+  /** One or more API processes; the connections are shared out among them. */
+  urls: string[];
   slotIds: string[];
   tokens: string[];
   connections: number;
@@ -26,18 +27,35 @@ export interface RunResult {
 const job = workerData as LoadJob;
 let next = 0;
 
-function run(seconds: number): Promise<RunResult> {
+/** The connections spread over every URL at once; one result for them all. */
+async function run(seconds: number): Promise<RunResult> {
   const result: RunResult = { seconds: 0, bookings: 0, latencies: [], failures: {}, samples: [] };
-  const fail = (reason: string) => (result.failures[reason] = (result.failures[reason] ?? 0) + 1);
   // Each client builds its next request before it knows the run is over: keep that many spare.
   const remaining = job.slotIds.length - next - 2 * job.connections;
+  const share = job.connections / job.urls.length;
+  const durations = await Promise.all(
+    job.urls.map((url) =>
+      runOne(url, share, seconds, Math.max(remaining / job.urls.length, share), result),
+    ),
+  );
+  return { ...result, seconds: Math.max(...durations) };
+}
+
+function runOne(
+  url: string,
+  connections: number,
+  seconds: number,
+  maxRequests: number,
+  result: RunResult,
+): Promise<number> {
+  const fail = (reason: string) => (result.failures[reason] = (result.failures[reason] ?? 0) + 1);
   return new Promise((resolve, reject) => {
     const instance = autocannon(
       {
-        url: job.url,
-        connections: job.connections,
+        url,
+        connections,
         duration: seconds,
-        maxOverallRequests: Math.max(remaining, job.connections),
+        maxOverallRequests: Math.floor(maxRequests),
         requests: [
           {
             method: 'POST',
@@ -59,10 +77,12 @@ function run(seconds: number): Promise<RunResult> {
       },
       (error: Error | null, summary) => {
         if (error) return reject(error);
-        if (summary.timeouts) result.failures.timeout = summary.timeouts;
+        if (summary.timeouts)
+          result.failures.timeout = (result.failures.timeout ?? 0) + summary.timeouts;
         if (summary.errors > summary.timeouts)
-          result.failures['connection error'] = summary.errors - summary.timeouts;
-        resolve({ ...result, seconds: summary.duration });
+          result.failures['connection error'] =
+            (result.failures['connection error'] ?? 0) + summary.errors - summary.timeouts;
+        resolve(summary.duration);
       },
     );
     instance.on('response', (_client, status: number, _bytes, latency: number) => {
