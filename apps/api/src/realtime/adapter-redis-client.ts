@@ -26,6 +26,9 @@ export function createAdapterRedisClient(url: string, name: string): Redis {
     maxRetriesPerRequest: null,
     connectTimeout: 2000,
     retryStrategy: (attempt) => Math.min(attempt * 200, 5000),
+    // The publisher's commands of one tick (a relay batch's broadcasts and their PINGs) go out in
+    // one write, in order; a subscriber connection cannot pipeline.
+    enableAutoPipelining: name === 'pub',
   });
   let down = false;
   client.on('error', (error: Error) => {
