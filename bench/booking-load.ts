@@ -6,8 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import autocannon from 'autocannon';
 
 export interface LoadJob {
-  /** One or more API processes; the connections are shared out among them. */
-  urls: string[];
+  url: string;
   slotIds: string[];
   tokens: string[];
   connections: number;
@@ -27,35 +26,18 @@ export interface RunResult {
 const job = workerData as LoadJob;
 let next = 0;
 
-/** The connections spread over every URL at once; one result for them all. */
-async function run(seconds: number): Promise<RunResult> {
+function run(seconds: number): Promise<RunResult> {
   const result: RunResult = { seconds: 0, bookings: 0, latencies: [], failures: {}, samples: [] };
+  const fail = (reason: string) => (result.failures[reason] = (result.failures[reason] ?? 0) + 1);
   // Each client builds its next request before it knows the run is over: keep that many spare.
   const remaining = job.slotIds.length - next - 2 * job.connections;
-  const share = job.connections / job.urls.length;
-  const durations = await Promise.all(
-    job.urls.map((url) =>
-      runOne(url, share, seconds, Math.max(remaining / job.urls.length, share), result),
-    ),
-  );
-  return { ...result, seconds: Math.max(...durations) };
-}
-
-function runOne(
-  url: string,
-  connections: number,
-  seconds: number,
-  maxRequests: number,
-  result: RunResult,
-): Promise<number> {
-  const fail = (reason: string) => (result.failures[reason] = (result.failures[reason] ?? 0) + 1);
   return new Promise((resolve, reject) => {
     const instance = autocannon(
       {
-        url,
-        connections,
+        url: job.url,
+        connections: job.connections,
         duration: seconds,
-        maxOverallRequests: Math.floor(maxRequests),
+        maxOverallRequests: Math.max(remaining, job.connections),
         requests: [
           {
             method: 'POST',
@@ -77,12 +59,10 @@ function runOne(
       },
       (error: Error | null, summary) => {
         if (error) return reject(error);
-        if (summary.timeouts)
-          result.failures.timeout = (result.failures.timeout ?? 0) + summary.timeouts;
+        if (summary.timeouts) result.failures.timeout = summary.timeouts;
         if (summary.errors > summary.timeouts)
-          result.failures['connection error'] =
-            (result.failures['connection error'] ?? 0) + summary.errors - summary.timeouts;
-        resolve(summary.duration);
+          result.failures['connection error'] = summary.errors - summary.timeouts;
+        resolve({ ...result, seconds: summary.duration });
       },
     );
     instance.on('response', (_client, status: number, _bytes, latency: number) => {

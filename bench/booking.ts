@@ -10,16 +10,12 @@
  *   npm run bench:booking   (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/mas_bench_booking;
  *                            dropped and recreated, so its name must start with mas_bench)
  *   BENCH_SECONDS (10), BENCH_CONNECTIONS (32), BENCH_SLOTS (slots per run, 40000),
- *   APP_ROLE (api: HTTP and the outbox relay; `all` adds the BullMQ workers to the measured process),
- *   BENCH_API_PROCESSES (1; more start built API processes beside this one, as replicas on the
- *   other core, and the load is shared out among them)
+ *   APP_ROLE (api: HTTP and the outbox relay; `all` adds the BullMQ workers to the measured process)
  */
 import 'reflect-metadata';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import type { Server } from 'node:http';
-import { type AddressInfo, createServer } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
+import type { AddressInfo } from 'node:net';
 import { Worker } from 'node:worker_threads';
 import type { INestApplication } from '@nestjs/common';
 import { TokenService, User } from '@mas/identity';
@@ -37,8 +33,6 @@ import type { LoadJob, RunResult } from './booking-load.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
-/** API processes sharing the HTTP load (the first in this process); their pools share CONNECTIONS. */
-const API_PROCESSES = Number(process.env.BENCH_API_PROCESSES ?? 1);
 const SLOTS = Number(process.env.BENCH_SLOTS ?? 40_000);
 const WARMUP_SECONDS = 1;
 const MENTORS = 50;
@@ -102,39 +96,6 @@ async function issueTokens(app: INestApplication, studentIds: string[]): Promise
     .findBy({ id: In(studentIds) });
   const tokens = app.get(TokenService);
   return Promise.all(students.map((student) => tokens.issue(student)));
-}
-
-function freePort(): Promise<number> {
-  const server = createServer();
-  return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    }),
-  );
-}
-
-/** A built API process (dist/apps/api/src/main.js) on the bench database, once it is ready. */
-async function startReplica(
-  env: Record<string, string>,
-): Promise<{ url: string; child: ChildProcess }> {
-  const port = await freePort();
-  const main = new URL('../apps/api/src/main.js', import.meta.url);
-  const child = spawn(process.execPath, [main.pathname], {
-    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
-    stdio: 'ignore',
-  });
-  const url = `http://127.0.0.1:${port}`;
-  for (let tries = 0; tries < 300; tries++) {
-    const ready = await fetch(`${url}/api/health/ready`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ready) return { url, child };
-    await sleep(100);
-  }
-  child.kill('SIGKILL');
-  throw new Error('an API replica did not become ready within 30 s');
 }
 
 async function runHttp(job: LoadJob): Promise<RunResult> {
@@ -297,37 +258,30 @@ const pool = new pg.Pool({
 });
 // pg-pool's end() resolves before its last connections have closed; the final drop may end them.
 pool.on('error', () => undefined);
-const replicas: ChildProcess[] = [];
 try {
-  const env = {
+  const config = loadAppConfig({
+    ...process.env,
     DATABASE_URL: connectionUrl(connection),
     LOG_LEVEL: 'warn',
-    DB_POOL_MAX: String(Math.ceil(CONNECTIONS / API_PROCESSES)),
+    DB_POOL_MAX: String(CONNECTIONS),
     DB_POOL_MIN: '0',
     LOGIN_RATE_LIMIT: '100000',
     // The API as deployed to scale (HTTP, the outbox relay and its dispatchers); emails are sent by
     // a worker (APP_ROLE=worker), not by the instance measured. Its own queues: nothing else's jobs.
     APP_ROLE: process.env.APP_ROLE ?? 'api',
     BULLMQ_PREFIX: 'mas-bench-booking',
-  };
-  const config = loadAppConfig({ ...process.env, ...env });
+  });
   app = await createApiApp({ config, connection });
   await app.listen(0, '127.0.0.1');
-  const urls: string[] = [];
-  for (let n = 1; n < API_PROCESSES; n++) {
-    const replica = await startReplica(env);
-    replicas.push(replica.child);
-    urls.push(replica.url);
-  }
   const { port } = (app.getHttpServer() as Server).address() as AddressInfo;
   const seeded = await seed(pool);
   console.log(
-    `booking: ${CONNECTIONS} connections over ${API_PROCESSES} API process(es), ${SECONDS} s per run after ${WARMUP_SECONDS} s warm-up,` +
+    `booking: ${CONNECTIONS} connections, ${SECONDS} s per run after ${WARMUP_SECONDS} s warm-up,` +
       ` ${MENTORS} mentors, ${STUDENTS} students, ${SLOTS} fresh slots per run`,
   );
 
   const http = await runHttp({
-    urls: [`http://127.0.0.1:${port}`, ...urls],
+    url: `http://127.0.0.1:${port}`,
     slotIds: seeded.httpSlots,
     tokens: await issueTokens(app, seeded.studentIds),
     connections: CONNECTIONS,
@@ -346,10 +300,6 @@ try {
   for (const violation of violations) console.log(`invariant violated: ${violation}`);
   if (!violations.length) console.log('invariant: ok');
 } finally {
-  replicas.forEach((replica) => replica.kill('SIGTERM'));
-  await Promise.all(
-    replicas.filter((replica) => replica.exitCode === null).map((replica) => once(replica, 'exit')),
-  );
   await app?.close();
   await pool.end();
   await dropDatabase(connection, false);
