@@ -1,5 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { io, type Socket } from 'socket.io-client';
+import { type ReplayAnchor } from '@mas/persistence';
+import { EVENTS_READY, REPLAY_INCOMPLETE } from '../../apps/api/src/realtime/events.gateway.js';
 import { type TestApp } from './test-app.js';
 
 export interface ReceivedEvent {
@@ -62,10 +64,10 @@ export function connectEvents(
   const received: ReceivedEvent[] = [];
   const waiters = new Set<() => void>();
   const ready = new Promise<string | null>((resolve) =>
-    socket.once('events.ready', (payload: { since: string | null }) => resolve(payload.since)),
+    socket.once(EVENTS_READY, (payload: { since: string | null }) => resolve(payload.since)),
   );
   socket.onAny((event: string, payload: unknown) => {
-    if (event === 'events.ready') return;
+    if (event === EVENTS_READY) return;
     received.push({ event, payload });
     waiters.forEach((check) => check());
   });
@@ -149,7 +151,7 @@ export interface ResumingClient {
 }
 
 export function connectResuming(baseUrl: string, token: string): Promise<ResumingClient> {
-  let anchor: { lastEventId: string } | { since: string } | undefined;
+  let anchor: ReplayAnchor | undefined;
   const socket = io(`${baseUrl}/events`, {
     path: '/socket.io',
     transports: ['websocket'],
@@ -165,8 +167,8 @@ export function connectResuming(baseUrl: string, token: string): Promise<Resumin
     close: () => socket.close(),
   };
   socket.onAny((event: string, payload: { id?: string; since?: string }) => {
-    if (event === 'replay.incomplete') client.incomplete.push(payload);
-    if (event === 'events.ready' && payload.since) anchor = { since: payload.since };
+    if (event === REPLAY_INCOMPLETE) client.incomplete.push(payload);
+    if (event === EVENTS_READY && payload.since) anchor = { since: payload.since };
     if (!payload?.id) return;
     anchor = { lastEventId: payload.id };
     client.counts.set(payload.id, (client.counts.get(payload.id) ?? 0) + 1);
