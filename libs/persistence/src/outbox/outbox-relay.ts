@@ -145,29 +145,21 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     const claimed = await this.claim(channels);
     claimed.forEach((row) => this.inFlight.add(row.id));
     try {
-      const sent = await Promise.all(claimed.map((row) => this.dispatch(row)));
-      await this.markSent(claimed.filter((_, index) => sent[index]));
+      const delivered = await Promise.all(claimed.map((row) => this.dispatch(row)));
+      await this.markDispatched(claimed.filter((_, index) => delivered[index]));
     } finally {
       claimed.forEach((row) => this.inFlight.delete(row.id));
     }
     return claimed.length;
   }
 
-  /**
-   * One statement for the batch's sent rows: done, or handed off where the consumer completes
-   * them. A row no longer pending (a fast consumer finished it) is left as it is.
-   */
-  private async markSent(rows: ClaimedRow[]): Promise<void> {
+  /** One statement for the batch's delivered rows. A row no longer pending is left as it is. */
+  private async markDispatched(rows: ClaimedRow[]): Promise<void> {
     if (!rows.length) return;
-    const handedOff = rows.filter((row) => this.completedByConsumer.has(row.channel));
-    const done = rows.filter((row) => !this.completedByConsumer.has(row.channel));
     await this.dataSource.query(
-      `UPDATE outbox_messages SET last_error = NULL,
-              status = CASE WHEN id = ANY($1::uuid[]) THEN 'handed_off' ELSE 'dispatched' END::outbox_status,
-              handed_off_at = CASE WHEN id = ANY($1::uuid[]) THEN now() ELSE handed_off_at END,
-              dispatched_at = CASE WHEN id = ANY($1::uuid[]) THEN dispatched_at ELSE now() END
-        WHERE id = ANY($1::uuid[] || $2::uuid[]) AND status = 'pending'`,
-      [handedOff.map((row) => row.id), done.map((row) => row.id)],
+      `UPDATE outbox_messages SET status = 'dispatched', dispatched_at = now(), last_error = NULL
+        WHERE id = ANY($1::uuid[]) AND status = 'pending'`,
+      [rows.map((row) => row.id)],
     );
   }
 
@@ -206,7 +198,10 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       .then((result) => (result as unknown as [ClaimedRow[], number])[0]);
   }
 
-  /** Sends one row; true when sent. A failure is recorded here (retry with backoff, or failed). */
+  /**
+   * Sends one row; true when delivered and left for the batch to mark dispatched. A hand-off and a
+   * failure (retry with backoff, or failed) are recorded here.
+   */
   private async dispatch(row: ClaimedRow): Promise<boolean> {
     const message = this.dataSource.manager.create(OutboxMessage, {
       id: row.id,
@@ -220,7 +215,15 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     });
     try {
       await this.dispatchers.get(row.channel)!(message);
-      return true;
+      if (!this.completedByConsumer.has(row.channel)) return true;
+      // At once, not with the batch: a Redis that loses its data re-queues the rows handed off
+      // by then, and a row marked later, behind a slow sibling, would wait for the timeout.
+      await this.dataSource.query(
+        `UPDATE outbox_messages SET status = 'handed_off', handed_off_at = now(), last_error = NULL
+          WHERE id = $1 AND status = 'pending'`,
+        [row.id],
+      );
+      return false;
     } catch (error) {
       const failed = row.attempts >= this.config.outbox.maxAttempts;
       await this.dataSource.query(
