@@ -25,6 +25,8 @@ export interface DatabaseConfig {
   /** Embedded Postgres settings, used only when `connection` is null. */
   embedded: { dataDir: string; port: number; database: string };
   logQueries: boolean;
+  /** Hot statements run as named prepared statements (DB_PREPARED_STATEMENTS; prepared-statements.ts). */
+  preparedStatements: boolean;
   outbox: {
     relayEnabled: boolean;
     /** Wake the relay on commit: LISTEN on one dedicated connection (OUTBOX_LISTEN). */
@@ -83,6 +85,7 @@ export function loadDatabaseConfig(env: Env): DatabaseConfig {
       database: read.string('EMBEDDED_PG_DATABASE', 'mas'),
     },
     logQueries: read.bool('DB_LOG_QUERIES', false),
+    preparedStatements: read.bool('DB_PREPARED_STATEMENTS', true),
     outbox: {
       relayEnabled: read.bool('OUTBOX_RELAY_ENABLED', true),
       listen: read.bool('OUTBOX_LISTEN', true),

@@ -2,6 +2,7 @@ import { type DataSourceOptions, type EntitySubscriberInterface, type MixedList 
 
 export type PostgresDataSourceOptions = Extract<DataSourceOptions, { type: 'postgres' }>;
 import { type DatabaseConfig, type DatabaseConnection } from '../config/database-config.js';
+import { HotStatements, preparingClient } from './prepared-statements.js';
 import { SnakeNamingStrategy } from './snake-naming.strategy.js';
 
 export interface SchemaParts {
@@ -11,6 +12,9 @@ export interface SchemaParts {
   migrations: MixedList<Function>;
   subscribers?: MixedList<new () => EntitySubscriberInterface>;
 }
+
+/** One per process: every data source shares the count of how often each text was sent. */
+const hotStatements = new HotStatements();
 
 /**
  * The one DataSource definition, shared by the app, the db:* commands and the TypeORM CLI.
@@ -51,6 +55,7 @@ export function buildDataSourceOptions(
       connectionTimeoutMillis: Math.min(config.poolAcquireTimeoutMs, config.connectTimeoutMs),
       application_name: 'mas-backend',
       ...(config.statementTimeoutMs ? { statement_timeout: config.statementTimeoutMs } : {}),
+      ...(config.preparedStatements ? { Client: preparingClient(hotStatements) } : {}),
     },
   };
 }
