@@ -9,6 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
 import { type DatabaseConfig } from '../config/database-config.js';
 import { DATABASE_CONFIG } from '../persistence.tokens.js';
+import { CoalescedWrite } from './coalesced-write.js';
 import { OutboxListener, listenerClientConfig } from './outbox-listener.js';
 import { OutboxChannel, OutboxMessage } from './outbox-message.entity.js';
 import { notifyRelays } from './outbox-notify.js';
@@ -70,6 +71,13 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private listener?: OutboxListener;
   /** When rows this instance failed become due again (epoch ms), to claim them on time. */
   private retriesDueAt: number[] = [];
+  private readonly handOffs = new CoalescedWrite((ids) =>
+    this.dataSource.query(
+      `UPDATE outbox_messages SET status = 'handed_off', handed_off_at = now(), last_error = NULL
+        WHERE id = ANY($1::uuid[]) AND status = 'pending'`,
+      [ids],
+    ),
+  );
 
   constructor(
     private readonly dataSource: DataSource,
@@ -216,13 +224,10 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     try {
       await this.dispatchers.get(row.channel)!(message);
       if (!this.completedByConsumer.has(row.channel)) return true;
-      // At once, not with the batch: a Redis that loses its data re-queues the rows handed off
-      // by then, and a row marked later, behind a slow sibling, would wait for the timeout.
-      await this.dataSource.query(
-        `UPDATE outbox_messages SET status = 'handed_off', handed_off_at = now(), last_error = NULL
-          WHERE id = $1 AND status = 'pending'`,
-        [row.id],
-      );
+      // As soon as it is handed off, not with the batch: a Redis that loses its data re-queues
+      // the rows handed off by then, and a row marked later, behind a slow sibling, would wait
+      // for the timeout. Hand-offs that finish together still share one statement.
+      await this.handOffs.add(row.id);
       return false;
     } catch (error) {
       const failed = row.attempts >= this.config.outbox.maxAttempts;
