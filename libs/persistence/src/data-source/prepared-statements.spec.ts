@@ -76,7 +76,9 @@ describe('preparingClient on a real database', () => {
   it('keeps errors as TypeORM reports them, so their SQLSTATE still maps to an answer', async () => {
     const insert = 'INSERT INTO items (id, name) VALUES ($1, $2)';
     for (let id = 10; id < 13; id++) await dataSource.query(insert, [id, 'x']);
-    const duplicate = await dataSource.query(insert, [10, 'again']).catch((error: unknown) => error);
+    const duplicate = await dataSource
+      .query(insert, [10, 'again'])
+      .catch((error: unknown) => error);
     expect(postgresErrorOf(duplicate)?.code).toBe('23505');
     // The connection and its prepared statement remain usable after the error.
     await dataSource.query(insert, [13, 'y']);
