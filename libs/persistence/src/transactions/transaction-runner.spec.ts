@@ -45,7 +45,9 @@ describe('TransactionRunner on a real database', () => {
       });
 
     await Promise.all([transfer(1, 2), transfer(2, 1)]);
-    expect(attempts).toBe(3);
+    // At least one retry. A victim retrying at once can take its first row again before the
+    // survivor is granted it, and deadlock a second time: both still commit, once each.
+    expect(attempts).toBeGreaterThanOrEqual(3);
     const { rows } = await database.sql('SELECT id, balance FROM accounts ORDER BY id');
     expect(rows).toEqual([
       { id: 1, balance: 100 },
