@@ -1,11 +1,12 @@
 import { OutboxChannel, OutboxMessage } from '@mas/persistence';
-import { WorkflowTriggers } from '@mas/workflow';
+import { WORKFLOW_QUEUE, WorkflowActions, WorkflowTriggers } from '@mas/workflow';
 import type { Job } from 'bullmq';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
 import { login, startTestApp, TEST_ADMIN, type TestApp } from '../../../test/support/test-app.js';
 import { connectEvents, type EventsClient, listen } from '../../../test/support/realtime.js';
 import { until } from '../../../test/support/until.js';
 import { createUserWithRole, type TestUser } from '../../../test/support/users.js';
+import { QueueRegistry } from '../src/jobs/queue-registry.js';
 import { SWEEP_JOB, WorkflowJobHandler } from '../src/workflow/workflow-job.handler.js';
 import { createCourseBatch } from '../../../test/support/catalog.js';
 
@@ -580,6 +581,46 @@ describe('workflow engine: definitions, runs, signals, timers, retries, triggers
     const swept = await runReaches(rows[0].id, 'completed');
     expect(swept.context).toEqual({ swept: true });
     expect(await handler.handle({ name: SWEEP_JOB, data: {} } as Job)).toEqual({ requeued: 0 });
+  });
+
+  it('a run cancelled while a step executes stays cancelled: the step, read without a lock, writes nothing', async () => {
+    let stepRunning!: () => void;
+    const running = new Promise<void>((resolve) => (stepRunning = resolve));
+    let finishStep!: () => void;
+    const finished = new Promise<void>((resolve) => (finishStep = resolve));
+    app.app.get(WorkflowActions).register('test.hold', {
+      pure: true,
+      run: async () => {
+        stepRunning();
+        await finished;
+        return { held: true };
+      },
+    });
+    await define({
+      key: 'held',
+      name: 'Held mid-step',
+      config: {
+        start: 'first',
+        steps: {
+          first: { type: 'action', action: 'context.set', params: { first: 1 }, next: 'hold' },
+          hold: { type: 'action', action: 'test.hold', next: 'done' },
+          ...END,
+        },
+      },
+    }).expect(201);
+    const run = (await start('held').expect(201)).body;
+    await running;
+    await app.http().post(`/api/workflow/runs/${run.id}/cancel`).set(auth(adminToken)).expect(200);
+    finishStep();
+    const workflowJobs = app.app.get(QueueRegistry).get(WORKFLOW_QUEUE)!;
+    await until(async () => (await workflowJobs.getActiveCount()) === 0, 'the job to finish');
+
+    const after = await getRun(run.id);
+    expect(after).toMatchObject({ status: 'cancelled', currentStep: 'hold' });
+    expect(after.context).toEqual({ first: 1 });
+    expect(after.steps.map((step) => [step.stepKey, step.status])).toEqual([
+      ['first', 'completed'],
+    ]);
   });
 
   it('records every step execution once: no duplicate run + step + attempt', async () => {

@@ -24,6 +24,12 @@ export type ActionOutput = Record<string, unknown> | void;
 
 export interface WorkflowAction {
   run(input: ActionInput): Promise<ActionOutput>;
+  /**
+   * The output depends only on the input, and the executor neither reads nor writes through `tx`:
+   * the engine then runs the step without locking the run first (one statement, applied only if
+   * the run is unchanged). An action that touches `tx` must leave this unset.
+   */
+  pure?: boolean;
   /** Problems with a step's params, checked when a definition is saved. */
   checkParams?(params: Readonly<Record<string, unknown>>): string[];
 }

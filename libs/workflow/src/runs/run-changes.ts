@@ -2,7 +2,11 @@ import { type OutboxEntry, outboxInsert, SqlParams } from '@mas/persistence';
 import { type EntityManager } from 'typeorm';
 import { RunStatus, StepRunStatus } from './run-status.js';
 import { advanceRunEntry, runUpdatedEntry } from './run-outbox.js';
+import { RUN_VERSION } from './run-row.js';
 import { type WorkflowRun } from './workflow-run.entity.js';
+
+/** The other writes of a save happen only when the run's update did. */
+const RUN_MOVED = 'EXISTS (SELECT FROM run_moved)';
 
 /** A data-modifying statement of the change, binding its values as it is written. */
 type Write = (params: SqlParams) => string;
@@ -65,15 +69,23 @@ export class RunChanges {
   ): void {
     const { run, now } = this;
     // Bound now: the run moves on before the statement is written.
-    const values = [run.id, run.stepNo, run.currentStep, stepType, run.attempt, status];
-    const output = details.output ? JSON.stringify(details.output) : null;
-    const times = [details.startedAt ?? now, status === StepRunStatus.Waiting ? null : now];
+    const row: [unknown, string][] = [
+      [run.id, 'uuid'],
+      [run.stepNo, 'integer'],
+      [run.currentStep, 'text'],
+      [stepType, 'text'],
+      [run.attempt, 'integer'],
+      [status, 'workflow_step_status'],
+      [details.output ? JSON.stringify(details.output) : null, 'jsonb'],
+      [details.error ?? null, 'text'],
+      [details.startedAt ?? now, 'timestamptz'],
+      [status === StepRunStatus.Waiting ? null : now, 'timestamptz'],
+    ];
     this.stepWrites.push(
       (params) =>
         `INSERT INTO workflow_step_runs
            (run_id, step_no, step_key, step_type, attempt, status, output, error, started_at, finished_at)
-         VALUES (${values.map((value) => params.bind(value)).join(', ')}, ${params.bind(output, 'jsonb')},
-                 ${params.bind(details.error ?? null)}, ${times.map((time) => params.bind(time)).join(', ')})`,
+         SELECT ${row.map(([value, type]) => params.bind(value, type)).join(', ')} WHERE ${RUN_MOVED}`,
     );
   }
 
@@ -85,26 +97,35 @@ export class RunChanges {
       (params) =>
         `UPDATE workflow_step_runs SET status = ${params.bind(status)}, finished_at = ${params.bind(now)},
                 output = coalesce(${params.bind(output ? JSON.stringify(output) : null, 'jsonb')}, output)
-          WHERE run_id = ${params.bind(id)} AND step_no = ${params.bind(stepNo)} AND status = 'waiting'`,
+          WHERE run_id = ${params.bind(id)} AND step_no = ${params.bind(stepNo)} AND status = 'waiting'
+            AND ${RUN_MOVED}`,
     );
   }
 
   /**
-   * Writes the step records, the run and its outbox entries (plus workflow.run_updated when there
-   * is news) in one statement.
+   * Writes the run, its step records and its outbox entries (plus workflow.run_updated when there
+   * is news) in one statement, and returns the run's new row version. With `ifVersion` (a run read
+   * without a lock) nothing is written unless the row is still that version: null then, and the
+   * caller reads the run again.
    */
-  async save(tx: EntityManager): Promise<void> {
+  async save(tx: EntityManager, ifVersion?: string): Promise<string | null> {
     const { run } = this;
     if (this.announce || run.status !== this.initialStatus) this.outbox.push(runUpdatedEntry(run));
     const params = new SqlParams();
-    const writes = [...this.stepWrites.map((write) => write(params)), this.runUpdate(params)];
-    if (this.outbox.length) writes.push(outboxInsert(this.outbox, params));
-    const last = writes.pop()!;
-    const ctes = writes.map((sql, i) => `write_${i} AS (${sql})`);
-    await tx.query(ctes.length ? `WITH ${ctes.join(', ')} ${last}` : last, params.values);
+    const writes = [
+      `run_moved AS (${this.runUpdate(params, ifVersion)})`,
+      ...this.stepWrites.map((write, i) => `step_${i} AS (${write(params)})`),
+    ];
+    if (this.outbox.length)
+      writes.push(`notified AS (${outboxInsert(this.outbox, params, RUN_MOVED)})`);
+    const [moved] = await tx.query<{ version: string }[]>(
+      `WITH ${writes.join(', ')} SELECT version FROM run_moved`,
+      params.values,
+    );
+    return moved?.version ?? null;
   }
 
-  private runUpdate(params: SqlParams): string {
+  private runUpdate(params: SqlParams, ifVersion: string | undefined): string {
     const { run } = this;
     return `UPDATE workflow_runs SET status = ${params.bind(run.status)},
               current_step = ${params.bind(run.currentStep)}, step_no = ${params.bind(run.stepNo)},
@@ -112,6 +133,7 @@ export class RunChanges {
               context = ${params.bind(JSON.stringify(run.context), 'jsonb')},
               due_at = ${params.bind(run.dueAt)}, error = ${params.bind(run.error)},
               finished_at = ${params.bind(run.finishedAt)}, updated_at = now()
-        WHERE id = ${params.bind(run.id)}`;
+        WHERE id = ${params.bind(run.id)}${ifVersion ? ` AND xmin = ${params.bind(ifVersion, 'xid')}` : ''}
+        RETURNING ${RUN_VERSION} AS version`;
   }
 }

@@ -15,7 +15,7 @@ import type {
 import { DefinitionsService } from '../definitions/definitions.service.js';
 import { evaluateExpression, isTruthy, parseExpression } from '../expressions/index.js';
 import { RunChanges } from './run-changes.js';
-import { lockRun } from './run-row.js';
+import { lockRun, readVersionedRun, type VersionedRun } from './run-row.js';
 import { advanceRunEntry } from './run-outbox.js';
 import { FINISHED_RUN_STATUSES, RunStatus, StepRunStatus } from './run-status.js';
 import { WorkflowRun } from './workflow-run.entity.js';
@@ -33,11 +33,12 @@ export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 3, backoffMs: 1000 };
 const CLOCK_TOLERANCE_MS = 1000;
 
 /**
- * Executes runs. Each step is one transaction that locks the run row, applies the step's effect,
- * records the step execution (unique per run + step position + attempt) and moves the run on; jobs
- * for later work (timers, retries) are outbox rows of that same transaction. A worker that dies
- * mid-step leaves an uncommitted transaction behind, so the step had no effect and the next job
- * for the run executes it again; a committed step is never executed twice.
+ * Executes runs. Each step is one transaction that applies the step's effect, records the step
+ * execution (unique per run + step position + attempt) and moves the run on; jobs for later work
+ * (timers, retries) are outbox rows of that same transaction. An action that writes through its
+ * transaction locks the run row first; every other step is one statement that applies only if the
+ * run is still the row version it read. A worker that dies mid-step leaves nothing committed, so
+ * the next job for the run executes the step again; a committed step is never executed twice.
  */
 @Injectable()
 export class WorkflowEngine {
@@ -50,13 +51,19 @@ export class WorkflowEngine {
     private readonly outbox: OutboxService,
   ) {}
 
-  /** Executes the run's due steps until it waits, finishes or has used this job's step budget. */
+  /**
+   * Executes the run's due steps until it waits, finishes or has used this job's step budget. The
+   * run is read once: each step's statement returns the row version it wrote, so the next step
+   * starts from the state this job left, unless someone else changed the run meanwhile.
+   */
   async advance(runId: string): Promise<void> {
+    let known: VersionedRun | null = null;
     for (let executed = 0; executed < STEPS_PER_JOB; executed++) {
-      const goOn = await this.transactions
-        .run((tx) => this.executeDueStep(tx, runId))
-        .catch((error: unknown) => this.afterFailedAttempt(error));
-      if (!goOn) return;
+      const after: VersionedRun | null | false = await this.executeDueStep(runId, known).catch(
+        (error: unknown) => this.afterFailedAttempt(error),
+      );
+      if (after === false) return;
+      known = after;
     }
     await this.transactions.run((tx) => this.outbox.record(tx, [advanceRunEntry(runId)]));
   }
@@ -71,19 +78,62 @@ export class WorkflowEngine {
     );
   }
 
-  /** One step of the run if it is due; true when the next step is due at once. */
-  private async executeDueStep(tx: EntityManager, runId: string): Promise<boolean> {
+  /**
+   * One step of the run if it is due: the run as the step left it when the next step is due at
+   * once, null when the run must be read again, false when this job is done.
+   *
+   * A step whose effect is only the run's own state (branches, waits, the end, pure actions) reads
+   * the run without a lock and writes everything in one statement that applies only if the row is
+   * still the version it read: two round trips, or one with `known`, instead of BEGIN, lock,
+   * write, COMMIT. An action that writes through its transaction runs in a locked one.
+   */
+  private async executeDueStep(
+    runId: string,
+    known: VersionedRun | null,
+  ): Promise<VersionedRun | null | false> {
+    const read = known ?? (await readVersionedRun(this.transactions.manager(), runId));
+    if (!read || !isDue(read.run)) return false;
+    const step = await this.currentStep(read.run);
+    if (this.needsTransaction(read.run, step))
+      return this.transactions.run((tx) => this.executeLocked(tx, runId));
+    const changes = new RunChanges(read.run);
+    await this.apply(this.transactions.manager(), changes, step);
+    const version = await this.transactions.statement((manager) =>
+      changes.save(manager, read.version),
+    );
+    if (version === null) return null;
+    return this.continuation(changes.run, version);
+  }
+
+  /** The same step in a transaction that locks the run first. */
+  private async executeLocked(tx: EntityManager, runId: string): Promise<VersionedRun | false> {
     const run = await lockRun(tx, runId);
-    if (!run || FINISHED_RUN_STATUSES.includes(run.status)) return false;
-    // Not due: waiting for a signal, or a timer/backoff/timeout still ahead (a stray job).
-    if (!run.dueAt || run.dueAt.getTime() > Date.now() + CLOCK_TOLERANCE_MS) return false;
-    const { config } = await this.definitions.byId(run.definitionId, tx);
-    const step = config.steps[run.currentStep!];
+    if (!run || !isDue(run)) return false;
     const changes = new RunChanges(run);
-    if (run.status === RunStatus.Waiting) this.resumeAfterWait(changes, step);
+    await this.apply(tx, changes, await this.currentStep(run));
+    return this.continuation(run, (await changes.save(tx))!);
+  }
+
+  private continuation(run: WorkflowRun, version: string): VersionedRun | false {
+    return run.status === RunStatus.Running ? { run, version } : false;
+  }
+
+  private async currentStep(run: WorkflowRun): Promise<StepConfig> {
+    const { config } = await this.definitions.byId(run.definitionId);
+    return config.steps[run.currentStep!];
+  }
+
+  private needsTransaction(run: WorkflowRun, step: StepConfig): boolean {
+    return (
+      step.type === 'action' &&
+      run.status !== RunStatus.Waiting &&
+      !this.actions.get(step.action)?.pure
+    );
+  }
+
+  private async apply(tx: EntityManager, changes: RunChanges, step: StepConfig): Promise<void> {
+    if (changes.run.status === RunStatus.Waiting) this.resumeAfterWait(changes, step);
     else await this.execute(tx, changes, step);
-    await changes.save(tx);
-    return run.status === RunStatus.Running;
   }
 
   private async execute(tx: EntityManager, changes: RunChanges, step: StepConfig): Promise<void> {
@@ -230,6 +280,12 @@ class FailedAttempt extends Error {
     this.stepNo = run.stepNo;
     this.attempt = run.attempt;
   }
+}
+
+/** Unfinished, and not waiting for a signal or for a timer, backoff or timeout still ahead. */
+function isDue(run: WorkflowRun): boolean {
+  if (FINISHED_RUN_STATUSES.includes(run.status)) return false;
+  return !!run.dueAt && run.dueAt.getTime() <= Date.now() + CLOCK_TOLERANCE_MS;
 }
 
 function errorMessage(error: Error): string {
