@@ -5,6 +5,7 @@ import { User } from '../entities/user.entity.js';
 import { UserRole } from '../entities/user-role.enum.js';
 import { UsersService } from '../users/users.service.js';
 import { AuthenticatedUsers } from './authenticated-users.js';
+import { VerifiedTokens } from './verified-tokens.js';
 
 export interface AccessTokenClaims {
   sub: string;
@@ -40,6 +41,8 @@ export interface IssuedScopedToken {
  */
 @Injectable()
 export class TokenService {
+  private readonly verified = new VerifiedTokens<AccessTokenClaims>();
+
   constructor(
     private readonly jwt: JwtService,
     private readonly users: UsersService,
@@ -72,17 +75,21 @@ export class TokenService {
    */
   async verify(token: string | undefined): Promise<AccessTokenClaims | null> {
     if (!token) return null;
+    const known = this.verified.get(token);
+    if (known) return known;
     try {
       const claims = await this.jwt.verifyAsync<Partial<AccessTokenClaims> & { aud?: unknown }>(
         token,
       );
-      return typeof claims.sub === 'string' &&
+      const wellFormed =
+        typeof claims.sub === 'string' &&
         typeof claims.role === 'string' &&
         Number.isInteger(claims.ver) &&
         typeof claims.exp === 'number' &&
-        claims.aud === undefined
-        ? (claims as AccessTokenClaims)
-        : null;
+        claims.aud === undefined;
+      if (!wellFormed) return null;
+      this.verified.remember(token, claims as AccessTokenClaims);
+      return claims as AccessTokenClaims;
     } catch {
       return null;
     }
