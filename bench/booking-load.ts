@@ -8,6 +8,8 @@ import autocannon from 'autocannon';
 export interface LoadJob {
   url: string;
   slotIds: string[];
+  /** The first slot this run may book; the run reports the next unused one. */
+  firstSlot: number;
   tokens: string[];
   connections: number;
   warmupSeconds: number;
@@ -21,10 +23,12 @@ export interface RunResult {
   latencies: number[];
   failures: Record<string, number>;
   samples: string[];
+  /** HTTP runs: the first slot left unused, where the next run starts. */
+  nextSlot?: number;
 }
 
 const job = workerData as LoadJob;
-let next = 0;
+let next = job.firstSlot;
 
 function run(seconds: number): Promise<RunResult> {
   const result: RunResult = { seconds: 0, bookings: 0, latencies: [], failures: {}, samples: [] };
@@ -73,5 +77,5 @@ function run(seconds: number): Promise<RunResult> {
   });
 }
 
-await run(job.warmupSeconds);
-parentPort?.postMessage(await run(job.seconds));
+if (job.warmupSeconds) await run(job.warmupSeconds);
+parentPort?.postMessage({ ...(await run(job.seconds)), nextSlot: next });
