@@ -215,7 +215,8 @@ function report(label: string, run: RunResult): number {
       `  p99 ${percentile(run.latencies, 0.99).toFixed(1)} ms` +
       `  errors ${errors}  (${run.bookings} in ${run.seconds.toFixed(1)} s)`,
   );
-  if (run.seconds < ROUND_SECONDS * ROUNDS * 0.95) console.log('  ran out of slots early: raise BENCH_SLOTS');
+  if (run.seconds < ROUND_SECONDS * ROUNDS * 0.95)
+    console.log('  ran out of slots early: raise BENCH_SLOTS');
   if (errors) console.log(`  failures: ${JSON.stringify(run.failures)}`);
   for (const sample of run.samples) console.log(`  e.g. ${sample}`);
   return perSecond;
@@ -319,7 +320,10 @@ try {
     });
     nextHttpSlot = http.nextSlot!;
     httpRuns.push(http);
-    rawRuns.push(await runRaw(pool, seeded, cursor, ROUND_SECONDS));
+    const raw = await runRaw(pool, seeded, cursor, ROUND_SECONDS);
+    rawRuns.push(raw);
+    const rate = (run: RunResult) => (run.bookings / run.seconds).toFixed(0);
+    console.log(`  round ${round + 1}: http ${rate(http)}/s, raw ${rate(raw)}/s`);
   }
   const http = combined(httpRuns);
   const raw = combined(rawRuns);
