@@ -3,6 +3,11 @@ import prettier from 'eslint-config-prettier';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
+const LIBS_BY_ALIAS = {
+  group: ['**/libs/*/src/**', '../../libs/**'],
+  message: 'Import libs through @mas/* aliases.',
+};
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', '.data/**', 'coverage/**'] },
   js.configs.recommended,
@@ -24,14 +29,33 @@ export default tseslint.config(
         { prefer: 'type-imports', fixStyle: 'inline-type-imports' },
       ],
       '@typescript-eslint/no-extraneous-class': 'off',
+      'no-restricted-imports': ['error', { patterns: [LIBS_BY_ALIAS] }],
+    },
+  },
+  {
+    // Every lib may throw these, so they depend on nothing, and say nothing about HTTP.
+    files: ['libs/domain-errors/**/*.ts'],
+    rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
-            {
-              group: ['**/libs/*/src/**', '../../libs/**'],
-              message: 'Import libs through @mas/* aliases.',
-            },
+            LIBS_BY_ALIAS,
+            { group: ['@nestjs/*', '@mas/*', 'express'], message: 'Domain errors import nothing.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['libs/persistence/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            LIBS_BY_ALIAS,
+            { group: ['@mas/http'], message: 'Persistence sits below the HTTP layer.' },
           ],
         },
       ],
