@@ -3,15 +3,27 @@
  * the libs listed for it, through their @mas/* alias. apps/api, test/ and bench/ may import every lib.
  */
 export const LIB_DEPENDENCIES = {
-  persistence: [],
-  identity: ['persistence'],
-  finance: ['identity', 'persistence'],
-  mentorship: ['finance', 'identity', 'persistence'],
+  // Every lib may throw domain errors; they depend on nothing (not even Nest, see below).
+  'domain-errors': [],
+  persistence: ['domain-errors'],
+  // The HTTP layer (exception filter, DTO helpers) for the libs' controllers, above persistence.
+  http: ['domain-errors', 'persistence'],
+  identity: ['domain-errors', 'http', 'persistence'],
+  finance: ['domain-errors', 'http', 'identity', 'persistence'],
+  mentorship: ['domain-errors', 'finance', 'http', 'identity', 'persistence'],
   // lms and crm register workflow actions: the workflow engine knows none of them.
-  lms: ['finance', 'identity', 'persistence', 'workflow'],
-  crm: ['lms', 'identity', 'persistence', 'workflow'],
-  workflow: ['persistence'],
+  lms: ['domain-errors', 'finance', 'http', 'identity', 'persistence', 'workflow'],
+  crm: ['domain-errors', 'http', 'identity', 'lms', 'persistence', 'workflow'],
+  workflow: ['domain-errors', 'http', 'persistence'],
   legacy: ['persistence'],
+};
+
+/** Beyond other libs, what a lib must not import at all. */
+const ALSO_FORBIDDEN = {
+  'domain-errors': {
+    group: ['@nestjs/*', 'express'],
+    message: 'Domain errors say nothing about HTTP.',
+  },
 };
 
 const ALIASES_ONLY = {
@@ -35,6 +47,7 @@ export function libDependencyRules() {
           {
             patterns: [
               ALIASES_ONLY,
+              ...(ALSO_FORBIDDEN[lib] ? [ALSO_FORBIDDEN[lib]] : []),
               ...(forbidden.length
                 ? [
                     {

@@ -1,5 +1,6 @@
 import { BadRequestException, type ValidationError, ValidationPipe } from '@nestjs/common';
-import { type ErrorDetail, errorDetail, withDetails } from '@mas/persistence';
+import { type ErrorDetail, errorDetail } from '@mas/domain-errors';
+import { withDetails } from '@mas/http';
 
 /**
  * Flattens nested class-validator errors into one `{ field: 'a.b', message }` per broken

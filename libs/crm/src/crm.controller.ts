@@ -18,7 +18,8 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { Authenticated, CurrentUser, Roles, User, UserRole } from '@mas/identity';
-import { ApiErrors, ApiPage, mapPage, type Page, PageQueryDto, UuidParam } from '@mas/persistence';
+import { ApiErrors, ApiPage, PageQueryDto, UuidParam } from '@mas/http';
+import { mapPage, type Page } from '@mas/persistence';
 import {
   ActivityResponse,
   CreateActivityDto,

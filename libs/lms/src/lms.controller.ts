@@ -1,7 +1,8 @@
 import { Body, Controller, Get, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authenticated, CurrentUser, Roles, User, UserRole } from '@mas/identity';
-import { ApiErrors, ApiPage, mapPage, type Page, PageQueryDto, UuidParam } from '@mas/persistence';
+import { ApiErrors, ApiPage, PageQueryDto, UuidParam } from '@mas/http';
+import { mapPage, type Page } from '@mas/persistence';
 import { ApplicationsService } from './applications/applications.service.js';
 import { CatalogService } from './colleges/catalog.service.js';
 import {

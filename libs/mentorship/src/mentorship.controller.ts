@@ -1,15 +1,8 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Post, Put, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authenticated, CurrentUser, Roles, User, UserRole } from '@mas/identity';
-import {
-  ApiErrors,
-  ApiPage,
-  type ErrorStatus,
-  mapPage,
-  type Page,
-  PageQueryDto,
-  UuidParam,
-} from '@mas/persistence';
+import { ApiErrors, ApiPage, type ErrorStatus, PageQueryDto, UuidParam } from '@mas/http';
+import { mapPage, type Page } from '@mas/persistence';
 import {
   ListMentorsQuery,
   MentorPageResponse,

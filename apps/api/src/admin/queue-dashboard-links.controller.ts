@@ -1,6 +1,6 @@
 import { BadRequestException, Controller, Post, Req } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiErrors } from '@mas/persistence';
+import { ApiErrors } from '@mas/http';
 import { Authenticated, CurrentUser, Roles, User, UserRole } from '@mas/identity';
 import type { Request } from 'express';
 import { QueueDashboardLinkResponse } from './queue-dashboard-link.response.js';

@@ -1,5 +1,7 @@
 import { BadRequestException } from '@nestjs/common';
-import { type ErrorDetail, errorDetail, findUnsafeInput, withDetails } from '@mas/persistence';
+import { type ErrorDetail, errorDetail } from '@mas/domain-errors';
+import { withDetails } from '@mas/http';
+import { findUnsafeInput } from '@mas/persistence';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { type InputBoundarySettings } from './input-boundary-settings.js';
 import { urlProblems } from './url-problems.js';

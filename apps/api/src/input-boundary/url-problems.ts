@@ -1,4 +1,5 @@
-import { type ErrorDetail, errorDetail, unsafeTextErrors } from '@mas/persistence';
+import { type ErrorDetail, errorDetail } from '@mas/domain-errors';
+import { unsafeTextErrors } from '@mas/persistence';
 
 const MALFORMED_ESCAPE = 'has a malformed percent-escape';
 

@@ -1,7 +1,7 @@
 import { Controller, Get, NotFoundException, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authenticated, Roles, UserRole } from '@mas/identity';
-import { ApiErrors } from '@mas/persistence';
+import { ApiErrors } from '@mas/http';
 import { KpiSnapshotResponse } from './kpi-snapshot.response.js';
 import { KpiService } from './kpi.service.js';
 

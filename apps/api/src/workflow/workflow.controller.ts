@@ -1,7 +1,8 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authenticated, CurrentUser, Roles, User, UserRole } from '@mas/identity';
-import { ApiErrors, ApiPage, mapPage, type Page, UuidParam } from '@mas/persistence';
+import { ApiErrors, ApiPage, UuidParam } from '@mas/http';
+import { mapPage, type Page } from '@mas/persistence';
 import {
   CreateDefinitionDto,
   DefinitionResponse,

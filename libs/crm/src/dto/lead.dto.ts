@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { PageQueryDto, Trim, TrimLower } from '@mas/persistence';
+import { PageQueryDto, Trim, TrimLower } from '@mas/http';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,

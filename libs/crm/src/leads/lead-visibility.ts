@@ -1,4 +1,4 @@
-import { ForbiddenException } from '@nestjs/common';
+import { ForbiddenError } from '@mas/domain-errors';
 import { type User, UserRole } from '@mas/identity';
 import { Brackets, type SelectQueryBuilder } from 'typeorm';
 import { type Lead } from '../entities/lead.entity.js';
@@ -30,6 +30,6 @@ export function restrictToVisibleLeads(
         { viewerId: viewer.id },
       );
     default:
-      throw new ForbiddenException('leads are for sales, sales heads and admins');
+      throw new ForbiddenError('leads are for sales, sales heads and admins');
   }
 }

@@ -1,9 +1,5 @@
-import {
-  ForbiddenException,
-  Injectable,
-  NotFoundException,
-  UnprocessableEntityException,
-} from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import { ForbiddenError, NotFoundError, RuleViolationError } from '@mas/domain-errors';
 import { User, UserRole, UsersService } from '@mas/identity';
 import {
   containsPattern,
@@ -113,24 +109,24 @@ export class LeadsService {
     );
     if (lock) query.setLock('pessimistic_write');
     const lead = await query.getOne();
-    if (!lead) throw new NotFoundException('lead not found');
+    if (!lead) throw new NotFoundError('lead not found');
     return lead;
   }
 
   private async assertCanAssign(editor: User, ownerId: string | null): Promise<void> {
     if (editor.role === UserRole.Sales)
-      throw new ForbiddenException('only sales heads and admins assign leads');
+      throw new ForbiddenError('only sales heads and admins assign leads');
     if (ownerId === null) return;
     const owner = await this.users.findById(ownerId);
     if (!owner || (owner.role !== UserRole.Sales && owner.role !== UserRole.SalesHead)) {
-      throw new UnprocessableEntityException('ownerId must be a sales or sales_head user');
+      throw new RuleViolationError('ownerId must be a sales or sales_head user');
     }
     if (
       editor.role === UserRole.SalesHead &&
       owner.id !== editor.id &&
       owner.salesHeadId !== editor.id
     ) {
-      throw new ForbiddenException('sales heads assign leads within their team');
+      throw new ForbiddenError('sales heads assign leads within their team');
     }
   }
 

@@ -1,4 +1,5 @@
-import { ConflictException, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import { ConflictError } from '@mas/domain-errors';
 import { PgCode, postgresErrorOf, TransactionRunner } from '@mas/persistence';
 import { LeadTag } from '../entities/lead-tag.entity.js';
 
@@ -15,7 +16,7 @@ export class TagsService {
       return await this.transactions.manager().save(LeadTag, { name });
     } catch (error) {
       if (postgresErrorOf(error)?.code === PgCode.uniqueViolation)
-        throw new ConflictException(`tag ${name} already exists`);
+        throw new ConflictError(`tag ${name} already exists`);
       throw error;
     }
   }

@@ -1,6 +1,7 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { OutboxService } from '@mas/persistence';
-import { type ActionInput, paramOneOf, PermanentStepError, WorkflowActions } from '@mas/workflow';
+import { PermanentError } from '@mas/domain-errors';
+import { type ActionInput, paramOneOf, WorkflowActions } from '@mas/workflow';
 import { EntityManager } from 'typeorm';
 import { leadAssignedEvent } from '../leads/lead-assigned-event.js';
 import { leadOfApplication } from '../leads/lead-of-application.js';
@@ -63,7 +64,7 @@ export class CrmWorkflowActions implements OnModuleInit {
 
   private async remindOwner({ tx, run, params }: ActionInput) {
     const lead = await this.lockLead(tx, run);
-    if (!lead.owner) throw new PermanentStepError('the lead has no active owner to remind');
+    if (!lead.owner) throw new PermanentError('the lead has no active owner to remind');
     await this.outbox.email(tx, {
       template: params.template as string,
       to: lead.owner.email,
@@ -79,7 +80,7 @@ export class CrmWorkflowActions implements OnModuleInit {
   /** The lead of the run's subject application (linked by application or by its student). */
   private async lockLead(tx: EntityManager, run: ActionInput['run']): Promise<ApplicationLead> {
     if (run.subjectType !== 'application') {
-      throw new PermanentStepError(`CRM actions work on applications, not ${run.subjectType}`);
+      throw new PermanentError(`CRM actions work on applications, not ${run.subjectType}`);
     }
     const [lead] = await tx.query<ApplicationLead[]>(
       `SELECT lead.id, lead.full_name AS "fullName",
@@ -93,7 +94,7 @@ export class CrmWorkflowActions implements OnModuleInit {
         FOR UPDATE OF lead`,
       [run.subjectId],
     );
-    if (!lead) throw new PermanentStepError('the application has no CRM lead');
+    if (!lead) throw new PermanentError('the application has no CRM lead');
     return lead;
   }
 }

@@ -1,4 +1,5 @@
-import { Injectable, UnprocessableEntityException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import { RuleViolationError } from '@mas/domain-errors';
 import { type Page, paginateByKeyset, TransactionRunner, updateIfStatus } from '@mas/persistence';
 import { UsersService } from '@mas/identity';
 import { AllotmentRequest, AllotmentStatus } from '../entities/allotment-request.entity.js';
@@ -28,7 +29,7 @@ export class AllotmentsService {
 
   async request(input: NewAllotment, requestedById: string): Promise<AllotmentRequest> {
     if (!(await this.users.findById(input.userId)))
-      throw new UnprocessableEntityException('userId is not a known user');
+      throw new RuleViolationError('userId is not a known user');
     const repository = this.transactions.manager().getRepository(AllotmentRequest);
     return repository.save(repository.create({ ...input, requestedById }));
   }

@@ -1,4 +1,4 @@
-import { Injectable, InternalServerErrorException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { User } from '@mas/identity';
 import { EntityManager, type ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 
@@ -41,7 +41,8 @@ export class DiscountTargets {
   }
 
   get(): DiscountTarget {
-    if (!this.target) throw new InternalServerErrorException('no discount target is registered');
+    // A wiring bug, not a refusal: a 500 whose stack is logged.
+    if (!this.target) throw new Error('no discount target is registered');
     return this.target;
   }
 }

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Post, Query } from '@nestjs/common';
-import { ApiErrors, ApiPage, mapPage, UuidParam } from '@mas/persistence';
+import { ApiErrors, ApiPage, UuidParam } from '@mas/http';
+import { mapPage } from '@mas/persistence';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authenticated, CurrentUser, Roles, User, UserRole } from '@mas/identity';
 import {

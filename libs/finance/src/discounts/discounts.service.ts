@@ -1,4 +1,5 @@
-import { ConflictException, Injectable, UnprocessableEntityException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import { ConflictError, RuleViolationError } from '@mas/domain-errors';
 import { User } from '@mas/identity';
 import {
   moneyToCents,
@@ -35,9 +36,9 @@ export class DiscountsService {
         .get()
         .lockCurrentPrice(tx, input.applicationId, requester);
       if (currentPrice === null)
-        throw new UnprocessableEntityException('applicationId is not a known application');
+        throw new RuleViolationError('applicationId is not a known application');
       if (moneyToCents(input.requestedPrice) >= moneyToCents(currentPrice)) {
-        throw new UnprocessableEntityException(
+        throw new RuleViolationError(
           `requestedPrice must be below the current price ${currentPrice}`,
         );
       }
@@ -53,7 +54,7 @@ export class DiscountsService {
         );
       } catch (error) {
         if (postgresErrorOf(error)?.code === PgCode.uniqueViolation) {
-          throw new ConflictException('this application already has a pending discount request');
+          throw new ConflictError('this application already has a pending discount request');
         }
         throw error;
       }

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { formatMoney, IsMoneyString, PageQueryDto, Trim } from '@mas/persistence';
+import { IsMoneyString, PageQueryDto, Trim } from '@mas/http';
+import { formatMoney } from '@mas/persistence';
 import { IsEnum, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { DiscountRequest, DiscountStatus } from '../entities/discount-request.entity.js';
 

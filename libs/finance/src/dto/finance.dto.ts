@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { PageQueryDto, Trim } from '@mas/persistence';
+import { PageQueryDto, Trim } from '@mas/http';
 import {
   IsEnum,
   IsInt,

@@ -1,4 +1,5 @@
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import { NotFoundError } from '@mas/domain-errors';
 import { SqlParams } from '@mas/persistence';
 import { EntityManager } from 'typeorm';
 import { TokenUsageType } from '../entities/token-usage.entity.js';
@@ -90,7 +91,7 @@ export class LedgerService {
       'SELECT balance FROM token_wallets WHERE user_id = $1',
       [userId],
     );
-    if (!wallet) throw new NotFoundException('wallet not found');
+    if (!wallet) throw new NotFoundError('wallet not found');
     throw notEnoughTokens(wallet.balance, -delta);
   }
 }

@@ -1,5 +1,5 @@
-import { UnprocessableEntityException } from '@nestjs/common';
-import { errorDetail, type SqlParams, withDetails } from '@mas/persistence';
+import { errorDetail, RuleViolationError } from '@mas/domain-errors';
+import type { SqlParams } from '@mas/persistence';
 import { type TokenUsageType } from '../entities/token-usage.entity.js';
 
 export interface WalletChange {
@@ -41,11 +41,9 @@ export function walletChangeCtes(params: SqlParams, change: WalletChange): strin
     )`;
 }
 
-/** The 422 for a debit the balance does not cover. */
-export function notEnoughTokens(balance: number, needed: number): UnprocessableEntityException {
-  return new UnprocessableEntityException(
-    withDetails(`not enough tokens: balance ${balance}, needed ${needed}`, [
-      errorDetail(`the balance is ${balance}, ${needed} needed`),
-    ]),
-  );
+/** The refusal (a 422) of a debit the balance does not cover. */
+export function notEnoughTokens(balance: number, needed: number): RuleViolationError {
+  return new RuleViolationError(`not enough tokens: balance ${balance}, needed ${needed}`, [
+    errorDetail(`the balance is ${balance}, ${needed} needed`),
+  ]);
 }

@@ -1,4 +1,5 @@
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import { NotFoundError } from '@mas/domain-errors';
 import { type Page, paginateByKeyset, TransactionRunner } from '@mas/persistence';
 import { TokenUsage } from '../entities/token-usage.entity.js';
 import { TokenWallet } from '../entities/token-wallet.entity.js';
@@ -10,7 +11,7 @@ export class WalletsService {
 
   async getWallet(userId: string): Promise<TokenWallet> {
     const wallet = await this.transactions.manager().findOneBy(TokenWallet, { userId });
-    if (!wallet) throw new NotFoundException('wallet not found');
+    if (!wallet) throw new NotFoundError('wallet not found');
     return wallet;
   }
 

@@ -1,6 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiBearerAuth, ApiExtension, DECORATORS } from '@nestjs/swagger';
-import { ApiErrors, forEachRoute } from '@mas/persistence';
+import { ApiErrors, forEachRoute } from '@mas/http';
 import { type UserRole } from '../entities/user-role.enum.js';
 import { IS_PUBLIC, ROLES } from './access-metadata.js';
 

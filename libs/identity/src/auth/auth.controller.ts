@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, HttpStatus, Ip, Post } from '@nestjs/common';
-import { ApiErrors } from '@mas/persistence';
+import { ApiErrors } from '@mas/http';
 import {
   ApiCreatedResponse,
   ApiNoContentResponse,

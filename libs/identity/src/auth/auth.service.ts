@@ -1,5 +1,5 @@
-import { Injectable, UnauthorizedException } from '@nestjs/common';
-import { RetryLaterException } from '@mas/persistence';
+import { Injectable } from '@nestjs/common';
+import { RetryLaterError, UnauthenticatedError } from '@mas/domain-errors';
 import { LoginThrottle } from '../abuse/login-throttle.js';
 import { RegisterThrottle } from '../abuse/register-throttle.js';
 import { LoginDto, RegisterDto } from '../dto/credentials.dto.js';
@@ -39,7 +39,7 @@ export class AuthService {
     }
     if (!user || !valid || !user.isActive) {
       await this.loginThrottle.failed(address);
-      throw new UnauthorizedException(WRONG_CREDENTIALS);
+      throw new UnauthenticatedError(WRONG_CREDENTIALS);
     }
     await this.loginThrottle.release(email);
     if (this.hasher.needsRehash(user.passwordHash)) await this.upgradeHash(user, password);
@@ -55,7 +55,7 @@ export class AuthService {
     try {
       upgraded = await this.hasher.rehash(password);
     } catch (error) {
-      if (error instanceof RetryLaterException) return;
+      if (error instanceof RetryLaterError) return;
       throw error;
     }
     await this.users.upgradePasswordHash(user.id, user.passwordHash, upgraded);

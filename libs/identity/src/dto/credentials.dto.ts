@@ -1,4 +1,4 @@
-import { Trim, TrimLower } from '@mas/persistence';
+import { Trim, TrimLower } from '@mas/http';
 import { ApiProperty } from '@nestjs/swagger';
 import { IsEmail, IsNotEmpty, IsString, MaxLength, MinLength } from 'class-validator';
 

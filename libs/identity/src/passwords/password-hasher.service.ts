@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { RetryLaterException } from '@mas/persistence';
+import { ServerBusyError } from '@mas/domain-errors';
 import { IDENTITY_CONFIG, type IdentityConfig } from '../identity.config.js';
 import {
   hashPassword,
@@ -66,11 +66,7 @@ export class PasswordHasher {
       return await this.queue.run(lane, task);
     } catch (error) {
       if (error instanceof QueueFullError) {
-        throw new RetryLaterException(
-          503,
-          'the server is busy checking passwords, retry shortly',
-          1,
-        );
+        throw new ServerBusyError('the server is busy checking passwords, retry shortly', 1);
       }
       throw error;
     }

@@ -1,4 +1,4 @@
-import { UnprocessableEntityException } from '@nestjs/common';
+import { RuleViolationError } from '@mas/domain-errors';
 import { type UpdateUserDto } from '../dto/admin-user.dto.js';
 import { type User } from '../entities/user.entity.js';
 
@@ -9,13 +9,11 @@ import { type User } from '../entities/user.entity.js';
 export function refuseSelfLockout(actor: User, targetId: string, changes: UpdateUserDto): void {
   if (actor.id !== targetId) return;
   if (changes.isActive === false) {
-    throw new UnprocessableEntityException(
+    throw new RuleViolationError(
       'you cannot deactivate yourself; another admin can deactivate your account',
     );
   }
   if (changes.role !== undefined && changes.role !== actor.role) {
-    throw new UnprocessableEntityException(
-      'you cannot change your own role; another admin can change it',
-    );
+    throw new RuleViolationError('you cannot change your own role; another admin can change it');
   }
 }

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Patch, Post, Query } from '@nestjs/common';
-import { ApiErrors, ApiPage, mapPage, type Page, UuidParam } from '@mas/persistence';
+import { ApiErrors, ApiPage, UuidParam } from '@mas/http';
+import { mapPage, type Page } from '@mas/persistence';
 import {
   ApiCreatedResponse,
   ApiNoContentResponse,

@@ -1,9 +1,5 @@
-import {
-  ConflictException,
-  Injectable,
-  NotFoundException,
-  UnprocessableEntityException,
-} from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import { ConflictError, NotFoundError, RuleViolationError } from '@mas/domain-errors';
 import {
   OutboxService,
   type Page,
@@ -75,7 +71,7 @@ export class UsersService {
 
   async getById(id: string): Promise<User> {
     const user = await this.findById(id);
-    if (!user) throw new NotFoundException('user not found');
+    if (!user) throw new NotFoundError('user not found');
     return user;
   }
 
@@ -122,10 +118,10 @@ export class UsersService {
         where: { id },
         lock: { mode: 'pessimistic_write' },
       });
-      if (!user) throw new NotFoundException('user not found');
+      if (!user) throw new NotFoundError('user not found');
       if (changes.salesHeadId) {
         if (changes.salesHeadId === id)
-          throw new UnprocessableEntityException('a user cannot be their own sales head');
+          throw new RuleViolationError('a user cannot be their own sales head');
         await this.requireSalesHead(manager, changes.salesHeadId);
       }
       const deactivated = user.isActive && changes.isActive === false;
@@ -155,7 +151,7 @@ export class UsersService {
   async revokeTokens(id: string): Promise<void> {
     await this.transactions.run(async (manager) => {
       const { affected } = await manager.increment(User, { id }, 'tokenVersion', 1);
-      if (!affected) throw new NotFoundException('user not found');
+      if (!affected) throw new NotFoundError('user not found');
       await this.outbox.publish(manager, sessionRevoked(id, 'tokens_revoked'));
     });
     this.authenticated.evict(id);
@@ -164,11 +160,11 @@ export class UsersService {
   private async requireSalesHead(manager: EntityManager, salesHeadId: string): Promise<void> {
     const head = await manager.findOneBy(User, { id: salesHeadId });
     if (!head || head.role !== UserRole.SalesHead) {
-      throw new UnprocessableEntityException('salesHeadId must be the id of a sales_head user');
+      throw new RuleViolationError('salesHeadId must be the id of a sales_head user');
     }
   }
 }
 
-function emailTaken(): ConflictException {
-  return new ConflictException('email is already registered');
+function emailTaken(): ConflictError {
+  return new ConflictError('email is already registered');
 }

@@ -1,4 +1,4 @@
-import { ConflictException } from '@nestjs/common';
+import { ConflictError } from '@mas/domain-errors';
 import { ApplicationStatus } from '../entities/application-status.enum.js';
 import { APPLICATION_TRANSITIONS, assertTransition } from './application-lifecycle.js';
 
@@ -6,7 +6,7 @@ function refusalOf(from: ApplicationStatus, to: ApplicationStatus): unknown {
   try {
     assertTransition('application', APPLICATION_TRANSITIONS, from, to);
   } catch (error) {
-    if (error instanceof ConflictException) return error.getResponse();
+    if (error instanceof ConflictError) return { message: error.message, details: error.details };
     throw error;
   }
   return null;
@@ -17,7 +17,7 @@ describe('assertTransition', () => {
     expect(refusalOf(ApplicationStatus.Submitted, ApplicationStatus.UnderReview)).toBeNull();
   });
 
-  it('refuses another with a 409 whose details name the status field and the allowed values', () => {
+  it('refuses another with a conflict whose details name the status field and the allowed values', () => {
     expect(refusalOf(ApplicationStatus.Submitted, ApplicationStatus.Enrolled)).toEqual({
       message: 'application is submitted; cannot move to enrolled',
       details: [{ field: 'status', message: 'must be one of under_review, rejected, withdrawn' }],

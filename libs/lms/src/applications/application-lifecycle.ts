@@ -1,5 +1,4 @@
-import { ConflictException } from '@nestjs/common';
-import { errorDetail, withDetails } from '@mas/persistence';
+import { ConflictError, errorDetail } from '@mas/domain-errors';
 import { ApplicationStatus, PapStatus } from '../entities/application-status.enum.js';
 
 const A = ApplicationStatus;
@@ -27,7 +26,7 @@ export const PAP_TRANSITIONS: Record<PapStatus, readonly PapStatus[]> = {
   [P.Cancelled]: [],
 };
 
-/** Throws a 409 naming the current status when `to` is not a next step of `from`. */
+/** Throws a ConflictError naming the current status when `to` is not a next step of `from`. */
 export function assertTransition<S extends string>(
   what: string,
   transitions: Record<S, readonly S[]>,
@@ -36,15 +35,13 @@ export function assertTransition<S extends string>(
 ): void {
   if (!transitions[from].includes(to)) {
     const allowed = transitions[from];
-    throw new ConflictException(
-      withDetails(`${what} is ${from}; cannot move to ${to}`, [
-        errorDetail(
-          allowed.length
-            ? `must be one of ${allowed.join(', ')}`
-            : `no change is allowed from ${from}`,
-          'status',
-        ),
-      ]),
-    );
+    throw new ConflictError(`${what} is ${from}; cannot move to ${to}`, [
+      errorDetail(
+        allowed.length
+          ? `must be one of ${allowed.join(', ')}`
+          : `no change is allowed from ${from}`,
+        'status',
+      ),
+    ]);
   }
 }

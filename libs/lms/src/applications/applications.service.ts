@@ -1,10 +1,10 @@
+import { Injectable } from '@nestjs/common';
 import {
-  ConflictException,
-  ForbiddenException,
-  Injectable,
-  NotFoundException,
-  UnprocessableEntityException,
-} from '@nestjs/common';
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  RuleViolationError,
+} from '@mas/domain-errors';
 import { User, UserRole } from '@mas/identity';
 import {
   OutboxEntries,
@@ -46,9 +46,9 @@ export class ApplicationsService {
         where: { id: input.batchId },
         relations: { course: true },
       });
-      if (!batch) throw new UnprocessableEntityException('batchId is not a known batch');
+      if (!batch) throw new RuleViolationError('batchId is not a known batch');
       if (input.collegeId && !(await tx.existsBy(College, { id: input.collegeId }))) {
-        throw new UnprocessableEntityException('collegeId is not a known college');
+        throw new RuleViolationError('collegeId is not a known college');
       }
       const applications = tx.getRepository(Application);
       try {
@@ -83,7 +83,7 @@ export class ApplicationsService {
         return application;
       } catch (error) {
         if (postgresErrorOf(error)?.code === PgCode.uniqueViolation)
-          throw new ConflictException('you already applied to this batch');
+          throw new ConflictError('you already applied to this batch');
         throw error;
       }
     });
@@ -104,7 +104,7 @@ export class ApplicationsService {
     const application = await this.visibleTo(this.transactions.manager(), caller)
       .andWhere('application.id = :id', { id })
       .getOne();
-    if (!application) throw new NotFoundException('application not found');
+    if (!application) throw new NotFoundError('application not found');
     return application;
   }
 
@@ -118,9 +118,9 @@ export class ApplicationsService {
         .andWhere('application.id = :id', { id })
         .setLock('pessimistic_write')
         .getOne();
-      if (!application) throw new NotFoundException('application not found');
+      if (!application) throw new NotFoundError('application not found');
       if (caller.role === UserRole.Student && status !== ApplicationStatus.Withdrawn) {
-        throw new ForbiddenException('students may only withdraw their own applications');
+        throw new ForbiddenError('students may only withdraw their own applications');
       }
       return this.transition(tx, application, status);
     });
@@ -139,7 +139,7 @@ export class ApplicationsService {
       where: { id },
       lock: { mode: 'pessimistic_write' },
     });
-    if (!application) throw new NotFoundException('application not found');
+    if (!application) throw new NotFoundError('application not found');
     return application;
   }
 

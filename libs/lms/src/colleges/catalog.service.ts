@@ -1,4 +1,5 @@
-import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import { ConflictError, NotFoundError } from '@mas/domain-errors';
 import {
   type Page,
   paginateByKeyset,
@@ -39,7 +40,7 @@ export class CatalogService {
       );
     } catch (error) {
       if (postgresErrorOf(error)?.code === PgCode.uniqueViolation)
-        throw new ConflictException(`course code ${input.code} already exists`);
+        throw new ConflictError(`course code ${input.code} already exists`);
       throw error;
     }
   }
@@ -53,7 +54,7 @@ export class CatalogService {
   async createBatch(input: CreateBatchDto): Promise<Batch> {
     const manager = this.transactions.manager();
     if (!(await manager.existsBy(Course, { id: input.courseId })))
-      throw new NotFoundException('course not found');
+      throw new NotFoundError('course not found');
     return manager.getRepository(Batch).save(manager.create(Batch, input));
   }
 }

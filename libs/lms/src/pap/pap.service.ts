@@ -1,9 +1,5 @@
-import {
-  ConflictException,
-  Injectable,
-  NotFoundException,
-  UnprocessableEntityException,
-} from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import { ConflictError, NotFoundError, RuleViolationError } from '@mas/domain-errors';
 import { User } from '@mas/identity';
 import { PgCode, postgresErrorOf, TransactionRunner } from '@mas/persistence';
 import { EntityManager } from 'typeorm';
@@ -36,14 +32,14 @@ export class PapService {
       .innerJoinAndSelect('batch.course', 'course')
       .where('application.id = :applicationId', { applicationId })
       .getOne();
-    if (!application) throw new NotFoundException('application not found');
+    if (!application) throw new NotFoundError('application not found');
     if (application.batch?.course?.code !== PAP_COURSE_CODE) {
-      throw new UnprocessableEntityException(
+      throw new RuleViolationError(
         `pay-after-placement is only for ${PAP_COURSE_CODE} applications`,
       );
     }
     if (![ApplicationStatus.Accepted, ApplicationStatus.Enrolled].includes(application.status)) {
-      throw new UnprocessableEntityException(
+      throw new RuleViolationError(
         `application is ${application.status}; it must be accepted or enrolled`,
       );
     }
@@ -51,7 +47,7 @@ export class PapService {
       return await tx.save(tx.create(PapWorkflow, { applicationId }));
     } catch (error) {
       if (postgresErrorOf(error)?.code === PgCode.uniqueViolation)
-        throw new ConflictException('this application already has a PAP workflow');
+        throw new ConflictError('this application already has a PAP workflow');
       throw error;
     }
   }
@@ -74,7 +70,7 @@ export class PapService {
       )
       .andWhere('pap.id = :id', { id })
       .getOne();
-    if (!pap) throw new NotFoundException('PAP workflow not found');
+    if (!pap) throw new NotFoundError('PAP workflow not found');
     return pap;
   }
 
@@ -84,7 +80,7 @@ export class PapService {
         where: { id },
         lock: { mode: 'pessimistic_write' },
       });
-      if (!pap) throw new NotFoundException('PAP workflow not found');
+      if (!pap) throw new NotFoundError('PAP workflow not found');
       return this.transition(tx, pap, status);
     });
   }

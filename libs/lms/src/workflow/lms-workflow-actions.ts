@@ -1,6 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { OutboxService } from '@mas/persistence';
-import { type ActionInput, paramOneOf, PermanentStepError, WorkflowActions } from '@mas/workflow';
+import { PermanentError } from '@mas/domain-errors';
+import { type ActionInput, paramOneOf, WorkflowActions } from '@mas/workflow';
 import { ApplicationStatus, PapStatus } from '../entities/application-status.enum.js';
 import { Application } from '../entities/application.entity.js';
 import { ApplicationsService } from '../applications/applications.service.js';
@@ -52,7 +53,7 @@ export class LmsWorkflowActions implements OnModuleInit {
       where: { id: applicationIdOf(run) },
       relations: { user: true, batch: { course: true } },
     });
-    if (!application?.user) throw new PermanentStepError('application not found');
+    if (!application?.user) throw new PermanentError('application not found');
     const owner = run.context.owner as { fullName?: string } | undefined;
     await this.outbox.email(tx, {
       template: params.template as string,
@@ -79,7 +80,7 @@ export class LmsWorkflowActions implements OnModuleInit {
   private async setPapStatus({ tx, run, params }: ActionInput) {
     const status = params.status as PapStatus;
     const pap = await this.pap.lockByApplication(tx, applicationIdOf(run));
-    if (!pap) throw new PermanentStepError('the application has no PAP workflow');
+    if (!pap) throw new PermanentError('the application has no PAP workflow');
     if (pap.status !== status) await this.pap.transition(tx, pap, status);
     return { papStatus: status };
   }
@@ -87,7 +88,7 @@ export class LmsWorkflowActions implements OnModuleInit {
 
 function applicationIdOf(run: ActionInput['run']): string {
   if (run.subjectType !== 'application') {
-    throw new PermanentStepError(`LMS actions work on applications, not ${run.subjectType}`);
+    throw new PermanentError(`LMS actions work on applications, not ${run.subjectType}`);
   }
   return run.subjectId;
 }

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { User } from '@mas/identity';
-import { PageQueryDto } from '@mas/persistence';
+import { PageQueryDto } from '@mas/http';
 import { Transform, Type } from 'class-transformer';
 import {
   IsBoolean,

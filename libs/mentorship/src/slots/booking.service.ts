@@ -1,4 +1,5 @@
-import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import { ConflictError, NotFoundError } from '@mas/domain-errors';
 import { LedgerService, TokenUsageType } from '@mas/finance';
 import { User } from '@mas/identity';
 import { OutboxService, TransactionRunner } from '@mas/persistence';
@@ -79,9 +80,9 @@ export class BookingService {
     return this.change(slotId, 'complete', async (tx, slot) => {
       SlotAccess.asMentorOrAdmin(slot, user);
       if (slot.startsAt.getTime() > Date.now())
-        throw new ConflictException('slot has not started yet; cannot complete');
+        throw new ConflictError('slot has not started yet; cannot complete');
       if (slot.earningsCredited)
-        throw new ConflictException('earnings for this slot were already credited');
+        throw new ConflictError('earnings for this slot were already credited');
       await this.ledger.credit(tx, slot.mentorId, slot.priceTokens, TokenUsageType.Earning, {
         slotId: slot.id,
       });
@@ -96,7 +97,7 @@ export class BookingService {
   ): Promise<Slot> {
     return this.transactions.run(async (tx) => {
       const locked = await lockSlot(tx, slotId);
-      if (!locked) throw new NotFoundException('slot not found');
+      if (!locked) throw new NotFoundError('slot not found');
       const status = nextStatus(action, locked.status);
       // updated_at is set here (not by the database) so the returned slot matches the row exactly.
       Object.assign(locked, await work(tx, locked), { status, updatedAt: new Date() });
@@ -116,7 +117,7 @@ export class BookingService {
     const manager = this.transactions.manager();
     for (let attempt = 1; ; attempt++) {
       const read = await readSlot(manager, slotId);
-      if (!read) throw new NotFoundException('slot not found');
+      if (!read) throw new NotFoundError('slot not found');
       const status = nextStatus(action, read.status);
       SlotAccess.asStudent(read, student);
       assertUpcoming(read);
@@ -131,7 +132,7 @@ export class BookingService {
         takeSlot(statement, { action, read, taken, notifications }),
       );
       if (done !== 'changed') return done;
-      if (attempt >= MAX_TAKE_ATTEMPTS) throw new ConflictException(SLOT_KEEPS_CHANGING);
+      if (attempt >= MAX_TAKE_ATTEMPTS) throw new ConflictError(SLOT_KEEPS_CHANGING);
     }
   }
 
@@ -149,5 +150,5 @@ const MAX_TAKE_ATTEMPTS = 3;
 const SLOT_KEEPS_CHANGING = 'slot changed while booking; try again';
 
 function assertUpcoming(slot: Slot): void {
-  if (slot.startsAt.getTime() <= Date.now()) throw new ConflictException('slot is in the past');
+  if (slot.startsAt.getTime() <= Date.now()) throw new ConflictError('slot is in the past');
 }

@@ -1,5 +1,4 @@
-import { ConflictException } from '@nestjs/common';
-import { errorDetail, withDetails } from '@mas/persistence';
+import { ConflictError, errorDetail } from '@mas/domain-errors';
 import { MeetingStatus } from '../entities/meeting-status.enum.js';
 
 const {
@@ -26,15 +25,13 @@ export const SLOT_TRANSITIONS = {
 
 export type SlotAction = keyof typeof SLOT_TRANSITIONS;
 
-/** The status `action` leads to from `current`, or a 409 naming the current status. */
+/** The status `action` leads to from `current`, or a ConflictError naming the current status. */
 export function nextStatus(action: SlotAction, current: MeetingStatus): MeetingStatus {
   const transition = SLOT_TRANSITIONS[action];
   if (!(transition.from as readonly MeetingStatus[]).includes(current)) {
-    throw new ConflictException(
-      withDetails(`slot is ${current}; cannot ${action}`, [
-        errorDetail(`${action} needs a slot that is ${transition.from.join(' or ')}`),
-      ]),
-    );
+    throw new ConflictError(`slot is ${current}; cannot ${action}`, [
+      errorDetail(`${action} needs a slot that is ${transition.from.join(' or ')}`),
+    ]);
   }
   return transition.to;
 }

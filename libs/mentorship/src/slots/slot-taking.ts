@@ -1,4 +1,4 @@
-import { NotFoundException } from '@nestjs/common';
+import { NotFoundError } from '@mas/domain-errors';
 import { notEnoughTokens, TokenUsageType, walletChangeCtes } from '@mas/finance';
 import { type OutboxEntry, outboxInsert, SqlParams } from '@mas/persistence';
 import { type EntityManager } from 'typeorm';
@@ -73,11 +73,11 @@ export async function takeSlot(manager: EntityManager, taking: Taking): Promise<
            (SELECT balance FROM token_wallets WHERE user_id = ${studentId}) AS balance
       FROM (SELECT 1) AS one LEFT JOIN locked ON true`;
   const [outcome] = await manager.query<Outcome[]>(sql, params.values);
-  if (!outcome.status) throw new NotFoundException('slot not found');
+  if (!outcome.status) throw new NotFoundError('slot not found');
   if (!outcome.unchanged) return 'changed';
   nextStatus(taking.action, outcome.status);
   if (!outcome.taken) {
-    if (outcome.balance === null) throw new NotFoundException('wallet not found');
+    if (outcome.balance === null) throw new NotFoundError('wallet not found');
     throw notEnoughTokens(outcome.balance, read.priceTokens);
   }
   return Object.assign(taken, {

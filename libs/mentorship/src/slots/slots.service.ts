@@ -1,10 +1,10 @@
+import { Injectable } from '@nestjs/common';
 import {
-  ConflictException,
-  ForbiddenException,
-  Injectable,
-  NotFoundException,
-  UnprocessableEntityException,
-} from '@nestjs/common';
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  RuleViolationError,
+} from '@mas/domain-errors';
 import { User, UserRole, UsersService } from '@mas/identity';
 import {
   type Page,
@@ -40,7 +40,7 @@ export class SlotsService {
       );
     } catch (error) {
       if (postgresErrorOf(error)?.code === PgCode.exclusionViolation) {
-        throw new ConflictException('slot overlaps another active slot of this mentor');
+        throw new ConflictError('slot overlaps another active slot of this mentor');
       }
       throw error;
     }
@@ -48,7 +48,7 @@ export class SlotsService {
 
   async get(id: string): Promise<Slot> {
     const slot = await this.transactions.manager().findOneBy(Slot, { id });
-    if (!slot) throw new NotFoundException('slot not found');
+    if (!slot) throw new NotFoundError('slot not found');
     return slot;
   }
 
@@ -83,14 +83,14 @@ export class SlotsService {
   private async mentorFor(requested: string | undefined, caller: User): Promise<string> {
     if (caller.role === UserRole.Expert) {
       if (requested && requested !== caller.id)
-        throw new ForbiddenException('experts create slots for themselves');
+        throw new ForbiddenError('experts create slots for themselves');
       return caller.id;
     }
     if (!requested)
-      throw new UnprocessableEntityException('mentorId is required when an admin creates a slot');
+      throw new RuleViolationError('mentorId is required when an admin creates a slot');
     const mentor = await this.users.findById(requested);
     if (mentor?.role !== UserRole.Expert)
-      throw new UnprocessableEntityException('mentorId must be the id of an expert');
+      throw new RuleViolationError('mentorId must be the id of an expert');
     return mentor.id;
   }
 }

@@ -1,4 +1,4 @@
-import { BadRequestException } from '@nestjs/common';
+import { InvalidInputError } from '@mas/domain-errors';
 import { decodeCursor, encodeCursor } from './keyset-cursor.js';
 
 describe('keyset cursor', () => {
@@ -16,7 +16,7 @@ describe('keyset cursor', () => {
     Buffer.from('[1,2]').toString('base64url'),
     Buffer.from('["not a date","0b7e8c1a-1f0e-4c7e-9a55-6f2b8a1d2c3e"]').toString('base64url'),
     Buffer.from('["2026-01-01T00:00:00Z","drop table"]').toString('base64url'),
-  ])('rejects %p with a 400', (cursor) =>
-    expect(() => decodeCursor(cursor)).toThrow(BadRequestException),
+  ])('rejects %p as invalid input', (cursor) =>
+    expect(() => decodeCursor(cursor)).toThrow(InvalidInputError),
   );
 });

@@ -1,5 +1,4 @@
-import { BadRequestException } from '@nestjs/common';
-import { errorDetail, withDetails } from '../errors/error-detail.js';
+import { errorDetail, InvalidInputError } from '@mas/domain-errors';
 import { isUuid } from '../validation/uuid.js';
 
 /** The position after which the next page starts: the sort value and the id of the last row seen. */
@@ -26,9 +25,9 @@ export function decodeCursor(cursor: string): KeysetPosition {
       }
     }
   } catch {
-    // fall through to the 400 below
+    // fall through to the refusal below
   }
-  throw new BadRequestException(
-    withDetails('cursor is invalid', [errorDetail('is not a cursor this API issued', 'cursor')]),
-  );
+  throw new InvalidInputError('cursor is invalid', [
+    errorDetail('is not a cursor this API issued', 'cursor'),
+  ]);
 }

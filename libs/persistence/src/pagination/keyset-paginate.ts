@@ -1,6 +1,6 @@
 import { type ObjectLiteral, type SelectQueryBuilder } from 'typeorm';
 import { decodeCursor, encodeCursor } from './keyset-cursor.js';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type Page } from './page-query.dto.js';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type Page } from './page.js';
 
 export interface KeysetOptions {
   limit?: number;

@@ -1,4 +1,4 @@
-import { type ErrorDetail, errorDetail } from '../errors/error-detail.js';
+import { type ErrorDetail, errorDetail } from '@mas/domain-errors';
 
 /**
  * Finds input Postgres or the validators cannot take: NUL characters (text and jsonb refuse them),

@@ -23,6 +23,10 @@ export interface ActionInput {
 export type ActionOutput = Record<string, unknown> | void;
 
 export interface WorkflowAction {
+  /**
+   * Throws a PermanentError (@mas/domain-errors) when retrying cannot help (the subject is gone or
+   * in the wrong state): the run fails at once. Any other error is retried per the step's policy.
+   */
   run(input: ActionInput): Promise<ActionOutput>;
   /**
    * The output depends only on the input, and the executor neither reads nor writes through `tx`:
@@ -33,12 +37,6 @@ export interface WorkflowAction {
   /** Problems with a step's params, checked when a definition is saved. */
   checkParams?(params: Readonly<Record<string, unknown>>): string[];
 }
-
-/**
- * Thrown by an executor when retrying cannot help (the subject is gone or in the wrong state): the
- * run fails at once. Client errors (4xx HttpExceptions) from services count as permanent too.
- */
-export class PermanentStepError extends Error {}
 
 const ACTION_NAME = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/;
 

@@ -1,5 +1,6 @@
-import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
-import { TransactionRunner, withDetails } from '@mas/persistence';
+import { Injectable } from '@nestjs/common';
+import { InvalidInputError, NotFoundError } from '@mas/domain-errors';
+import { TransactionRunner } from '@mas/persistence';
 import { EntityManager } from 'typeorm';
 import { WorkflowActions } from '../actions/workflow-actions.js';
 import type { WorkflowConfig, WorkflowTrigger } from './definition-config.js';
@@ -38,7 +39,7 @@ export class DefinitionsService {
   private assertValid(input: NewDefinition): void {
     const problems = validateDefinition(input.config, input.trigger, this.actions);
     if (problems.length) {
-      throw new BadRequestException(withDetails('workflow definition is invalid', problems));
+      throw new InvalidInputError('workflow definition is invalid', problems);
     }
   }
 
@@ -87,7 +88,7 @@ export class DefinitionsService {
     const definition = await this.transactions
       .manager(tx)
       .findOne(WorkflowDefinition, { where: { key }, order: { version: 'DESC' } });
-    if (!definition) throw new NotFoundException(`no workflow definition has the key "${key}"`);
+    if (!definition) throw new NotFoundError(`no workflow definition has the key "${key}"`);
     return definition;
   }
 

@@ -1,4 +1,4 @@
-import { type ErrorDetail, errorDetail } from '@mas/persistence';
+import { type ErrorDetail, errorDetail } from '@mas/domain-errors';
 import { parseExpression } from '../expressions/index.js';
 import {
   STEP_TYPES,

@@ -1,19 +1,13 @@
-import {
-  ConflictException,
-  Injectable,
-  NotFoundException,
-  UnprocessableEntityException,
-} from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { ConflictError, errorDetail, NotFoundError, RuleViolationError } from '@mas/domain-errors';
 import {
-  errorDetail,
   OutboxService,
   outboxInsert,
   SqlParams,
   type Page,
   paginateByKeyset,
   TransactionRunner,
-  withDetails,
 } from '@mas/persistence';
 import { EntityManager, SelectQueryBuilder } from 'typeorm';
 import { DefinitionsService } from '../definitions/definitions.service.js';
@@ -94,7 +88,7 @@ export class RunsService {
   async get(id: string, scope?: RunScope): Promise<RunWithSteps> {
     const manager = this.transactions.manager();
     const run = await scoped(manager, scope).andWhere('run.id = :id', { id }).getOne();
-    if (!run) throw new NotFoundException('workflow run not found');
+    if (!run) throw new NotFoundError('workflow run not found');
     const steps = await manager.find(WorkflowStepRun, {
       where: { runId: id },
       order: { stepNo: 'ASC', attempt: 'ASC' },
@@ -130,22 +124,20 @@ export class RunsService {
       const { config } = await this.definitions.byId(run.definitionId, tx);
       const step = config.steps[run.currentStep!];
       if (step.type !== 'wait_for_signal') {
-        throw new ConflictException(
+        throw new ConflictError(
           `run is ${run.status} at step "${run.currentStep}"; it waits for no signal`,
         );
       }
       if (step.event !== event) {
-        throw new ConflictException(`run waits for the signal "${step.event}", not "${event}"`);
+        throw new ConflictError(`run waits for the signal "${step.event}", not "${event}"`);
       }
       if (
         step.payloadCondition &&
         !isTruthy(evaluateExpression(parseExpression(step.payloadCondition), { payload }))
       ) {
-        throw new UnprocessableEntityException(
-          withDetails(`signal payload does not satisfy: ${step.payloadCondition}`, [
-            errorDetail(`must satisfy ${step.payloadCondition}`, 'payload'),
-          ]),
-        );
+        throw new RuleViolationError(`signal payload does not satisfy: ${step.payloadCondition}`, [
+          errorDetail(`must satisfy ${step.payloadCondition}`, 'payload'),
+        ]);
       }
       const changes = new RunChanges(run);
       const output = { event, payload, by };
@@ -184,9 +176,9 @@ export class RunsService {
     // Scope first: a run outside it must not reveal its status through a 409.
     const inScope =
       run && (!scope || (await scoped(tx, scope).andWhere('run.id = :id', { id }).getExists()));
-    if (!run || !inScope) throw new NotFoundException('workflow run not found');
+    if (!run || !inScope) throw new NotFoundError('workflow run not found');
     if (FINISHED_RUN_STATUSES.includes(run.status)) {
-      throw new ConflictException(`run is already ${run.status}`);
+      throw new ConflictError(`run is already ${run.status}`);
     }
     return run;
   }

@@ -1,11 +1,8 @@
-import { HttpException, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
+import { PermanentError } from '@mas/domain-errors';
 import { isRetryableTransactionError, OutboxService, TransactionRunner } from '@mas/persistence';
 import { EntityManager } from 'typeorm';
-import {
-  type ActionOutput,
-  PermanentStepError,
-  WorkflowActions,
-} from '../actions/workflow-actions.js';
+import { type ActionOutput, WorkflowActions } from '../actions/workflow-actions.js';
 import type {
   ActionStep,
   BranchStep,
@@ -292,9 +289,10 @@ function errorMessage(error: Error): string {
   return error.message.slice(0, 2000);
 }
 
+/**
+ * Retrying cannot help: an executor's own PermanentError, or a service's refusal (not found,
+ * conflict, rule violated, forbidden, invalid input), which are PermanentErrors too.
+ */
 function isPermanent(error: unknown): boolean {
-  return (
-    error instanceof PermanentStepError ||
-    (error instanceof HttpException && error.getStatus() < 500)
-  );
+  return error instanceof PermanentError;
 }

@@ -1,8 +1,8 @@
 import { HttpStatus } from '@nestjs/common';
 import { QueryRunnerAlreadyReleasedError, QueryRunnerProviderAlreadyReleasedError } from 'typeorm';
-import { type ErrorDetail } from './error-detail.js';
+import type { ErrorDetail } from '@mas/domain-errors';
+import { PgCode, type PostgresErrorInfo } from '@mas/persistence';
 import { constraintViolationDetails } from './postgres-error-details.js';
-import { PgCode, type PostgresErrorInfo } from './postgres-errors.js';
 
 export interface MappedError {
   status: HttpStatus;

@@ -1,14 +1,7 @@
-import { errorDetail, errorDetailsOf, withDetails } from './error-detail.js';
+import { errorDetail } from '@mas/domain-errors';
+import { errorDetailsOf, withDetails } from './http-error-details.js';
 
-describe('errorDetail', () => {
-  it('names the field when there is one, and leaves an absent or empty field out', () => {
-    expect(errorDetail('must be a UUID', 'id')).toEqual({ field: 'id', message: 'must be a UUID' });
-    expect(errorDetail('violates ck_slots_range')).toEqual({ message: 'violates ck_slots_range' });
-    expect(errorDetail('must not be nested deeper', '')).toEqual({
-      message: 'must not be nested deeper',
-    });
-  });
-
+describe('withDetails', () => {
   it('builds the response object of an exception with details', () => {
     expect(withDetails('cursor is invalid', [errorDetail('is bad', 'cursor')])).toEqual({
       message: 'cursor is invalid',

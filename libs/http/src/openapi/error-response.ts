@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import type { ErrorDetail } from '../errors/error-detail.js';
+import type { ErrorDetail } from '@mas/domain-errors';
 
 /** One entry of `details`. */
 export class ErrorDetailResponse implements ErrorDetail {

@@ -1,21 +1,9 @@
-/**
- * One entry of an error body's `details` (API.md): a problem of the request, with the input it
- * belongs to as a dotted path (`address.city`, a query or path parameter, a header) when it belongs
- * to one, and a sentence fragment saying what is wrong (`must be a UUID`).
- */
-export interface ErrorDetail {
-  field?: string;
-  message: string;
-}
-
-/** A `details` entry; an absent or empty field (the problem is not one input's) is left out. */
-export function errorDetail(message: string, field?: string): ErrorDetail {
-  return field ? { field, message } : { message };
-}
+import { type ErrorDetail, errorDetail } from '@mas/domain-errors';
 
 /**
- * The response object of an HttpException that carries details:
- * `new ConflictException(withDetails('slot is confirmed; cannot book', [errorDetail(...)]))`.
+ * The response object of a Nest HttpException that carries details, for the HTTP layer's own
+ * refusals (validation pipes, middleware):
+ * `new BadRequestException(withDetails('validation failed', [errorDetail(...)]))`.
  */
 export function withDetails(
   message: string,

@@ -1,35 +1,13 @@
 import {
-  type ArgumentsHost,
   BadRequestException,
   ConflictException,
   HttpException,
   UnprocessableEntityException,
 } from '@nestjs/common';
 import { QueryFailedError } from 'typeorm';
-import { AllExceptionsFilter, type ErrorBody } from './all-exceptions.filter.js';
-import { errorDetail, withDetails } from './error-detail.js';
-
-/** What the filter wrote: the status and the JSON body. */
-function answerOf(exception: unknown): { status: number; body: ErrorBody } {
-  const sent: { status?: number; body?: ErrorBody } = {};
-  const response = {
-    setHeader: () => response,
-    status: (status: number) => {
-      sent.status = status;
-      return response;
-    },
-    json: (body: ErrorBody) => {
-      sent.body = body;
-      return response;
-    },
-  };
-  const host = {
-    getType: () => 'http',
-    switchToHttp: () => ({ getResponse: () => response }),
-  } as unknown as ArgumentsHost;
-  new AllExceptionsFilter().catch(exception, host);
-  return { status: sent.status!, body: sent.body! };
-}
+import { errorDetail } from '@mas/domain-errors';
+import { answerOf } from './filter-answer.fixture.js';
+import { withDetails } from './http-error-details.js';
 
 function driverError(fields: Record<string, string>): Error {
   return Object.assign(new Error('duplicate key value violates unique constraint'), fields);
@@ -48,6 +26,7 @@ describe('AllExceptionsFilter details', () => {
         message: 'not enough tokens',
         details: [{ message: 'the balance is 1, 2 needed' }],
       },
+      headers: {},
     });
   });
 

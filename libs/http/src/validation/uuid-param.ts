@@ -1,5 +1,6 @@
 import { BadRequestException, Param, ParseUUIDPipe } from '@nestjs/common';
-import { errorDetail, withDetails } from '../errors/error-detail.js';
+import { errorDetail } from '@mas/domain-errors';
+import { withDetails } from '../errors/http-error-details.js';
 
 /**
  * A path parameter that must be a UUID: `@UuidParam('id') id: string`. Anything else is a 400

@@ -6,13 +6,14 @@ import {
   HttpStatus,
   Logger,
 } from '@nestjs/common';
+import type { ErrorDetail } from '@mas/domain-errors';
+import { postgresErrorOf } from '@mas/persistence';
 import { STATUS_CODES } from 'node:http';
 import type { Response } from 'express';
 import { bodyParserFailureOf } from './body-parser-errors.js';
-import { type ErrorDetail, errorDetailsOf } from './error-detail.js';
+import { mapDomainError } from './domain-error-mapping.js';
+import { errorDetailsOf } from './http-error-details.js';
 import { mapPostgresError, mapUnavailableDependency } from './http-error-mapping.js';
-import { postgresErrorOf } from './postgres-errors.js';
-import { RetryLaterException } from './retry-later.exception.js';
 
 export interface ErrorBody {
   statusCode: number;
@@ -23,8 +24,9 @@ export interface ErrorBody {
 
 /**
  * One error shape for every failure: `{ statusCode, error, message, details? }`, `details` always an
- * array of `{ field?, message }`. Database errors are mapped per API.md; unknown errors become a 500
- * whose stack stays in the server log.
+ * array of `{ field?, message }`. Nest's HttpExceptions (controllers, guards, pipes) keep their
+ * status; libs' DomainErrors and database errors are mapped per API.md; unknown errors become a
+ * 500 whose stack stays in the server log.
  */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
@@ -44,13 +46,11 @@ export class AllExceptionsFilter implements ExceptionFilter {
       const { status, message } = parserFailure;
       return { body: { statusCode: status, error: STATUS_CODES[status] ?? 'Error', message } };
     }
-    if (exception instanceof HttpException) {
-      const retryAfterSeconds =
-        exception instanceof RetryLaterException ? exception.retryAfterSeconds : undefined;
-      return { body: bodyOfHttpException(exception), retryAfterSeconds };
-    }
+    if (exception instanceof HttpException) return { body: bodyOfHttpException(exception) };
     const pgError = postgresErrorOf(exception);
-    const mapped = (pgError && mapPostgresError(pgError)) || mapUnavailableDependency(exception);
+    const mapped =
+      mapDomainError(exception) ??
+      ((pgError && mapPostgresError(pgError)) || mapUnavailableDependency(exception));
     if (mapped) {
       return {
         body: withoutUndefined({

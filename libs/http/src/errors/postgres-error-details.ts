@@ -1,5 +1,5 @@
-import { type ErrorDetail, errorDetail } from './error-detail.js';
-import { PgCode, type PostgresErrorInfo } from './postgres-errors.js';
+import { type ErrorDetail, errorDetail } from '@mas/domain-errors';
+import { PgCode, type PostgresErrorInfo } from '@mas/persistence';
 
 /** `Key (user_id, batch_id)=(…)`: the columns only when they are plain names, never the values. */
 const KEY_COLUMNS = /^Key \(([a-z_][a-z0-9_]*(?:, [a-z_][a-z0-9_]*)*)\)=/;
