@@ -4,11 +4,14 @@ import { readFileSync } from 'node:fs';
 const { compilerOptions } = JSON.parse(
   readFileSync(new URL('./tsconfig.json', import.meta.url), 'utf8'),
 );
+// `@mas/x` names a lib's index; `@mas/testing/*` a file of test/support, imported as `….js`.
 const aliasMapper = Object.fromEntries(
-  Object.entries(compilerOptions.paths).map(([alias, [target]]) => [
-    `^${alias}$`,
-    `<rootDir>/${target.replace(/^\.\//, '')}`,
-  ]),
+  Object.entries(compilerOptions.paths).map(([alias, [target]]) => {
+    const path = `<rootDir>/${target.replace(/^\.\//, '')}`;
+    return alias.endsWith('/*')
+      ? [`^${alias.slice(0, -1)}(.*)\\.js$`, path.replace(/\*$/, '$1')]
+      : [`^${alias}$`, path];
+  }),
 );
 
 export default {

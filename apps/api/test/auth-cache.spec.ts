@@ -1,7 +1,7 @@
-import { login, startTestApp, TEST_ADMIN, type TestApp } from '../../../test/support/test-app.js';
-import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
-import { until } from '../../../test/support/until.js';
-import { createUserWithRole } from '../../../test/support/users.js';
+import { login, startTestApp, TEST_ADMIN, type TestApp } from '@mas/testing/test-app.js';
+import { createTestDatabase, type TestDatabase } from '@mas/testing/test-database.js';
+import { until } from '@mas/testing/until.js';
+import { createUserWithRole } from '@mas/testing/users.js';
 
 const TTL_MS = 1500;
 

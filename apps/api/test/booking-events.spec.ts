@@ -1,10 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
-import { login, startTestApp, TEST_ADMIN, type TestApp } from '../../../test/support/test-app.js';
-import { createUserWithRole, type TestUser } from '../../../test/support/users.js';
-import { fund } from '../../../test/support/ledger.js';
-import { createSlot } from '../../../test/support/slots.js';
-import { connectEvents, type EventsClient, listen } from '../../../test/support/realtime.js';
+import { createTestDatabase, type TestDatabase } from '@mas/testing/test-database.js';
+import { login, startTestApp, TEST_ADMIN, type TestApp } from '@mas/testing/test-app.js';
+import { createUserWithRole, type TestUser } from '@mas/testing/users.js';
+import { fund } from '@mas/testing/ledger.js';
+import { createSlot } from '@mas/testing/slots.js';
+import { connectEvents, type EventsClient, listen } from '@mas/testing/realtime.js';
 
 describe('booking events over the gateway', () => {
   let database: TestDatabase;

@@ -1,5 +1,5 @@
-import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
-import { startTestApp, TEST_ADMIN, type TestApp } from '../../../test/support/test-app.js';
+import { createTestDatabase, type TestDatabase } from '@mas/testing/test-database.js';
+import { startTestApp, TEST_ADMIN, type TestApp } from '@mas/testing/test-app.js';
 
 async function countAdmins(database: TestDatabase): Promise<number> {
   const result = await database.sql(

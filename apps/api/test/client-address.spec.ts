@@ -1,6 +1,6 @@
-import { uniqueAbusePrefix } from '../../../test/support/abuse.js';
-import { appsOnMigratedDatabase } from '../../../test/support/app-fixture.js';
-import { type TestApp } from '../../../test/support/test-app.js';
+import { uniqueAbusePrefix } from '@mas/testing/abuse.js';
+import { appsOnMigratedDatabase } from '@mas/testing/app-fixture.js';
+import { type TestApp } from '@mas/testing/test-app.js';
 
 /**
  * The per-address limits count Express's `request.ip`. By default X-Forwarded-For is ignored, so a

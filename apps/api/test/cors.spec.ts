@@ -1,7 +1,7 @@
 import { ConfigError } from '@mas/persistence';
-import { appsOnMigratedDatabase } from '../../../test/support/app-fixture.js';
-import { login, TEST_ADMIN, type TestApp } from '../../../test/support/test-app.js';
-import { connectEvents, handshakeRefusal, listen } from '../../../test/support/realtime.js';
+import { appsOnMigratedDatabase } from '@mas/testing/app-fixture.js';
+import { login, TEST_ADMIN, type TestApp } from '@mas/testing/test-app.js';
+import { connectEvents, handshakeRefusal, listen } from '@mas/testing/realtime.js';
 import { loadAppConfig } from '../src/config/app-config.js';
 import { isAllowedOrigin } from '../src/config/cors-origins-config.js';
 

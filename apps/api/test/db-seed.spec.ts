@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
-import { login, startTestApp, TEST_ADMIN, testEnv } from '../../../test/support/test-app.js';
+import { createTestDatabase, type TestDatabase } from '@mas/testing/test-database.js';
+import { login, startTestApp, TEST_ADMIN, testEnv } from '@mas/testing/test-app.js';
 
 const DB_CLI = fileURLToPath(new URL('../../../dist/apps/api/src/cli/db.js', import.meta.url));
 

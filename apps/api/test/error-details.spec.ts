@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { responseValidatorOf } from '../../../test/support/openapi/response-validator.js';
-import { fund } from '../../../test/support/ledger.js';
-import { createSlot } from '../../../test/support/slots.js';
-import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
-import { login, startTestApp, TEST_ADMIN, type TestApp } from '../../../test/support/test-app.js';
-import { createUserWithRole, type TestUser } from '../../../test/support/users.js';
+import { responseValidatorOf } from '@mas/testing/openapi/response-validator.js';
+import { fund } from '@mas/testing/ledger.js';
+import { createSlot } from '@mas/testing/slots.js';
+import { createTestDatabase, type TestDatabase } from '@mas/testing/test-database.js';
+import { login, startTestApp, TEST_ADMIN, type TestApp } from '@mas/testing/test-app.js';
+import { createUserWithRole, type TestUser } from '@mas/testing/users.js';
 
 /** Every `details` the API sends is an array of `{ field?, message }` (API.md), whatever failed. */
 describe('error details have one shape', () => {

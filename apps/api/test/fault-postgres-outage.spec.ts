@@ -6,12 +6,12 @@ import {
   fund,
   ledgerViolations,
   slotLedgerViolations,
-} from '../../../test/support/ledger.js';
-import { type LoadAnswer, MoneyLoad } from '../../../test/support/money-load.js';
-import { PrivatePostgres } from '../../../test/support/private-postgres.js';
-import { login, startTestApp, TEST_ADMIN, type TestApp } from '../../../test/support/test-app.js';
-import type { TestDatabase } from '../../../test/support/test-database.js';
-import { createUserWithRole, type TestUser } from '../../../test/support/users.js';
+} from '@mas/testing/ledger.js';
+import { type LoadAnswer, MoneyLoad } from '@mas/testing/money-load.js';
+import { PrivatePostgres } from '@mas/testing/private-postgres.js';
+import { login, startTestApp, TEST_ADMIN, type TestApp } from '@mas/testing/test-app.js';
+import type { TestDatabase } from '@mas/testing/test-database.js';
+import { createUserWithRole, type TestUser } from '@mas/testing/users.js';
 
 /**
  * Students, each booking and cancelling from two clients at once (16 clients racing in pairs for

@@ -2,17 +2,17 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { createCourseBatch } from '../../../test/support/catalog.js';
-import { emailSends } from '../../../test/support/email-sends.js';
+import { createCourseBatch } from '@mas/testing/catalog.js';
+import { emailSends } from '@mas/testing/email-sends.js';
 import {
   EXPECTED_SCHEDULER_IDS,
   registeredSchedulerIds,
-} from '../../../test/support/job-schedulers.js';
-import { PrivateRedis } from '../../../test/support/private-redis.js';
-import { login, startTestApp, TEST_ADMIN, type TestApp } from '../../../test/support/test-app.js';
-import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
-import { until } from '../../../test/support/until.js';
-import { createUserWithRole } from '../../../test/support/users.js';
+} from '@mas/testing/job-schedulers.js';
+import { PrivateRedis } from '@mas/testing/private-redis.js';
+import { login, startTestApp, TEST_ADMIN, type TestApp } from '@mas/testing/test-app.js';
+import { createTestDatabase, type TestDatabase } from '@mas/testing/test-database.js';
+import { until } from '@mas/testing/until.js';
+import { createUserWithRole } from '@mas/testing/users.js';
 import { EmailTemplate } from '../src/email/email-templates.js';
 
 const STUDENTS = 6;

@@ -1,12 +1,12 @@
 import type { ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import request from 'supertest';
-import { startApiProcess } from '../../../test/support/api-process.js';
-import { allotmentViolations, ledgerViolations } from '../../../test/support/ledger.js';
-import { MoneyLoad } from '../../../test/support/money-load.js';
-import { login, startTestApp, TEST_ADMIN, type TestApp } from '../../../test/support/test-app.js';
-import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
-import { createUserWithRole } from '../../../test/support/users.js';
+import { startApiProcess } from '@mas/testing/api-process.js';
+import { allotmentViolations, ledgerViolations } from '@mas/testing/ledger.js';
+import { MoneyLoad } from '@mas/testing/money-load.js';
+import { login, startTestApp, TEST_ADMIN, type TestApp } from '@mas/testing/test-app.js';
+import { createTestDatabase, type TestDatabase } from '@mas/testing/test-database.js';
+import { createUserWithRole } from '@mas/testing/users.js';
 
 const CLIENTS = 8;
 

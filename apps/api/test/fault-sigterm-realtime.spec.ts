@@ -1,12 +1,12 @@
-import { type ApiProcess, startApiProcess } from '../../../test/support/api-process.js';
-import { fund } from '../../../test/support/ledger.js';
-import { connectResuming, type ResumingClient } from '../../../test/support/realtime.js';
-import { createSlot } from '../../../test/support/slots.js';
-import { TcpProxy } from '../../../test/support/tcp-proxy.js';
-import { login, startTestApp, TEST_ADMIN, type TestApp } from '../../../test/support/test-app.js';
-import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
-import { until } from '../../../test/support/until.js';
-import { createUserWithRole, type TestUser } from '../../../test/support/users.js';
+import { type ApiProcess, startApiProcess } from '@mas/testing/api-process.js';
+import { fund } from '@mas/testing/ledger.js';
+import { connectResuming, type ResumingClient } from '@mas/testing/realtime.js';
+import { createSlot } from '@mas/testing/slots.js';
+import { TcpProxy } from '@mas/testing/tcp-proxy.js';
+import { login, startTestApp, TEST_ADMIN, type TestApp } from '@mas/testing/test-app.js';
+import { createTestDatabase, type TestDatabase } from '@mas/testing/test-database.js';
+import { until } from '@mas/testing/until.js';
+import { createUserWithRole, type TestUser } from '@mas/testing/users.js';
 
 const MENTORS = 4;
 const STUDENTS = 8;

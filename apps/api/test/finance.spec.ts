@@ -1,7 +1,7 @@
-import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
-import { login, startTestApp, TEST_ADMIN, type TestApp } from '../../../test/support/test-app.js';
-import { createUserWithRole, type TestUser } from '../../../test/support/users.js';
-import { fund, ledgerViolations } from '../../../test/support/ledger.js';
+import { createTestDatabase, type TestDatabase } from '@mas/testing/test-database.js';
+import { login, startTestApp, TEST_ADMIN, type TestApp } from '@mas/testing/test-app.js';
+import { createUserWithRole, type TestUser } from '@mas/testing/users.js';
+import { fund, ledgerViolations } from '@mas/testing/ledger.js';
 
 describe('finance: wallets, ledger, allotments', () => {
   let database: TestDatabase;

@@ -2,21 +2,21 @@ import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type AddressInfo } from 'node:net';
-import { FuzzTally } from '../../../test/support/fuzz/fuzz-tally.js';
+import { FuzzTally } from '@mas/testing/fuzz/fuzz-tally.js';
 import {
   type FuzzRequest,
   malformedRequests,
-} from '../../../test/support/fuzz/malformed-requests.js';
+} from '@mas/testing/fuzz/malformed-requests.js';
 import {
   type OpenApiDocument,
   type Operation,
   operationsOf,
   resolverOf,
-} from '../../../test/support/fuzz/openapi-operations.js';
-import { closeRawAgent, type RawResponse, sendRaw } from '../../../test/support/fuzz/raw-http.js';
-import { errorBodyValidatorOf } from '../../../test/support/openapi/response-validator.js';
-import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
-import { login, startTestApp, TEST_ADMIN, type TestApp } from '../../../test/support/test-app.js';
+} from '@mas/testing/fuzz/openapi-operations.js';
+import { closeRawAgent, type RawResponse, sendRaw } from '@mas/testing/fuzz/raw-http.js';
+import { errorBodyValidatorOf } from '@mas/testing/openapi/response-validator.js';
+import { createTestDatabase, type TestDatabase } from '@mas/testing/test-database.js';
+import { login, startTestApp, TEST_ADMIN, type TestApp } from '@mas/testing/test-app.js';
 
 /** Fixed: a failure names its input, and the same inputs come back on every run. */
 const SEED = 20_240_611;

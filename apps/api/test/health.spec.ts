@@ -1,7 +1,7 @@
-import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
-import { login, startTestApp, TEST_ADMIN, type TestApp } from '../../../test/support/test-app.js';
-import { TcpProxy } from '../../../test/support/tcp-proxy.js';
-import { until } from '../../../test/support/until.js';
+import { createTestDatabase, type TestDatabase } from '@mas/testing/test-database.js';
+import { login, startTestApp, TEST_ADMIN, type TestApp } from '@mas/testing/test-app.js';
+import { TcpProxy } from '@mas/testing/tcp-proxy.js';
+import { until } from '@mas/testing/until.js';
 import { Draining } from '../src/health/draining.js';
 
 describe('health', () => {

@@ -1,9 +1,9 @@
 import { request, type Server } from 'node:http';
 import { type AddressInfo } from 'node:net';
 import { ConfigError } from '@mas/persistence';
-import { dripRequest } from '../../../test/support/raw-http.js';
-import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
-import { login, startTestApp, TEST_ADMIN, type TestApp } from '../../../test/support/test-app.js';
+import { dripRequest } from '@mas/testing/raw-http.js';
+import { createTestDatabase, type TestDatabase } from '@mas/testing/test-database.js';
+import { login, startTestApp, TEST_ADMIN, type TestApp } from '@mas/testing/test-app.js';
 import { loadAppConfig } from '../src/config/app-config.js';
 
 // Short, yet long enough for a 10 MB upload from a loaded machine to finish inside it.

@@ -4,9 +4,9 @@ import {
   PRODUCTION_LIMITS,
   timed,
   uniqueAbusePrefix,
-} from '../../../test/support/abuse.js';
-import { appsOnMigratedDatabase } from '../../../test/support/app-fixture.js';
-import { TEST_ADMIN, type TestApp } from '../../../test/support/test-app.js';
+} from '@mas/testing/abuse.js';
+import { appsOnMigratedDatabase } from '@mas/testing/app-fixture.js';
+import { TEST_ADMIN, type TestApp } from '@mas/testing/test-app.js';
 
 const PASSWORD = 'classroom password 2024';
 /** scrypt is deliberately slow; on a busy 2-core machine 30 of them take minutes. */

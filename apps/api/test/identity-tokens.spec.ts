@@ -1,14 +1,14 @@
-import { signJwt } from '../../../test/support/abuse.js';
-import { handshakeRefusal, listen } from '../../../test/support/realtime.js';
-import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
+import { signJwt } from '@mas/testing/abuse.js';
+import { handshakeRefusal, listen } from '@mas/testing/realtime.js';
+import { createTestDatabase, type TestDatabase } from '@mas/testing/test-database.js';
 import {
   login,
   startTestApp,
   TEST_ADMIN,
   TEST_JWT_SECRET,
   type TestApp,
-} from '../../../test/support/test-app.js';
-import { createUserWithRole } from '../../../test/support/users.js';
+} from '@mas/testing/test-app.js';
+import { createUserWithRole } from '@mas/testing/users.js';
 
 const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
 

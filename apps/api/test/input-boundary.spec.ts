@@ -1,8 +1,8 @@
 import { type AddressInfo } from 'node:net';
-import { deepJson } from '../../../test/support/fuzz/malformed-requests.js';
-import { closeRawAgent, sendRaw } from '../../../test/support/fuzz/raw-http.js';
-import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
-import { login, startTestApp, TEST_ADMIN, type TestApp } from '../../../test/support/test-app.js';
+import { deepJson } from '@mas/testing/fuzz/malformed-requests.js';
+import { closeRawAgent, sendRaw } from '@mas/testing/fuzz/raw-http.js';
+import { createTestDatabase, type TestDatabase } from '@mas/testing/test-database.js';
+import { login, startTestApp, TEST_ADMIN, type TestApp } from '@mas/testing/test-app.js';
 
 const JSON_TYPE = { 'Content-Type': 'application/json' };
 

@@ -1,14 +1,14 @@
-import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
+import { createTestDatabase, type TestDatabase } from '@mas/testing/test-database.js';
 import {
   login,
   startTestApp,
   stopWithQueues,
   TEST_ADMIN,
   type TestApp,
-} from '../../../test/support/test-app.js';
-import { createUserWithRole, type TestUser } from '../../../test/support/users.js';
-import { createSlot } from '../../../test/support/slots.js';
-import { fund } from '../../../test/support/ledger.js';
+} from '@mas/testing/test-app.js';
+import { createUserWithRole, type TestUser } from '@mas/testing/users.js';
+import { createSlot } from '@mas/testing/slots.js';
+import { fund } from '@mas/testing/ledger.js';
 import { CleanupService } from '../src/jobs/cleanup/cleanup.service.js';
 import { QueueRegistry } from '../src/jobs/queue-registry.js';
 

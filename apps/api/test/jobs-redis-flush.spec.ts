@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { OutboxService, TransactionRunner } from '@mas/persistence';
 import { Redis } from 'ioredis';
-import { emailSends } from '../../../test/support/email-sends.js';
+import { emailSends } from '@mas/testing/email-sends.js';
 import {
   EXPECTED_SCHEDULER_IDS,
   registeredSchedulerIds,
-} from '../../../test/support/job-schedulers.js';
-import { PrivateRedis } from '../../../test/support/private-redis.js';
-import { startTestApp, type TestApp } from '../../../test/support/test-app.js';
-import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
-import { until } from '../../../test/support/until.js';
+} from '@mas/testing/job-schedulers.js';
+import { PrivateRedis } from '@mas/testing/private-redis.js';
+import { startTestApp, type TestApp } from '@mas/testing/test-app.js';
+import { createTestDatabase, type TestDatabase } from '@mas/testing/test-database.js';
+import { until } from '@mas/testing/until.js';
 import { EmailTemplate } from '../src/email/email-templates.js';
 import { QueueName } from '../src/jobs/queue-names.js';
 import { QueueRegistry } from '../src/jobs/queue-registry.js';

@@ -4,15 +4,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { type INestApplicationContext } from '@nestjs/common';
 import { OutboxService, TransactionRunner } from '@mas/persistence';
 import pg from 'pg';
-import { emailSends } from '../../../test/support/email-sends.js';
+import { emailSends } from '@mas/testing/email-sends.js';
 import {
   EXPECTED_SCHEDULER_IDS,
   registeredSchedulerIds,
-} from '../../../test/support/job-schedulers.js';
-import { PrivateRedis } from '../../../test/support/private-redis.js';
-import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
-import { startTestApp, type TestApp, testEnv } from '../../../test/support/test-app.js';
-import { until } from '../../../test/support/until.js';
+} from '@mas/testing/job-schedulers.js';
+import { PrivateRedis } from '@mas/testing/private-redis.js';
+import { createTestDatabase, type TestDatabase } from '@mas/testing/test-database.js';
+import { startTestApp, type TestApp, testEnv } from '@mas/testing/test-app.js';
+import { until } from '@mas/testing/until.js';
 import { loadAppConfig } from '../src/config/app-config.js';
 import { EmailTemplate } from '../src/email/email-templates.js';
 import { createWorkerApp } from '../src/worker.js';

@@ -10,15 +10,15 @@ import {
   withTimeout,
 } from '@mas/persistence';
 import request from 'supertest';
-import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
+import { createTestDatabase, type TestDatabase } from '@mas/testing/test-database.js';
 import {
   login,
   startTestApp,
   TEST_ADMIN,
   type TestApp,
   testEnv,
-} from '../../../test/support/test-app.js';
-import { createUserWithRole } from '../../../test/support/users.js';
+} from '@mas/testing/test-app.js';
+import { createUserWithRole } from '@mas/testing/users.js';
 import { QueueDashboardAccess } from '../src/admin/queue-dashboard-access.js';
 import { loadAppConfig } from '../src/config/app-config.js';
 import { OutboxQueueDispatchers } from '../src/jobs/outbox-queue-dispatchers.js';
@@ -27,7 +27,7 @@ import { QueueWorkers } from '../src/jobs/queue-workers.js';
 import { JobSchedulesRegistrar } from '../src/jobs/job-schedules.registrar.js';
 import { WorkerHealthServer } from '../src/jobs/worker-health/worker-health.server.js';
 import { createWorkerApp } from '../src/worker.js';
-import { until } from '../../../test/support/until.js';
+import { until } from '@mas/testing/until.js';
 
 const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
 const DASHBOARD = '/api/admin/queues';

@@ -1,6 +1,6 @@
 import bcrypt from 'bcryptjs';
-import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
-import { login, startTestApp, type TestApp } from '../../../test/support/test-app.js';
+import { createTestDatabase, type TestDatabase } from '@mas/testing/test-database.js';
+import { login, startTestApp, type TestApp } from '@mas/testing/test-app.js';
 
 const EMAIL = 'legacy.student@example.com';
 const PASSWORD = 'old backend password';

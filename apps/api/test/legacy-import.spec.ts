@@ -7,10 +7,10 @@ import {
   createLegacyDatabase,
   LEGACY,
   LEGACY_PASSWORD,
-} from '../../../test/support/legacy-database.js';
-import { importState } from '../../../test/support/legacy-state.js';
-import { login, startTestApp, testEnv } from '../../../test/support/test-app.js';
-import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
+} from '@mas/testing/legacy-database.js';
+import { importState } from '@mas/testing/legacy-state.js';
+import { login, startTestApp, testEnv } from '@mas/testing/test-app.js';
+import { createTestDatabase, type TestDatabase } from '@mas/testing/test-database.js';
 
 const CLI = fileURLToPath(
   new URL('../../../dist/apps/api/src/cli/legacy-import.js', import.meta.url),

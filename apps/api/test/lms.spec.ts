@@ -1,8 +1,8 @@
-import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
-import { login, startTestApp, TEST_ADMIN, type TestApp } from '../../../test/support/test-app.js';
-import { assignApplicationLead } from '../../../test/support/leads.js';
-import { createUserWithRole, type TestUser } from '../../../test/support/users.js';
-import { pauseDefaultWorkflows } from '../../../test/support/workflows.js';
+import { createTestDatabase, type TestDatabase } from '@mas/testing/test-database.js';
+import { login, startTestApp, TEST_ADMIN, type TestApp } from '@mas/testing/test-app.js';
+import { assignApplicationLead } from '@mas/testing/leads.js';
+import { createUserWithRole, type TestUser } from '@mas/testing/users.js';
+import { pauseDefaultWorkflows } from '@mas/testing/workflows.js';
 
 describe('LMS: catalogue, applications, discounts, PAP', () => {
   let database: TestDatabase;

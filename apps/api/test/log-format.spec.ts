@@ -1,8 +1,8 @@
 import { Writable } from 'node:stream';
 import { ConfigError } from '@mas/persistence';
 import { pino } from 'pino';
-import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
-import { startTestApp, type TestApp } from '../../../test/support/test-app.js';
+import { createTestDatabase, type TestDatabase } from '@mas/testing/test-database.js';
+import { startTestApp, type TestApp } from '@mas/testing/test-app.js';
 import { loadAppConfig } from '../src/config/app-config.js';
 import { chooseLogFormat, formattedDestination } from '../src/logging/log-format.js';
 

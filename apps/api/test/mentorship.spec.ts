@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
-import { login, startTestApp, TEST_ADMIN, type TestApp } from '../../../test/support/test-app.js';
-import { createUserWithRole, type TestUser } from '../../../test/support/users.js';
-import { fund, ledgerViolations } from '../../../test/support/ledger.js';
-import { createSlot } from '../../../test/support/slots.js';
+import { createTestDatabase, type TestDatabase } from '@mas/testing/test-database.js';
+import { login, startTestApp, TEST_ADMIN, type TestApp } from '@mas/testing/test-app.js';
+import { createUserWithRole, type TestUser } from '@mas/testing/users.js';
+import { fund, ledgerViolations } from '@mas/testing/ledger.js';
+import { createSlot } from '@mas/testing/slots.js';
 
 describe('mentorship: slots and booking', () => {
   let database: TestDatabase;

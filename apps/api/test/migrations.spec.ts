@@ -6,7 +6,7 @@ import {
 } from '@mas/persistence';
 import { type DataSource } from 'typeorm';
 import { createCliDatabase } from '../src/database/cli-data-source.js';
-import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
+import { createTestDatabase, type TestDatabase } from '@mas/testing/test-database.js';
 
 describe('migrations on a real database', () => {
   let database: TestDatabase;

@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import {
   checkContract,
   type ContractDocument,
-} from '../../../test/support/openapi/contract-check.js';
-import { responseValidatorOf } from '../../../test/support/openapi/response-validator.js';
-import { routeAccessOf } from '../../../test/support/openapi/route-access.js';
-import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
-import { login, startTestApp, TEST_ADMIN, type TestApp } from '../../../test/support/test-app.js';
+} from '@mas/testing/openapi/contract-check.js';
+import { responseValidatorOf } from '@mas/testing/openapi/response-validator.js';
+import { routeAccessOf } from '@mas/testing/openapi/route-access.js';
+import { createTestDatabase, type TestDatabase } from '@mas/testing/test-database.js';
+import { login, startTestApp, TEST_ADMIN, type TestApp } from '@mas/testing/test-app.js';
 import { API_PREFIX } from '../src/configure-app.js';
 
 describe('the OpenAPI document is the contract', () => {

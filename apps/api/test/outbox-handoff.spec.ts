@@ -8,9 +8,9 @@ import {
   TransactionRunner,
 } from '@mas/persistence';
 import { type Job, UnrecoverableError } from 'bullmq';
-import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
-import { startTestApp, stopWithQueues, type TestApp } from '../../../test/support/test-app.js';
-import { until } from '../../../test/support/until.js';
+import { createTestDatabase, type TestDatabase } from '@mas/testing/test-database.js';
+import { startTestApp, stopWithQueues, type TestApp } from '@mas/testing/test-app.js';
+import { until } from '@mas/testing/until.js';
 import { type JobHandler } from '../src/jobs/job-handler.js';
 import { outboxCompletingProcessor } from '../src/jobs/outbox-completing-processor.js';
 

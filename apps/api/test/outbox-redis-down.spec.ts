@@ -1,11 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
-import { login, startTestApp, TEST_ADMIN, type TestApp } from '../../../test/support/test-app.js';
-import { createUserWithRole, type TestUser } from '../../../test/support/users.js';
-import { fund, ledgerViolations } from '../../../test/support/ledger.js';
-import { createSlot } from '../../../test/support/slots.js';
-import { connectEvents, type EventsClient, listen } from '../../../test/support/realtime.js';
-import { TcpProxy } from '../../../test/support/tcp-proxy.js';
+import { createTestDatabase, type TestDatabase } from '@mas/testing/test-database.js';
+import { login, startTestApp, TEST_ADMIN, type TestApp } from '@mas/testing/test-app.js';
+import { createUserWithRole, type TestUser } from '@mas/testing/users.js';
+import { fund, ledgerViolations } from '@mas/testing/ledger.js';
+import { createSlot } from '@mas/testing/slots.js';
+import { connectEvents, type EventsClient, listen } from '@mas/testing/realtime.js';
+import { TcpProxy } from '@mas/testing/tcp-proxy.js';
 
 /** Polls `probe` until it returns true, for at most `ms`. */
 async function eventually(probe: () => Promise<boolean>, ms: number): Promise<boolean> {

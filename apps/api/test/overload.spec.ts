@@ -1,9 +1,9 @@
 import { type AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import pg from 'pg';
-import { burst, type BurstAnswer, figuresOf } from '../../../test/support/burst.js';
-import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
-import { login, startTestApp, TEST_ADMIN, type TestApp } from '../../../test/support/test-app.js';
+import { burst, type BurstAnswer, figuresOf } from '@mas/testing/burst.js';
+import { createTestDatabase, type TestDatabase } from '@mas/testing/test-database.js';
+import { login, startTestApp, TEST_ADMIN, type TestApp } from '@mas/testing/test-app.js';
 
 const CONCURRENT = 500;
 const POOL_MAX = 4;

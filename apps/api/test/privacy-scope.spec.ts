@@ -1,17 +1,17 @@
-import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
+import { createTestDatabase, type TestDatabase } from '@mas/testing/test-database.js';
 import {
   login,
   startTestApp,
   stopWithQueues,
   TEST_ADMIN,
   type TestApp,
-} from '../../../test/support/test-app.js';
-import { fund } from '../../../test/support/ledger.js';
-import { assignApplicationLead } from '../../../test/support/leads.js';
-import { createSlot } from '../../../test/support/slots.js';
-import { until } from '../../../test/support/until.js';
-import { createUserWithRole, type TestUser } from '../../../test/support/users.js';
-import { pauseDefaultWorkflows } from '../../../test/support/workflows.js';
+} from '@mas/testing/test-app.js';
+import { fund } from '@mas/testing/ledger.js';
+import { assignApplicationLead } from '@mas/testing/leads.js';
+import { createSlot } from '@mas/testing/slots.js';
+import { until } from '@mas/testing/until.js';
+import { createUserWithRole, type TestUser } from '@mas/testing/users.js';
+import { pauseDefaultWorkflows } from '@mas/testing/workflows.js';
 
 interface SlotBody {
   id: string;

@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { startApiProcess } from '../../../test/support/api-process.js';
+import { startApiProcess } from '@mas/testing/api-process.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { User, UserRole } from '@mas/identity';
 import {
@@ -11,16 +11,16 @@ import {
   userRoom,
 } from '@mas/persistence';
 import { type EntityManager } from 'typeorm';
-import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
-import { login, startTestApp, TEST_ADMIN, type TestApp } from '../../../test/support/test-app.js';
-import { createUserWithRole, type TestUser } from '../../../test/support/users.js';
+import { createTestDatabase, type TestDatabase } from '@mas/testing/test-database.js';
+import { login, startTestApp, TEST_ADMIN, type TestApp } from '@mas/testing/test-app.js';
+import { createUserWithRole, type TestUser } from '@mas/testing/users.js';
 import {
   connectEvents,
   type EventsClient,
   handshakeRefusal,
   listen,
-} from '../../../test/support/realtime.js';
-import { until } from '../../../test/support/until.js';
+} from '@mas/testing/realtime.js';
+import { until } from '@mas/testing/until.js';
 import { UNAUTHORIZED_MESSAGE } from '../src/realtime/socket-authenticator.js';
 import { TOO_MANY_SOCKETS_MESSAGE } from '../src/realtime/socket-cap.js';
 

@@ -6,17 +6,17 @@ import {
   TransactionRunner,
   userRoom,
 } from '@mas/persistence';
-import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
-import { login, startTestApp, TEST_ADMIN, type TestApp } from '../../../test/support/test-app.js';
-import { createUserWithRole, type TestUser } from '../../../test/support/users.js';
+import { createTestDatabase, type TestDatabase } from '@mas/testing/test-database.js';
+import { login, startTestApp, TEST_ADMIN, type TestApp } from '@mas/testing/test-app.js';
+import { createUserWithRole, type TestUser } from '@mas/testing/users.js';
 import {
   connectEvents,
   type EventsClient,
   handshakeRefusal,
   type HandshakeCredentials,
   listen,
-} from '../../../test/support/realtime.js';
-import { TcpProxy } from '../../../test/support/tcp-proxy.js';
+} from '@mas/testing/realtime.js';
+import { TcpProxy } from '@mas/testing/tcp-proxy.js';
 import {
   EventsGateway,
   REPLAY_INCOMPLETE,

@@ -3,8 +3,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort } from '../../../test/support/free-port.js';
-import { until } from '../../../test/support/until.js';
+import { freePort } from '@mas/testing/free-port.js';
+import { until } from '@mas/testing/until.js';
 
 const projectRoot = fileURLToPath(new URL('../../..', import.meta.url));
 

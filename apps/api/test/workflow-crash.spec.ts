@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Client } from 'pg';
-import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
+import { createTestDatabase, type TestDatabase } from '@mas/testing/test-database.js';
 import {
   login,
   startTestApp,
@@ -9,9 +9,9 @@ import {
   TEST_ADMIN,
   type TestApp,
   testEnv,
-} from '../../../test/support/test-app.js';
-import { until } from '../../../test/support/until.js';
-import { createUserWithRole } from '../../../test/support/users.js';
+} from '@mas/testing/test-app.js';
+import { until } from '@mas/testing/until.js';
+import { createUserWithRole } from '@mas/testing/users.js';
 
 const MAIN = fileURLToPath(new URL('../../../dist/apps/api/src/main.js', import.meta.url));
 

@@ -1,15 +1,15 @@
 import { WorkflowEngine } from '@mas/workflow';
-import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
+import { createTestDatabase, type TestDatabase } from '@mas/testing/test-database.js';
 import {
   login,
   startTestApp,
   stopWithQueues,
   TEST_ADMIN,
   type TestApp,
-} from '../../../test/support/test-app.js';
-import { until } from '../../../test/support/until.js';
-import { createUserWithRole } from '../../../test/support/users.js';
-import { createCourseBatch } from '../../../test/support/catalog.js';
+} from '@mas/testing/test-app.js';
+import { until } from '@mas/testing/until.js';
+import { createUserWithRole } from '@mas/testing/users.js';
+import { createCourseBatch } from '@mas/testing/catalog.js';
 
 interface RunBody {
   id: string;

@@ -1,14 +1,14 @@
 import { OutboxChannel, OutboxMessage } from '@mas/persistence';
 import { WORKFLOW_QUEUE, WorkflowActions, WorkflowTriggers } from '@mas/workflow';
 import type { Job } from 'bullmq';
-import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
-import { login, startTestApp, TEST_ADMIN, type TestApp } from '../../../test/support/test-app.js';
-import { connectEvents, type EventsClient, listen } from '../../../test/support/realtime.js';
-import { until } from '../../../test/support/until.js';
-import { createUserWithRole, type TestUser } from '../../../test/support/users.js';
+import { createTestDatabase, type TestDatabase } from '@mas/testing/test-database.js';
+import { login, startTestApp, TEST_ADMIN, type TestApp } from '@mas/testing/test-app.js';
+import { connectEvents, type EventsClient, listen } from '@mas/testing/realtime.js';
+import { until } from '@mas/testing/until.js';
+import { createUserWithRole, type TestUser } from '@mas/testing/users.js';
 import { QueueRegistry } from '../src/jobs/queue-registry.js';
 import { SWEEP_JOB, WorkflowJobHandler } from '../src/workflow/workflow-job.handler.js';
-import { createCourseBatch } from '../../../test/support/catalog.js';
+import { createCourseBatch } from '@mas/testing/catalog.js';
 
 interface RunBody {
   id: string;

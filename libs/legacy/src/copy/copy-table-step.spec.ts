@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import pg from 'pg';
-import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database.js';
+import { createTestDatabase, type TestDatabase } from '@mas/testing/test-database.js';
 import { ownTransactions } from '../run/batch-transactions.js';
 import { runSteps, type StepProgress } from '../run/run-steps.js';
 import { copyTableStep } from './copy-table-step.js';

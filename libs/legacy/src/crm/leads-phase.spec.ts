@@ -5,9 +5,9 @@ import {
   stageImportedUsers,
   tableRows,
   reportedDecisions,
-} from '../../../../test/support/legacy-staged-users.js';
-import { runPhases } from '../../../../test/support/legacy-phases.js';
-import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database.js';
+} from '@mas/testing/legacy-staged-users.js';
+import { runPhases } from '@mas/testing/legacy-phases.js';
+import { createTestDatabase, type TestDatabase } from '@mas/testing/test-database.js';
 import { crmPhases } from './index.js';
 
 const user = (n: number) => fixtureId('a', n);

@@ -4,9 +4,9 @@ import {
   reportedDecisions,
   reportItems,
   tableRows,
-} from '../../../../test/support/legacy-staged-users.js';
-import { runPhases } from '../../../../test/support/legacy-phases.js';
-import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database.js';
+} from '@mas/testing/legacy-staged-users.js';
+import { runPhases } from '@mas/testing/legacy-phases.js';
+import { createTestDatabase, type TestDatabase } from '@mas/testing/test-database.js';
 import { batchesPhase } from './batches-phase.js';
 import { collegesPhase } from './colleges-phase.js';
 import { coursesPhase } from './courses-phase.js';

@@ -1,6 +1,6 @@
-import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database.js';
-import { runPhases } from '../../../../test/support/legacy-phases.js';
-import { reportedDecisions } from '../../../../test/support/legacy-staged-users.js';
+import { createTestDatabase, type TestDatabase } from '@mas/testing/test-database.js';
+import { runPhases } from '@mas/testing/legacy-phases.js';
+import { reportedDecisions } from '@mas/testing/legacy-staged-users.js';
 import { mentorshipPhases } from './index.js';
 
 const uuid = (prefix: string, n: number) =>

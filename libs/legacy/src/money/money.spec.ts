@@ -1,7 +1,7 @@
-import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database.js';
-import { runPhases } from '../../../../test/support/legacy-phases.js';
-import { reportedDecisions } from '../../../../test/support/legacy-staged-users.js';
-import { ledgerViolations } from '../../../../test/support/ledger.js';
+import { createTestDatabase, type TestDatabase } from '@mas/testing/test-database.js';
+import { runPhases } from '@mas/testing/legacy-phases.js';
+import { reportedDecisions } from '@mas/testing/legacy-staged-users.js';
+import { ledgerViolations } from '@mas/testing/ledger.js';
 import { countImportedBalanceRows, moneyParity, moneyPhases } from './index.js';
 
 const CONTEXT = { timezone: 'Asia/Kolkata', batchSize: 2 };

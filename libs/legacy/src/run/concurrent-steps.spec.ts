@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database.js';
+import { createTestDatabase, type TestDatabase } from '@mas/testing/test-database.js';
 import type { ImportPhase } from '../import-phase.js';
 import { ownTransactions } from './batch-transactions.js';
 import { runSteps, type StepProgress } from './run-steps.js';

@@ -1,7 +1,7 @@
 import { type DataSource } from 'typeorm';
-import { openOutboxDataSource } from '../../../../test/support/outbox-data-source.js';
-import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database.js';
-import { until } from '../../../../test/support/until.js';
+import { openOutboxDataSource } from '@mas/testing/outbox-data-source.js';
+import { createTestDatabase, type TestDatabase } from '@mas/testing/test-database.js';
+import { until } from '@mas/testing/until.js';
 import { loadDatabaseConfig } from '../config/database-config.js';
 import { OutboxChannel } from './outbox-message.entity.js';
 import { OutboxRelay } from './outbox-relay.js';

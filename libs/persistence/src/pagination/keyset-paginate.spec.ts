@@ -1,5 +1,5 @@
 import { Column, DataSource, Entity } from 'typeorm';
-import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database.js';
+import { createTestDatabase, type TestDatabase } from '@mas/testing/test-database.js';
 import { BaseEntity } from '../entities/base.entity.js';
 import { SnakeNamingStrategy } from '../data-source/snake-naming.strategy.js';
 import { paginateByKeyset } from './keyset-paginate.js';

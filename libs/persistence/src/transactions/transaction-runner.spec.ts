@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database.js';
+import { createTestDatabase, type TestDatabase } from '@mas/testing/test-database.js';
 import { postgresErrorOf } from '../errors/postgres-errors.js';
 import { TransactionRunner } from './transaction-runner.js';
 
