@@ -4,13 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createTestDatabase, type TestDatabase } from '@mas/testing/test-database.js';
-import {
-  login,
-  startTestApp,
-  TEST_ADMIN,
-  testEnv,
-  type TestApp,
-} from '@mas/testing/test-app.js';
+import { login, startTestApp, TEST_ADMIN, testEnv, type TestApp } from '@mas/testing/test-app.js';
 import { createUserWithRole, type TestUser } from '@mas/testing/users.js';
 
 const CLI = fileURLToPath(new URL('../../../dist/apps/api/src/cli/crm-import.js', import.meta.url));

@@ -4,10 +4,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { createCourseBatch } from '@mas/testing/catalog.js';
 import { emailSends } from '@mas/testing/email-sends.js';
-import {
-  EXPECTED_SCHEDULER_IDS,
-  registeredSchedulerIds,
-} from '@mas/testing/job-schedulers.js';
+import { EXPECTED_SCHEDULER_IDS, registeredSchedulerIds } from '@mas/testing/job-schedulers.js';
 import { PrivateRedis } from '@mas/testing/private-redis.js';
 import { login, startTestApp, TEST_ADMIN, type TestApp } from '@mas/testing/test-app.js';
 import { createTestDatabase, type TestDatabase } from '@mas/testing/test-database.js';

@@ -3,10 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type AddressInfo } from 'node:net';
 import { FuzzTally } from '@mas/testing/fuzz/fuzz-tally.js';
-import {
-  type FuzzRequest,
-  malformedRequests,
-} from '@mas/testing/fuzz/malformed-requests.js';
+import { type FuzzRequest, malformedRequests } from '@mas/testing/fuzz/malformed-requests.js';
 import {
   type OpenApiDocument,
   type Operation,

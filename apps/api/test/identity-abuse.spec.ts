@@ -1,10 +1,5 @@
 import type { Response } from 'supertest';
-import {
-  insertStudents,
-  PRODUCTION_LIMITS,
-  timed,
-  uniqueAbusePrefix,
-} from '@mas/testing/abuse.js';
+import { insertStudents, PRODUCTION_LIMITS, timed, uniqueAbusePrefix } from '@mas/testing/abuse.js';
 import { appsOnMigratedDatabase } from '@mas/testing/app-fixture.js';
 import { TEST_ADMIN, type TestApp } from '@mas/testing/test-app.js';
 

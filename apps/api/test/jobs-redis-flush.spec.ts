@@ -2,10 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { OutboxService, TransactionRunner } from '@mas/persistence';
 import { Redis } from 'ioredis';
 import { emailSends } from '@mas/testing/email-sends.js';
-import {
-  EXPECTED_SCHEDULER_IDS,
-  registeredSchedulerIds,
-} from '@mas/testing/job-schedulers.js';
+import { EXPECTED_SCHEDULER_IDS, registeredSchedulerIds } from '@mas/testing/job-schedulers.js';
 import { PrivateRedis } from '@mas/testing/private-redis.js';
 import { startTestApp, type TestApp } from '@mas/testing/test-app.js';
 import { createTestDatabase, type TestDatabase } from '@mas/testing/test-database.js';

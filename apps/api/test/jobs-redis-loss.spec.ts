@@ -5,10 +5,7 @@ import { type INestApplicationContext } from '@nestjs/common';
 import { OutboxService, TransactionRunner } from '@mas/persistence';
 import pg from 'pg';
 import { emailSends } from '@mas/testing/email-sends.js';
-import {
-  EXPECTED_SCHEDULER_IDS,
-  registeredSchedulerIds,
-} from '@mas/testing/job-schedulers.js';
+import { EXPECTED_SCHEDULER_IDS, registeredSchedulerIds } from '@mas/testing/job-schedulers.js';
 import { PrivateRedis } from '@mas/testing/private-redis.js';
 import { createTestDatabase, type TestDatabase } from '@mas/testing/test-database.js';
 import { startTestApp, type TestApp, testEnv } from '@mas/testing/test-app.js';

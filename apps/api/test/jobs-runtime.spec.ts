@@ -11,13 +11,7 @@ import {
 } from '@mas/persistence';
 import request from 'supertest';
 import { createTestDatabase, type TestDatabase } from '@mas/testing/test-database.js';
-import {
-  login,
-  startTestApp,
-  TEST_ADMIN,
-  type TestApp,
-  testEnv,
-} from '@mas/testing/test-app.js';
+import { login, startTestApp, TEST_ADMIN, type TestApp, testEnv } from '@mas/testing/test-app.js';
 import { createUserWithRole } from '@mas/testing/users.js';
 import { QueueDashboardAccess } from '../src/admin/queue-dashboard-access.js';
 import { loadAppConfig } from '../src/config/app-config.js';

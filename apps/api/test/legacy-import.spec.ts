@@ -3,11 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  createLegacyDatabase,
-  LEGACY,
-  LEGACY_PASSWORD,
-} from '@mas/testing/legacy-database.js';
+import { createLegacyDatabase, LEGACY, LEGACY_PASSWORD } from '@mas/testing/legacy-database.js';
 import { importState } from '@mas/testing/legacy-state.js';
 import { login, startTestApp, testEnv } from '@mas/testing/test-app.js';
 import { createTestDatabase, type TestDatabase } from '@mas/testing/test-database.js';

@@ -1,8 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import {
-  checkContract,
-  type ContractDocument,
-} from '@mas/testing/openapi/contract-check.js';
+import { checkContract, type ContractDocument } from '@mas/testing/openapi/contract-check.js';
 import { responseValidatorOf } from '@mas/testing/openapi/response-validator.js';
 import { routeAccessOf } from '@mas/testing/openapi/route-access.js';
 import { createTestDatabase, type TestDatabase } from '@mas/testing/test-database.js';
