@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
+import { EmailTemplate } from '@mas/email';
 import pg from 'pg';
 import { createCourseBatch } from '../../../test/support/catalog.js';
 import { emailSends } from '../../../test/support/email-sends.js';
@@ -13,7 +14,6 @@ import { login, startTestApp, TEST_ADMIN, type TestApp } from '../../../test/sup
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
 import { until } from '../../../test/support/until.js';
 import { createUserWithRole } from '../../../test/support/users.js';
-import { EmailTemplate } from '../src/email/email-templates.js';
 
 const STUDENTS = 6;
 const BATCHES = 45;

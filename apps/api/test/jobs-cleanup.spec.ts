@@ -1,3 +1,4 @@
+import { QueueRegistry } from '@mas/jobs';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
 import {
   login,
@@ -10,7 +11,6 @@ import { createUserWithRole, type TestUser } from '../../../test/support/users.j
 import { createSlot } from '../../../test/support/slots.js';
 import { fund } from '../../../test/support/ledger.js';
 import { CleanupService } from '../src/jobs/cleanup/cleanup.service.js';
-import { QueueRegistry } from '../src/jobs/queue-registry.js';
 
 const EXPIRED = 1234;
 

@@ -1,3 +1,4 @@
+import { QueueRegistry } from '@mas/jobs';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
 import {
   login,
@@ -9,7 +10,6 @@ import {
 import { createUserWithRole, type TestUser } from '../../../test/support/users.js';
 import { createSlot } from '../../../test/support/slots.js';
 import { fund } from '../../../test/support/ledger.js';
-import { QueueRegistry } from '../src/jobs/queue-registry.js';
 
 const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
 

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { EMAIL_QUEUE, EmailTemplate } from '@mas/email';
+import { QueueRegistry } from '@mas/jobs';
 import { OutboxService, TransactionRunner } from '@mas/persistence';
 import { Redis } from 'ioredis';
 import { emailSends } from '../../../test/support/email-sends.js';
@@ -10,9 +12,6 @@ import { PrivateRedis } from '../../../test/support/private-redis.js';
 import { startTestApp, type TestApp } from '../../../test/support/test-app.js';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
 import { until } from '../../../test/support/until.js';
-import { EmailTemplate } from '../src/email/email-templates.js';
-import { QueueName } from '../src/jobs/queue-names.js';
-import { QueueRegistry } from '../src/jobs/queue-registry.js';
 import { REDIS } from '../src/redis/redis.module.js';
 
 /**
@@ -49,7 +48,7 @@ describe('jobs survive a Redis emptied without dropping connections', () => {
     await database?.drop();
   });
 
-  const emailQueue = () => api.app.get(QueueRegistry).get(QueueName.Email)!;
+  const emailQueue = () => api.app.get(QueueRegistry).get(EMAIL_QUEUE)!;
   const schedulesRegistered = async () =>
     (await registeredSchedulerIds(api.app).catch(() => [])).length === EXPECTED_SCHEDULER_IDS.length
       ? true

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type INestApplicationContext } from '@nestjs/common';
+import { EmailTemplate } from '@mas/email';
 import { OutboxService, TransactionRunner } from '@mas/persistence';
 import pg from 'pg';
 import { emailSends } from '../../../test/support/email-sends.js';
@@ -14,7 +15,6 @@ import { createTestDatabase, type TestDatabase } from '../../../test/support/tes
 import { startTestApp, type TestApp, testEnv } from '../../../test/support/test-app.js';
 import { until } from '../../../test/support/until.js';
 import { loadAppConfig } from '../src/config/app-config.js';
-import { EmailTemplate } from '../src/email/email-templates.js';
 import { createWorkerApp } from '../src/worker.js';
 
 const ROUND = 10;
