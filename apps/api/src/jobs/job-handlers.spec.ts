@@ -62,8 +62,12 @@ async function discover(...features: (new () => unknown)[]) {
     imports: [DiscoveryModule, ...features],
     providers: [JobHandlers],
   }).compile();
-  await app.init();
-  return app.get(JobHandlers).all();
+  try {
+    await app.init();
+    return app.get(JobHandlers).all();
+  } finally {
+    await app.close();
+  }
 }
 
 describe('JobHandlers: the @JobHandler providers of any module', () => {
