@@ -10,9 +10,9 @@
  *   BENCH_RUNS (2000), WORKFLOW_CONCURRENCY (10)
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { QueueRegistry } from '@mas/jobs';
 import { DefinitionsService, RunsService } from '@mas/workflow';
 import type pg from 'pg';
-import { QueueRegistry } from '../apps/api/src/jobs/queue-registry.js';
 import { withScratchApp } from './support/scratch-app.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 2000);

@@ -6,15 +6,19 @@ export const LIB_DEPENDENCIES = {
   // Every lib may throw domain errors; they depend on nothing (not even Nest, see below).
   'domain-errors': [],
   persistence: ['domain-errors'],
+  // The email template catalogue that producers name; rendering stays in apps/api.
+  email: ['persistence'],
+  // The contract job handlers implement; the runtime that discovers them is apps/api's.
+  jobs: [],
   // The HTTP layer (exception filter, DTO helpers) for the libs' controllers, above persistence.
   http: ['domain-errors', 'persistence'],
   identity: ['domain-errors', 'http', 'persistence'],
   finance: ['domain-errors', 'http', 'identity', 'persistence'],
-  mentorship: ['domain-errors', 'finance', 'http', 'identity', 'persistence'],
+  mentorship: ['domain-errors', 'email', 'finance', 'http', 'identity', 'persistence'],
   // lms and crm register workflow actions: the workflow engine knows none of them.
-  lms: ['domain-errors', 'finance', 'http', 'identity', 'persistence', 'workflow'],
-  crm: ['domain-errors', 'http', 'identity', 'lms', 'persistence', 'workflow'],
-  workflow: ['domain-errors', 'http', 'persistence'],
+  lms: ['domain-errors', 'email', 'finance', 'http', 'identity', 'persistence', 'workflow'],
+  crm: ['domain-errors', 'email', 'http', 'identity', 'lms', 'persistence', 'workflow'],
+  workflow: ['domain-errors', 'email', 'http', 'persistence'],
   legacy: ['persistence'],
 };
 

@@ -1,17 +1,23 @@
 import type { INestApplicationContext } from '@nestjs/common';
-import { JOB_SCHEDULES } from '../../apps/api/src/jobs/job-schedules.js';
-import { QueueRegistry } from '../../apps/api/src/jobs/queue-registry.js';
+import { QueueRegistry } from '@mas/jobs';
 
-/** The ids every process registers (sorted), to compare with `registeredSchedulerIds`. */
-export const EXPECTED_SCHEDULER_IDS = JOB_SCHEDULES.map((s) => s.id).sort();
+/**
+ * The scheduler ids every process registers (sorted), to compare with `registeredSchedulerIds`.
+ * Spelled out: deployments hold these ids in Redis, and a renamed one would run beside the old.
+ */
+export const EXPECTED_SCHEDULER_IDS = [
+  'cleanup-daily',
+  'kpi-every-15-minutes',
+  'workflow-sweep-every-minute',
+];
 
 /** The ids of the job schedulers Redis holds for the app's queues, sorted. */
 export async function registeredSchedulerIds(app: INestApplicationContext): Promise<string[]> {
-  const registry = app.get(QueueRegistry);
   const all = await Promise.all(
-    [...new Set(JOB_SCHEDULES.map((s) => s.queue))].map((name) =>
-      registry.get(name)!.getJobSchedulers(),
-    ),
+    app
+      .get(QueueRegistry)
+      .all()
+      .map((queue) => queue.getJobSchedulers()),
   );
   return all
     .flat()

@@ -1,9 +1,9 @@
 import { Writable } from 'node:stream';
 import { type INestApplication, type INestApplicationContext } from '@nestjs/common';
+import { QueueRegistry } from '@mas/jobs';
 import request from 'supertest';
 import { loadAppConfig } from '../../apps/api/src/config/app-config.js';
 import { createApiApp } from '../../apps/api/src/create-app.js';
-import { QueueRegistry } from '../../apps/api/src/jobs/queue-registry.js';
 import { QueueWorkers } from '../../apps/api/src/jobs/queue-workers.js';
 import { type TestDatabase } from './test-database.js';
 

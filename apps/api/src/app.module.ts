@@ -12,7 +12,9 @@ import { AdminModule } from './admin/admin.module.js';
 import { type AppConfig } from './config/app-config.js';
 import { APP_CONFIG } from './config/app-config.token.js';
 import { ALL_ENTITIES } from './database/entities.js';
+import { EmailModule } from './email/email.module.js';
 import { HealthModule } from './health/health.module.js';
+import { CleanupModule } from './jobs/cleanup/cleanup.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
 import { KpiModule } from './kpi/kpi.module.js';
 import { createLoggerModule } from './logging/logger.module.js';
@@ -20,6 +22,7 @@ import { MetricsModule } from './metrics/metrics.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
 import { REDIS, RedisModule } from './redis/redis.module.js';
 import { WorkflowApiModule } from './workflow/workflow-api.module.js';
+import { WorkflowJobsModule } from './workflow/workflow-jobs.module.js';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -45,12 +48,15 @@ export class AppModule {
         LmsModule,
         CrmModule,
         HealthModule,
-        JobsModule.forRoot(config),
+        JobsModule.forRoot(config.jobs),
+        EmailModule,
         KpiModule,
+        CleanupModule,
         MetricsModule,
         AdminModule,
         RealtimeModule.forRoot(config),
         WorkflowApiModule,
+        WorkflowJobsModule,
       ],
       providers: [
         { provide: APP_CONFIG, useValue: config },

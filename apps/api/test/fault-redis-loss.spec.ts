@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
+import { EmailTemplate } from '@mas/email';
 import pg from 'pg';
 import { createCourseBatch } from '@mas/testing/catalog.js';
 import { emailSends } from '@mas/testing/email-sends.js';
@@ -10,7 +11,6 @@ import { login, startTestApp, TEST_ADMIN, type TestApp } from '@mas/testing/test
 import { createTestDatabase, type TestDatabase } from '@mas/testing/test-database.js';
 import { until } from '@mas/testing/until.js';
 import { createUserWithRole } from '@mas/testing/users.js';
-import { EmailTemplate } from '../src/email/email-templates.js';
 
 const STUDENTS = 6;
 const BATCHES = 45;

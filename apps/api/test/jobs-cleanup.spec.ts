@@ -1,3 +1,4 @@
+import { QueueRegistry } from '@mas/jobs';
 import { createTestDatabase, type TestDatabase } from '@mas/testing/test-database.js';
 import {
   login,
@@ -10,7 +11,6 @@ import { createUserWithRole, type TestUser } from '@mas/testing/users.js';
 import { createSlot } from '@mas/testing/slots.js';
 import { fund } from '@mas/testing/ledger.js';
 import { CleanupService } from '../src/jobs/cleanup/cleanup.service.js';
-import { QueueRegistry } from '../src/jobs/queue-registry.js';
 
 const EXPIRED = 1234;
 

@@ -1,15 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { OWNER_WORKFLOW_EMAILS } from '@mas/crm';
+import { type EmailJobData, EmailTemplate, EmailTemplates } from '@mas/email';
+import { QueueRegistry } from '@mas/jobs';
 import { APPLICANT_WORKFLOW_EMAILS } from '@mas/lms';
 import { OutboxService, TransactionRunner } from '@mas/persistence';
 import type { Job } from 'bullmq';
 import { createTestDatabase, type TestDatabase } from '@mas/testing/test-database.js';
 import { startTestApp, stopWithQueues, type TestApp } from '@mas/testing/test-app.js';
-import { type EmailJobData } from '../src/email/email-job-data.js';
 import { EmailJobHandler } from '../src/email/email-job.handler.js';
-import { EmailTemplate, EmailTemplates } from '../src/email/email-templates.js';
 import { renderEmail } from '../src/email/templates/render-email.js';
-import { QueueRegistry } from '../src/jobs/queue-registry.js';
 import { until } from '@mas/testing/until.js';
 
 function fakeJob(data: EmailJobData, attemptsMade = 0, attempts = 5): Job<EmailJobData> {

@@ -1,3 +1,4 @@
+import { QueueRegistry } from '@mas/jobs';
 import { createTestDatabase, type TestDatabase } from '@mas/testing/test-database.js';
 import {
   login,
@@ -9,7 +10,6 @@ import {
 import { createUserWithRole, type TestUser } from '@mas/testing/users.js';
 import { createSlot } from '@mas/testing/slots.js';
 import { fund } from '@mas/testing/ledger.js';
-import { QueueRegistry } from '../src/jobs/queue-registry.js';
 
 const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
 

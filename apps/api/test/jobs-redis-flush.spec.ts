@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { EMAIL_QUEUE, EmailTemplate } from '@mas/email';
+import { QueueRegistry } from '@mas/jobs';
 import { OutboxService, TransactionRunner } from '@mas/persistence';
 import { Redis } from 'ioredis';
 import { emailSends } from '@mas/testing/email-sends.js';
@@ -7,9 +9,6 @@ import { PrivateRedis } from '@mas/testing/private-redis.js';
 import { startTestApp, type TestApp } from '@mas/testing/test-app.js';
 import { createTestDatabase, type TestDatabase } from '@mas/testing/test-database.js';
 import { until } from '@mas/testing/until.js';
-import { EmailTemplate } from '../src/email/email-templates.js';
-import { QueueName } from '../src/jobs/queue-names.js';
-import { QueueRegistry } from '../src/jobs/queue-registry.js';
 import { REDIS } from '../src/redis/redis.module.js';
 
 /**
@@ -46,7 +45,7 @@ describe('jobs survive a Redis emptied without dropping connections', () => {
     await database?.drop();
   });
 
-  const emailQueue = () => api.app.get(QueueRegistry).get(QueueName.Email)!;
+  const emailQueue = () => api.app.get(QueueRegistry).get(EMAIL_QUEUE)!;
   const schedulesRegistered = async () =>
     (await registeredSchedulerIds(api.app).catch(() => [])).length === EXPECTED_SCHEDULER_IDS.length
       ? true

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type INestApplicationContext } from '@nestjs/common';
+import { EmailTemplate } from '@mas/email';
 import { OutboxService, TransactionRunner } from '@mas/persistence';
 import pg from 'pg';
 import { emailSends } from '@mas/testing/email-sends.js';
@@ -11,7 +12,6 @@ import { createTestDatabase, type TestDatabase } from '@mas/testing/test-databas
 import { startTestApp, type TestApp, testEnv } from '@mas/testing/test-app.js';
 import { until } from '@mas/testing/until.js';
 import { loadAppConfig } from '../src/config/app-config.js';
-import { EmailTemplate } from '../src/email/email-templates.js';
 import { createWorkerApp } from '../src/worker.js';
 
 const ROUND = 10;

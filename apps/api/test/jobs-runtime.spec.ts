@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { type INestApplicationContext } from '@nestjs/common';
 import { UsersService } from '@mas/identity';
+import { QueueRegistry } from '@mas/jobs';
 import {
   OutboxChannel,
   OutboxMessage,
@@ -15,8 +16,8 @@ import { login, startTestApp, TEST_ADMIN, type TestApp, testEnv } from '@mas/tes
 import { createUserWithRole } from '@mas/testing/users.js';
 import { QueueDashboardAccess } from '../src/admin/queue-dashboard-access.js';
 import { loadAppConfig } from '../src/config/app-config.js';
+import { JobHandlers } from '../src/jobs/job-handlers.js';
 import { OutboxQueueDispatchers } from '../src/jobs/outbox-queue-dispatchers.js';
-import { QueueRegistry } from '../src/jobs/queue-registry.js';
 import { QueueWorkers } from '../src/jobs/queue-workers.js';
 import { JobSchedulesRegistrar } from '../src/jobs/job-schedules.registrar.js';
 import { WorkerHealthServer } from '../src/jobs/worker-health/worker-health.server.js';
@@ -102,6 +103,35 @@ describe('jobs runtime: roles, schedules, outbox dispatch, metrics, dashboard', 
       { id: 'kpi-every-15-minutes', pattern: '*/15 * * * *' },
       { id: 'workflow-sweep-every-minute', pattern: '* * * * *' },
     ]);
+  });
+
+  it('gives each queue the job options of its handler, and each worker its concurrency', async () => {
+    const keep = {
+      removeOnComplete: { age: 24 * 3600, count: 5000 },
+      removeOnFail: { age: 7 * 24 * 3600, count: 5000 },
+    };
+    const queues = app.app.get(QueueRegistry).all();
+    expect(
+      Object.fromEntries(queues.map((queue) => [queue.name, queue.defaultJobOptions])),
+    ).toEqual({
+      cleanup: { ...keep, attempts: 3, backoff: { type: 'exponential', delay: 60_000 } },
+      email: { ...keep, attempts: 5, backoff: { type: 'exponential', delay: 10_000 } },
+      kpi: { ...keep, attempts: 3, backoff: { type: 'exponential', delay: 30_000 } },
+      workflow: { ...keep, attempts: 10, backoff: { type: 'exponential', delay: 1000 } },
+    });
+    const concurrency = (target: INestApplicationContext) =>
+      target
+        .get(JobHandlers)
+        .all()
+        .map(({ options, concurrency }) => [options.queue, concurrency]);
+    const tuned = await boot({ APP_ROLE: 'api', WORKFLOW_CONCURRENCY: '3' });
+    expect(concurrency(app.app)).toEqual([
+      ['cleanup', 1],
+      ['email', 5],
+      ['kpi', 1],
+      ['workflow', 10],
+    ]);
+    expect(concurrency(tuned.app)).toContainEqual(['workflow', 3]);
   });
 
   it('APP_ROLE=api runs the outbox dispatchers but no workers; APP_ROLE=all runs both', async () => {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { type JobHandler } from '@mas/jobs';
 import {
   OutboxChannel,
   OutboxCompletion,
@@ -11,7 +12,6 @@ import { type Job, UnrecoverableError } from 'bullmq';
 import { createTestDatabase, type TestDatabase } from '@mas/testing/test-database.js';
 import { startTestApp, stopWithQueues, type TestApp } from '@mas/testing/test-app.js';
 import { until } from '@mas/testing/until.js';
-import { type JobHandler } from '../src/jobs/job-handler.js';
 import { outboxCompletingProcessor } from '../src/jobs/outbox-completing-processor.js';
 
 describe('outbox hand-off: job rows end when their consumer ran, overdue ones are re-queued', () => {
@@ -84,8 +84,6 @@ describe('outbox hand-off: job rows end when their consumer ran, overdue ones ar
   it('the worker ends a row as failed only after the last attempt; jobs without a row are left alone', async () => {
     const completion = app.app.get(OutboxCompletion);
     const failing: JobHandler = {
-      queue: 'test',
-      concurrency: 1,
       handle: () => Promise.reject(new Error('handler broke')),
     };
     const run = outboxCompletingProcessor(failing, completion);

@@ -1,3 +1,4 @@
+import { QueueRegistry } from '@mas/jobs';
 import { OutboxChannel, OutboxMessage } from '@mas/persistence';
 import { WORKFLOW_QUEUE, WorkflowActions, WorkflowTriggers } from '@mas/workflow';
 import type { Job } from 'bullmq';
@@ -6,7 +7,6 @@ import { login, startTestApp, TEST_ADMIN, type TestApp } from '@mas/testing/test
 import { connectEvents, type EventsClient, listen } from '@mas/testing/realtime.js';
 import { until } from '@mas/testing/until.js';
 import { createUserWithRole, type TestUser } from '@mas/testing/users.js';
-import { QueueRegistry } from '../src/jobs/queue-registry.js';
 import { SWEEP_JOB, WorkflowJobHandler } from '../src/workflow/workflow-job.handler.js';
 import { createCourseBatch } from '@mas/testing/catalog.js';
 

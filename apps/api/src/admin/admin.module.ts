@@ -1,7 +1,7 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { Express } from 'express';
-import { QueueRegistry } from '../jobs/queue-registry.js';
+import { QueueRegistry } from '@mas/jobs';
 import { RedisModule } from '../redis/redis.module.js';
 import { QueueDashboardAccess } from './queue-dashboard-access.js';
 import { queueDashboardAuth } from './queue-dashboard-auth.middleware.js';

@@ -6,6 +6,10 @@ import {
   loadInputBoundarySettings,
 } from '../input-boundary/input-boundary-settings.js';
 import { type JobsSettings, loadJobsSettings } from '../jobs/jobs-settings.js';
+import {
+  loadWorkflowJobSettings,
+  type WorkflowJobSettings,
+} from '../workflow/workflow-job-settings.js';
 import { type CorsOrigins, loadCorsOrigins } from './cors-origins-config.js';
 import { type HttpLimits, loadHttpLimits } from './http-limits-config.js';
 import { loadMetricsToken } from './metrics-token-config.js';
@@ -50,6 +54,8 @@ export interface AppConfig {
   database: DatabaseConfig;
   identity: IdentityConfig;
   jobs: JobsSettings;
+  /** The workflow queue's worker (WORKFLOW_CONCURRENCY). */
+  workflowJobs: WorkflowJobSettings;
   inputBoundary: InputBoundarySettings;
 }
 
@@ -86,6 +92,16 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
     database: loadDatabaseConfig(env),
     identity: loadIdentityConfig(env),
     inputBoundary: loadInputBoundarySettings(env),
-  } satisfies Omit<AppConfig, 'jobs'>;
-  return { ...config, jobs: loadJobsSettings(config, env) };
+  } satisfies Omit<AppConfig, 'jobs' | 'workflowJobs'>;
+  const jobs = loadJobsSettings(
+    {
+      nodeEnv,
+      appRole: config.appRole,
+      redisUrl: config.redisUrl,
+      shutdownTimeoutMs: config.shutdownTimeoutMs,
+      databaseName: config.database.connection?.database,
+    },
+    env,
+  );
+  return { ...config, jobs, workflowJobs: loadWorkflowJobSettings(env) };
 }

@@ -1,12 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { EMAIL_QUEUE, type EmailJobData } from '@mas/email';
+import { JobHandler } from '@mas/jobs';
 import { OutboxCompletion, TransactionRunner } from '@mas/persistence';
 import { EntityManager } from 'typeorm';
 import { Job, UnrecoverableError } from 'bullmq';
 import { type AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/app-config.token.js';
-import { type JobHandler } from '../jobs/job-handler.js';
-import { QueueName } from '../jobs/queue-names.js';
-import { type EmailJobData } from './email-job-data.js';
 import { MAIL_TRANSPORT, type MailTransport } from './mail-transport.js';
 import { EmailDataError } from './templates/email-data-error.js';
 import { type EmailContent } from './templates/email-layout.js';
@@ -32,10 +31,13 @@ export type EmailOutcome = 'sent' | 'already-handled';
  * failed), so it is never done without the email and never stays open after it; a duplicate run
  * ends it from the delivery row it finds.
  */
+@JobHandler({
+  queue: EMAIL_QUEUE,
+  concurrency: 5,
+  jobOptions: { attempts: 5, backoff: { type: 'exponential', delay: 10_000 } },
+})
 @Injectable()
 export class EmailJobHandler implements JobHandler {
-  readonly queue = QueueName.Email;
-  readonly concurrency = 5;
   readonly completesOutboxRow = true;
 
   constructor(

@@ -6,7 +6,7 @@ import { LogMailTransport } from './log-mail-transport.js';
 import { MAIL_TRANSPORT, type MailTransport } from './mail-transport.js';
 import { SmtpMailTransport } from './smtp-mail-transport.js';
 
-/** Rendering and sending of outbox emails (the `email` queue's handler). */
+/** Rendering and sending of outbox emails: the `email` queue's job handler. */
 @Module({
   providers: [
     {
@@ -17,7 +17,7 @@ import { SmtpMailTransport } from './smtp-mail-transport.js';
     },
     EmailJobHandler,
   ],
-  exports: [EmailJobHandler, MAIL_TRANSPORT],
+  exports: [MAIL_TRANSPORT],
 })
 export class EmailModule implements OnApplicationShutdown {
   constructor(@Inject(MAIL_TRANSPORT) private readonly transport: MailTransport) {}

@@ -1,3 +1,4 @@
+import { type JobSchedule, QueueRegistry } from '@mas/jobs';
 import { withTimeout } from '@mas/persistence';
 import {
   type BeforeApplicationShutdown,
@@ -7,16 +8,15 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { JOB_SCHEDULES } from './job-schedules.js';
-import { QueueRegistry } from './queue-registry.js';
+import { JobHandlers } from './job-handlers.js';
 import { RedisDataLossWatcher } from './redis-data-loss.watcher.js';
 
 const FIRST_RETRY_MS = 500;
 const MAX_RETRY_MS = 10_000;
 
 /**
- * Registers the schedules with `upsertJobScheduler` (idempotent: one schedule however many
- * instances boot). Runs in the background and retries until Redis answers, so a Redis outage
+ * Registers the `schedule` of every discovered job handler with `upsertJobScheduler` (idempotent:
+ * one schedule however many instances boot, under the id the handler gives it). Runs in the background and retries until Redis answers, so a Redis outage
  * neither blocks nor fails the boot. Registers again whenever the RedisDataLossWatcher reports that
  * Redis lost its data (restarted empty, flushed, failed over to an empty replica): such a Redis
  * would otherwise run no schedule until the next deploy.
@@ -34,6 +34,7 @@ export class JobSchedulesRegistrar
   });
 
   constructor(
+    private readonly handlers: JobHandlers,
     private readonly queues: QueueRegistry,
     private readonly dataLoss: RedisDataLossWatcher,
   ) {
@@ -60,13 +61,19 @@ export class JobSchedulesRegistrar
 
   /** Upserts every schedule once; throws when Redis does not answer. */
   async registerAll(): Promise<void> {
-    for (const schedule of JOB_SCHEDULES) {
-      const queue = this.queues.get(schedule.queue)!;
+    for (const { queue, schedule } of this.schedules()) {
+      const template = { name: schedule.jobName, data: schedule.data };
       await withTimeout(
-        queue.upsertJobScheduler(schedule.id, schedule.repeat, { name: schedule.jobName }),
+        this.queues.get(queue)!.upsertJobScheduler(schedule.id, schedule.repeat, template),
         5000,
       );
     }
+  }
+
+  private schedules(): { queue: string; schedule: JobSchedule }[] {
+    return this.handlers
+      .all()
+      .flatMap(({ options: { queue, schedule } }) => (schedule ? [{ queue, schedule }] : []));
   }
 
   /** One registration at a time: a loss during one queues the next behind it. */
@@ -79,7 +86,8 @@ export class JobSchedulesRegistrar
     while (!this.stop.signal.aborted) {
       try {
         await Promise.race([this.registerAll(), this.stopped]);
-        this.logger.log(`registered schedules: ${JOB_SCHEDULES.map((s) => s.id).join(', ')}`);
+        const ids = this.schedules().map(({ schedule }) => schedule.id);
+        this.logger.log(`registered schedules: ${ids.join(', ')}`);
         return;
       } catch (error) {
         if (this.stop.signal.aborted) return;

@@ -1,5 +1,4 @@
 import { ConfigError, type Env, EnvReader } from '@mas/persistence';
-import type { AppConfig } from '../config/app-config.js';
 
 export interface JobsSettings {
   redisUrl: string;
@@ -13,8 +12,6 @@ export interface JobsSettings {
   servesWorkerHealth: boolean;
   /** How long shutdown waits for running jobs. */
   shutdownTimeoutMs: number;
-  /** Workflow jobs one process runs at once (WORKFLOW_CONCURRENCY). */
-  workflowConcurrency: number;
   /**
    * A job's lock (WORKER_LOCK_DURATION_MS): a worker that dies holding a job stops renewing it, and
    * after this long another worker takes the job over.
@@ -28,28 +25,39 @@ export interface JobsSettings {
   dataLossCheckMs: number;
 }
 
+/** What the jobs settings take from the rest of the configuration, already validated there. */
+export interface JobsSettingsBasis {
+  nodeEnv: string;
+  appRole: 'all' | 'api' | 'worker';
+  redisUrl: string;
+  shutdownTimeoutMs: number;
+  /** The database's name, when known: under NODE_ENV=test it names the default BULLMQ_PREFIX. */
+  databaseName: string | undefined;
+}
+
+export const JOBS_SETTINGS = Symbol('JOBS_SETTINGS');
+
 const PREFIX = /^[\w.-]{1,100}$/;
 
 /**
  * BULLMQ_PREFIX defaults to `bull`; under NODE_ENV=test it defaults to one prefix per test
  * database, so test files booting apps in parallel never process each other's jobs.
  */
-export function loadJobsSettings(config: Omit<AppConfig, 'jobs'>, env: Env): JobsSettings {
+export function loadJobsSettings(basis: JobsSettingsBasis, env: Env): JobsSettings {
   const read = new EnvReader(env);
-  const testDatabase = config.database.connection?.database;
-  const fallback = config.nodeEnv === 'test' && testDatabase ? `bull-test-${testDatabase}` : 'bull';
+  const fallback =
+    basis.nodeEnv === 'test' && basis.databaseName ? `bull-test-${basis.databaseName}` : 'bull';
   const prefix = read.string('BULLMQ_PREFIX', fallback);
   if (!PREFIX.test(prefix)) {
     throw new ConfigError('BULLMQ_PREFIX', 'must be 1-100 letters, digits, ".", "_" or "-"');
   }
   return {
-    redisUrl: config.redisUrl,
+    redisUrl: basis.redisUrl,
     prefix,
-    runsWorkers: config.appRole !== 'api',
-    runsOutboxDispatchers: config.appRole !== 'worker',
-    servesWorkerHealth: config.appRole === 'worker',
-    shutdownTimeoutMs: config.shutdownTimeoutMs,
-    workflowConcurrency: read.int('WORKFLOW_CONCURRENCY', 10, { min: 1, max: 100 }),
+    runsWorkers: basis.appRole !== 'api',
+    runsOutboxDispatchers: basis.appRole !== 'worker',
+    servesWorkerHealth: basis.appRole === 'worker',
+    shutdownTimeoutMs: basis.shutdownTimeoutMs,
     lockDurationMs: read.int('WORKER_LOCK_DURATION_MS', 30_000, { min: 1000, max: 600_000 }),
     dataLossCheckMs: read.int('REDIS_DATA_LOSS_CHECK_MS', 5000, { min: 100, max: 300_000 }),
   };

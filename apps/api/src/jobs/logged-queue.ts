@@ -5,9 +5,8 @@ import { throttledErrorLog } from './throttled-error-log.js';
 const logger = new Logger('Queues');
 
 /**
- * A Queue that logs its errors from the moment it exists. A Queue without an `error` listener
- * prints every failed reconnect to stderr, and @nestjs/bullmq creates queues (which start
- * connecting) long before any provider could attach one.
+ * A Queue that logs its errors from the moment it exists: a Queue without an `error` listener
+ * prints every failed reconnect to stderr, and it starts connecting as soon as it is created.
  */
 export class LoggedQueue extends Queue {
   constructor(name: string, options?: QueueOptions) {

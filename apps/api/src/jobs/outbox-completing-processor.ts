@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
+import { type JobHandler } from '@mas/jobs';
 import { OutboxCompletion } from '@mas/persistence';
 import { type Job, UnrecoverableError } from 'bullmq';
-import { type JobHandler } from './job-handler.js';
 
 const logger = new Logger('QueueWorkers');
 

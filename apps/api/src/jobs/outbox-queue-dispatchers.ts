@@ -1,12 +1,11 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { EMAIL_QUEUE, type EmailJobData } from '@mas/email';
+import { QueueRegistry } from '@mas/jobs';
 import { OutboxChannel, OutboxMessage, OutboxRelay } from '@mas/persistence';
 import type { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { type EmailJobData } from '../email/email-job-data.js';
 import { REDIS } from '../redis/redis.module.js';
 import { enqueue } from './enqueue.js';
-import { QueueName } from './queue-names.js';
-import { QueueRegistry } from './queue-registry.js';
 
 /**
  * Turns committed outbox rows into BullMQ jobs. The job id is the outbox message id, so a relay
@@ -37,7 +36,7 @@ export class OutboxQueueDispatchers implements OnModuleInit {
       to: typeof to === 'string' ? to : '',
       data: isRecord(data) ? data : {},
     };
-    await enqueue(this.queue(QueueName.Email), message.topic, { ...job }, { jobId: message.id });
+    await enqueue(this.queue(EMAIL_QUEUE), message.topic, { ...job }, { jobId: message.id });
   }
 
   async dispatchJob(message: OutboxMessage): Promise<void> {

@@ -9,17 +9,16 @@ import {
 import { UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { REDIS } from '../redis/redis.module.js';
-import { JOB_HANDLERS, JOBS_SETTINGS, type JobHandler } from './job-handler.js';
-import { type JobsSettings } from './jobs-settings.js';
+import { type FoundJobHandler, JobHandlers } from './job-handlers.js';
+import { JOBS_SETTINGS, type JobsSettings } from './jobs-settings.js';
 import { outboxCompletingProcessor } from './outbox-completing-processor.js';
 import { workerConnection } from './redis-connections.js';
 import { throttledErrorLog } from './throttled-error-log.js';
 
 /**
- * One BullMQ worker per job handler, created here rather than through @Processor: workers need
- * their own Redis options (maxRetriesPerRequest null, offline queue on) while the queues they
- * share a name with are producers that must fail fast, and @nestjs/bullmq hands a processor the
- * queue's connection. Closed before the database pool goes away, letting running jobs finish.
+ * One BullMQ worker per discovered job handler, with its own Redis options (maxRetriesPerRequest
+ * null, offline queue on) while the queues it shares a name with are producers that must fail
+ * fast. Closed before the database pool goes away, letting running jobs finish.
  */
 @Injectable()
 export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -28,13 +27,13 @@ export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationSh
 
   constructor(
     @Inject(JOBS_SETTINGS) private readonly settings: JobsSettings,
-    @Inject(JOB_HANDLERS) private readonly handlers: JobHandler[],
+    private readonly handlers: JobHandlers,
     @Inject(REDIS) private readonly redis: Redis,
     private readonly completion: OutboxCompletion,
   ) {}
 
   onApplicationBootstrap(): void {
-    this.workers = this.handlers.map((handler) => this.start(handler));
+    this.workers = this.handlers.all().map((found) => this.start(found));
   }
 
   async beforeApplicationShutdown(): Promise<void> {
@@ -58,20 +57,20 @@ export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationSh
     }
   }
 
-  private start(handler: JobHandler): Worker {
-    const worker = new Worker(handler.queue, outboxCompletingProcessor(handler, this.completion), {
+  private start({ options: { queue }, handler, concurrency }: FoundJobHandler): Worker {
+    const worker = new Worker(queue, outboxCompletingProcessor(handler, this.completion), {
       connection: workerConnection(this.settings.redisUrl),
       prefix: this.settings.prefix,
-      concurrency: handler.concurrency,
+      concurrency,
       lockDuration: this.settings.lockDurationMs,
       stalledInterval: this.settings.lockDurationMs,
     });
-    worker.on('error', throttledErrorLog(this.logger, `worker ${handler.queue}`));
+    worker.on('error', throttledErrorLog(this.logger, `worker ${queue}`));
     worker.on('failed', (job, error) => {
       if (!job) return;
       const final =
         error instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
-      const message = `job ${handler.queue}/${job.id} failed (attempt ${job.attemptsMade}): ${error.message}`;
+      const message = `job ${queue}/${job.id} failed (attempt ${job.attemptsMade}): ${error.message}`;
       if (final) this.logger.error(message);
       else this.logger.warn(message);
     });

@@ -9,8 +9,7 @@ import { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { REDIS } from '../redis/redis.module.js';
-import { JOBS_SETTINGS } from './job-handler.js';
-import { type JobsSettings } from './jobs-settings.js';
+import { JOBS_SETTINGS, type JobsSettings } from './jobs-settings.js';
 
 /** Returns the marker's value, setting it to ARGV[1] first when Redis holds none (atomically). */
 const READ_OR_CREATE = `

@@ -1,14 +1,19 @@
 import { Injectable } from '@nestjs/common';
-import { type JobHandler } from '../jobs/job-handler.js';
-import { QueueName } from '../jobs/queue-names.js';
+import { JobHandler } from '@mas/jobs';
 import { KpiService } from './kpi.service.js';
 
 /** The scheduled KPI snapshot; returns the snapshot id as the job's result. */
+@JobHandler({
+  queue: 'kpi',
+  schedule: {
+    id: 'kpi-every-15-minutes',
+    jobName: 'kpi-snapshot',
+    repeat: { pattern: '*/15 * * * *', tz: 'UTC' },
+  },
+  jobOptions: { attempts: 3, backoff: { type: 'exponential', delay: 30_000 } },
+})
 @Injectable()
 export class KpiJobHandler implements JobHandler {
-  readonly queue = QueueName.Kpi;
-  readonly concurrency = 1;
-
   constructor(private readonly kpi: KpiService) {}
 
   async handle(): Promise<{ snapshotId: string }> {

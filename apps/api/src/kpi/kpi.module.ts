@@ -7,6 +7,6 @@ import { KpiService } from './kpi.service.js';
 @Module({
   controllers: [KpiController],
   providers: [KpiService, KpiJobHandler],
-  exports: [KpiService, KpiJobHandler],
+  exports: [KpiService],
 })
 export class KpiModule {}

@@ -1,5 +1,5 @@
 import { type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
-import { WORKER_METRICS_SOURCE } from '../jobs/worker-health/worker-metrics.js';
+import { WORKER_METRICS_SOURCE } from './worker-metrics-source.js';
 import { RedisModule } from '../redis/redis.module.js';
 import { DatabasePoolMetrics } from './database-pool.metrics.js';
 import { HttpMetricsMiddleware } from './http-metrics.middleware.js';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Registry } from 'prom-client';
-import { type WorkerMetricsSource } from '../jobs/worker-health/worker-metrics.js';
+import { type WorkerMetricsSource } from './worker-metrics-source.js';
 
 /**
  * One Prometheus registry per application instance (not prom-client's global one: tests boot

@@ -2,7 +2,7 @@ import { withTimeout } from '@mas/persistence';
 import { Inject, Injectable } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { Gauge } from 'prom-client';
-import { QueueRegistry } from '../jobs/queue-registry.js';
+import { QueueRegistry } from '@mas/jobs';
 import { REDIS } from '../redis/redis.module.js';
 import { MetricsRegistry } from './metrics.registry.js';
 

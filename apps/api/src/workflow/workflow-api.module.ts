@@ -4,7 +4,7 @@ import { WorkflowModule } from '@mas/workflow';
 import { RunScopes } from './run-scopes.js';
 import { WorkflowController } from './workflow.controller.js';
 
-/** The workflow HTTP API; the engine's worker is the `workflow` queue's handler in JobsModule. */
+/** The workflow HTTP API; the engine's worker is in WorkflowJobsModule. */
 @Module({
   imports: [WorkflowModule, LmsModule],
   controllers: [WorkflowController],

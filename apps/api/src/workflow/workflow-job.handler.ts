@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { JobHandler, QueueRegistry } from '@mas/jobs';
 import { type AdvanceRunJob, WORKFLOW_QUEUE, WorkflowEngine } from '@mas/workflow';
 import type { Job } from 'bullmq';
-import { type JobHandler, JOBS_SETTINGS } from '../jobs/job-handler.js';
-import { type JobsSettings } from '../jobs/jobs-settings.js';
-import { QueueRegistry } from '../jobs/queue-registry.js';
+import { type AppConfig } from '../config/app-config.js';
+import { APP_CONFIG } from '../config/app-config.token.js';
 
 export const SWEEP_JOB = 'sweep';
 
@@ -11,17 +11,27 @@ export const SWEEP_JOB = 'sweep';
  * Advances workflow runs. `sweep` (scheduled) re-queues runs whose job was lost, e.g. with a Redis
  * that restarted empty: Postgres knows which runs are overdue.
  */
+@JobHandler({
+  queue: WORKFLOW_QUEUE,
+  schedule: {
+    id: 'workflow-sweep-every-minute',
+    jobName: SWEEP_JOB,
+    repeat: { pattern: '* * * * *', tz: 'UTC' },
+  },
+  // Step failures are the engine's (recorded, retried per step); a failed job means the database
+  // was unreachable, and the job is simply tried again.
+  jobOptions: { attempts: 10, backoff: { type: 'exponential', delay: 1000 } },
+})
 @Injectable()
 export class WorkflowJobHandler implements JobHandler {
-  readonly queue = WORKFLOW_QUEUE;
   readonly concurrency: number;
 
   constructor(
     private readonly engine: WorkflowEngine,
     private readonly queues: QueueRegistry,
-    @Inject(JOBS_SETTINGS) settings: JobsSettings,
+    @Inject(APP_CONFIG) config: AppConfig,
   ) {
-    this.concurrency = settings.workflowConcurrency;
+    this.concurrency = config.workflowJobs.concurrency;
   }
 
   async handle(job: Job): Promise<unknown> {

@@ -1,4 +1,5 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { EmailTemplate, emailMessage } from '@mas/email';
 import { OutboxService } from '@mas/persistence';
 import { PermanentError } from '@mas/domain-errors';
 import { type ActionInput, paramOneOf, WorkflowActions } from '@mas/workflow';
@@ -8,7 +9,9 @@ import { leadOfApplication } from '../leads/lead-of-application.js';
 import { nextSalesUser, type SalesUser } from './sales-rotation.js';
 
 /** Emails a workflow may send a lead's owner. */
-export const OWNER_WORKFLOW_EMAILS = ['application_review_reminder'] as const;
+export const OWNER_WORKFLOW_EMAILS = [EmailTemplate.ApplicationReviewReminder] as const;
+
+type OwnerWorkflowEmail = (typeof OWNER_WORKFLOW_EMAILS)[number];
 
 /** What a run without anyone to assign records: the cause and the fix, for whoever reads it. */
 export const NO_SALES_USER = 'no active sales user to assign; create a user with role sales';
@@ -65,15 +68,14 @@ export class CrmWorkflowActions implements OnModuleInit {
   private async remindOwner({ tx, run, params }: ActionInput) {
     const lead = await this.lockLead(tx, run);
     if (!lead.owner) throw new PermanentError('the lead has no active owner to remind');
-    await this.outbox.email(tx, {
-      template: params.template as string,
-      to: lead.owner.email,
-      data: {
+    await this.outbox.email(
+      tx,
+      emailMessage(params.template as OwnerWorkflowEmail, lead.owner.email, {
         fullName: lead.owner.fullName,
         applicantName: lead.fullName,
         applicationId: run.subjectId,
-      },
-    });
+      }),
+    );
     return { remindedOwnerId: lead.owner.id };
   }
 

@@ -17,6 +17,7 @@ import {
   userRoom,
 } from '@mas/persistence';
 import { EntityManager, SelectQueryBuilder } from 'typeorm';
+import { EmailTemplate, emailMessage } from '@mas/email';
 import { CreateApplicationDto, ListApplicationsQuery } from '../dto/lms.dto.js';
 import { ApplicationStatus } from '../entities/application-status.enum.js';
 import { Application } from '../entities/application.entity.js';
@@ -24,8 +25,6 @@ import { Batch } from '../entities/batch.entity.js';
 import { College } from '../entities/college.entity.js';
 import { APPLICATION_TRANSITIONS, assertTransition } from './application-lifecycle.js';
 import { ApplicationScope } from './application-scope.js';
-
-export const APPLICATION_RECEIVED_EMAIL = 'application_received';
 
 @Injectable()
 export class ApplicationsService {
@@ -61,15 +60,14 @@ export class ApplicationsService {
             extraData: input.extraData ?? null,
           }),
         );
-        await this.outbox.email(tx, {
-          template: APPLICATION_RECEIVED_EMAIL,
-          to: student.email,
-          data: {
+        await this.outbox.email(
+          tx,
+          emailMessage(EmailTemplate.ApplicationReceived, student.email, {
             fullName: student.fullName,
             applicationId: application.id,
             batchName: batch.name,
-          },
-        });
+          }),
+        );
         await this.outbox.event(tx, {
           type: 'application.created',
           subject: { type: 'application', id: application.id },

@@ -1,4 +1,5 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { EmailTemplate, emailMessage } from '@mas/email';
 import { OutboxService } from '@mas/persistence';
 import { PermanentError } from '@mas/domain-errors';
 import { type ActionInput, paramOneOf, WorkflowActions } from '@mas/workflow';
@@ -7,12 +8,14 @@ import { Application } from '../entities/application.entity.js';
 import { ApplicationsService } from '../applications/applications.service.js';
 import { PapService } from '../pap/pap.service.js';
 
-/** Emails a workflow may send an applicant (templates the email worker renders). */
+/** Emails a workflow may send an applicant. */
 export const APPLICANT_WORKFLOW_EMAILS = [
-  'application_under_review',
-  'pap_onboarding',
-  'pap_agreement_reminder',
+  EmailTemplate.ApplicationUnderReview,
+  EmailTemplate.PapOnboarding,
+  EmailTemplate.PapAgreementReminder,
 ] as const;
+
+type ApplicantWorkflowEmail = (typeof APPLICANT_WORKFLOW_EMAILS)[number];
 
 /** The LMS steps workflows can take; each works on the run's subject application. */
 @Injectable()
@@ -55,17 +58,16 @@ export class LmsWorkflowActions implements OnModuleInit {
     });
     if (!application?.user) throw new PermanentError('application not found');
     const owner = run.context.owner as { fullName?: string } | undefined;
-    await this.outbox.email(tx, {
-      template: params.template as string,
-      to: application.user.email,
-      data: {
+    await this.outbox.email(
+      tx,
+      emailMessage(params.template as ApplicantWorkflowEmail, application.user.email, {
         fullName: application.user.fullName,
         applicationId: application.id,
         batchName: application.batch?.name,
         courseTitle: application.batch?.course?.title,
         ownerName: owner?.fullName,
-      },
-    });
+      }),
+    );
   }
 
   /** The application's PAP workflow, opened unless it already is. */

@@ -1,14 +1,10 @@
 import { Injectable } from '@nestjs/common';
+import { EmailTemplate, emailMessage } from '@mas/email';
 import { User } from '@mas/identity';
 import { OutboxEntries, type OutboxEntry, userRoom } from '@mas/persistence';
 import { EntityManager } from 'typeorm';
 import { Slot } from '../entities/slot.entity.js';
 import { type SlotAction } from './slot-lifecycle.js';
-
-export const SlotEmailTemplates = {
-  bookingConfirmation: 'booking_confirmation',
-  bookingCancelled: 'booking_cancelled',
-} as const;
 
 const EVENT_OF: Partial<Record<SlotAction, string>> = {
   book: 'slot.booked',
@@ -18,10 +14,15 @@ const EVENT_OF: Partial<Record<SlotAction, string>> = {
   complete: 'slot.completed',
 };
 
-const EMAIL_OF: Partial<Record<SlotAction, string>> = {
-  book: SlotEmailTemplates.bookingConfirmation,
-  approve: SlotEmailTemplates.bookingConfirmation,
-  approveCancellation: SlotEmailTemplates.bookingCancelled,
+const EMAIL_OF: Partial<
+  Record<
+    SlotAction,
+    typeof EmailTemplate.BookingConfirmation | typeof EmailTemplate.BookingCancelled
+  >
+> = {
+  book: EmailTemplate.BookingConfirmation,
+  approve: EmailTemplate.BookingConfirmation,
+  approveCancellation: EmailTemplate.BookingCancelled,
 };
 
 /**
@@ -62,16 +63,14 @@ export class SlotNotifications {
       (student ?? (slot.studentId ? await tx.findOneBy(User, { id: slot.studentId }) : null));
     if (template && recipient) {
       entries.push(
-        OutboxEntries.email({
-          template,
-          to: recipient.email,
-          data: {
+        OutboxEntries.email(
+          emailMessage(template, recipient.email, {
             fullName: recipient.fullName,
             slotId: slot.id,
             startsAt: slot.startsAt.toISOString(),
             endsAt: slot.endsAt.toISOString(),
-          },
-        }),
+          }),
+        ),
       );
     }
     return entries;

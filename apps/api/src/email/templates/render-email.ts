@@ -1,4 +1,4 @@
-import { EmailTemplate, type EmailTemplateName } from '../email-templates.js';
+import { EmailTemplate, type EmailTemplateName } from '@mas/email';
 import { applicationReceived } from './application-received.template.js';
 import { applicationReviewReminder } from './application-review-reminder.template.js';
 import { applicationUnderReview } from './application-under-review.template.js';

@@ -1,12 +1,19 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { type JobHandler } from '../job-handler.js';
-import { QueueName } from '../queue-names.js';
+import { JobHandler } from '@mas/jobs';
 import { type CleanupResult, CleanupService } from './cleanup.service.js';
 
+/** The daily cleanup (expired unbooked slots, old dispatched outbox rows) at 03:00 UTC. */
+@JobHandler({
+  queue: 'cleanup',
+  schedule: {
+    id: 'cleanup-daily',
+    jobName: 'cleanup',
+    repeat: { pattern: '0 3 * * *', tz: 'UTC' },
+  },
+  jobOptions: { attempts: 3, backoff: { type: 'exponential', delay: 60_000 } },
+})
 @Injectable()
 export class CleanupJobHandler implements JobHandler {
-  readonly queue = QueueName.Cleanup;
-  readonly concurrency = 1;
   private readonly logger = new Logger('CleanupJob');
 
   constructor(private readonly cleanup: CleanupService) {}

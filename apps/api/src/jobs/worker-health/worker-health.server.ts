@@ -13,7 +13,10 @@ import { APP_CONFIG } from '../../config/app-config.token.js';
 import { applyHttpServerLimits } from '../../http/http-server-limits.js';
 import { metricsAccess } from '../../metrics/metrics-access.js';
 import { WorkerHealthCheck } from './worker-health.check.js';
-import { WORKER_METRICS_SOURCE, type WorkerMetricsSource } from './worker-metrics.js';
+import {
+  WORKER_METRICS_SOURCE,
+  type WorkerMetricsSource,
+} from '../../metrics/worker-metrics-source.js';
 
 /**
  * The HTTP surface of an APP_ROLE=worker process, which serves no API: `GET /health` (200 or

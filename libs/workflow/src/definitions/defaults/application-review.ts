@@ -1,3 +1,4 @@
+import { EmailTemplate } from '@mas/email';
 import type { NewDefinition } from '../definitions.service.js';
 
 const HOUR_MS = 3600 * 1000;
@@ -29,7 +30,7 @@ export const APPLICATION_REVIEW: NewDefinition = {
       email_applicant: {
         type: 'action',
         action: 'lms.email_applicant',
-        params: { template: 'application_under_review' },
+        params: { template: EmailTemplate.ApplicationUnderReview },
         next: 'wait_for_review',
       },
       wait_for_review: {
@@ -43,7 +44,7 @@ export const APPLICATION_REVIEW: NewDefinition = {
       remind_owner: {
         type: 'action',
         action: 'crm.remind_owner',
-        params: { template: 'application_review_reminder' },
+        params: { template: EmailTemplate.ApplicationReviewReminder },
         next: 'wait_for_review',
       },
       decide: {

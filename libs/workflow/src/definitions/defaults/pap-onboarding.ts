@@ -1,3 +1,4 @@
+import { EmailTemplate } from '@mas/email';
 import type { NewDefinition } from '../definitions.service.js';
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -21,7 +22,7 @@ export const PAP_ONBOARDING: NewDefinition = {
       email_onboarding: {
         type: 'action',
         action: 'lms.email_applicant',
-        params: { template: 'pap_onboarding' },
+        params: { template: EmailTemplate.PapOnboarding },
         next: 'wait_for_agreement',
       },
       wait_for_agreement: {
@@ -34,7 +35,7 @@ export const PAP_ONBOARDING: NewDefinition = {
       remind_agreement: {
         type: 'action',
         action: 'lms.email_applicant',
-        params: { template: 'pap_agreement_reminder' },
+        params: { template: EmailTemplate.PapAgreementReminder },
         next: 'wait_for_agreement',
       },
       sign_agreement: {

@@ -1,0 +1,3 @@
+export * from './email-templates.js';
+export * from './email-message.js';
+export * from './email-job.js';

@@ -1,0 +1,2 @@
+export * from './job-handler.js';
+export * from './queue-registry.js';
