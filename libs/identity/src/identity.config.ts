@@ -6,6 +6,11 @@ export interface IdentityConfig {
   jwtTtlSeconds: number;
   /** How long an instance trusts the user row it read for a token (0: read it on every request). */
   authCacheTtlMs: number;
+  /**
+   * How long a request waits for a user row another request is already loading: as long as it
+   * would wait for a pooled connection of its own (DB_POOL_ACQUIRE_TIMEOUT_MS), then 503.
+   */
+  authLoadWaitMs: number;
   admin: { email: string; password: string; usesDevelopmentDefault: boolean };
   abuse: AbuseControlsConfig;
   passwordHashing: { concurrency: number; queueMax: number; scryptLogN: number };
@@ -62,6 +67,7 @@ export function loadIdentityConfig(env: Env): IdentityConfig {
     jwtSecret,
     jwtTtlSeconds: read.int('JWT_TTL_SECONDS', 3600, { min: 60, max: 30 * 24 * 3600 }),
     authCacheTtlMs: read.int('AUTH_CACHE_TTL_MS', 2000, { min: 0, max: 60_000 }),
+    authLoadWaitMs: read.int('DB_POOL_ACQUIRE_TIMEOUT_MS', 2_000, { min: 1, max: 600_000 }),
     admin: {
       email: adminEmail,
       password: adminPassword,
