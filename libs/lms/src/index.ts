@@ -6,6 +6,7 @@ export * from './entities/application.entity.js';
 export * from './entities/pap-workflow.entity.js';
 export * from './applications/applications.service.js';
 export * from './applications/application-scope.js';
+export * from './colleges/catalog.service.js';
 export * from './lms.module.js';
 
 import { Application } from './entities/application.entity.js';
