@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { NotFoundError, RuleViolationError } from '@mas/domain-errors';
-import { type User, UserRole } from '@mas/identity';
 import { TransactionRunner } from '@mas/persistence';
-import { creditTokens } from '@mas/testing/lib-funds.js';
+import { createFundedStudent } from '@mas/testing/lib-funds.js';
 import { type LibModule, startLibModule } from '@mas/testing/lib-module.js';
-import { createLibUser, identityForLibSpecs } from '@mas/testing/lib-users.js';
+import { identityForLibSpecs } from '@mas/testing/lib-users.js';
 import { ledgerViolations } from '@mas/testing/ledger.js';
 import { TokenUsageType } from '../entities/token-usage.entity.js';
 import { FinanceModule } from '../finance.module.js';
@@ -27,11 +26,7 @@ describe('LedgerService and WalletsService (finance lib, on Postgres)', () => {
         [userId],
       )
     ).rows;
-  const studentWith = async (tokens: number): Promise<User> => {
-    const student = await createLibUser(lib.context, UserRole.Student);
-    if (tokens > 0) await creditTokens(lib.context, student.id, tokens);
-    return student;
-  };
+  const studentWith = (tokens: number) => createFundedStudent(lib.context, tokens);
 
   beforeAll(async () => {
     lib = await startLibModule([identityForLibSpecs(), FinanceModule]);
