@@ -1,6 +1,7 @@
 import { type INestApplicationContext } from '@nestjs/common';
 import { type User } from '@mas/identity';
-import { type Slot, SlotsService } from '@mas/mentorship';
+import { BookingService, type Slot, SlotsService } from '@mas/mentorship';
+import { createFundedStudent } from './lib-funds.js';
 import { nextSlotWindow } from './slots.js';
 import { type TestDatabase } from './test-database.js';
 
@@ -17,6 +18,35 @@ export async function createLibSlot(
       { startsAt: new Date(window.startsAt), endsAt: new Date(window.endsAt), priceTokens },
       mentor,
     );
+}
+
+/** A slot of `mentor` booked (confirmed) by a new student who had exactly its price. */
+export async function createBookedSlot(
+  context: INestApplicationContext,
+  mentor: User,
+  priceTokens = 2,
+): Promise<{ slot: Slot; student: User }> {
+  const student = await createFundedStudent(context, priceTokens);
+  const slot = await createLibSlot(context, mentor, priceTokens);
+  await context.get(BookingService).book(slot.id, student);
+  return { slot, student };
+}
+
+/**
+ * Moves a slot to have started `hoursAgo` hours ago (half an hour long), as time passing would:
+ * the services never create slots in the past.
+ */
+export async function moveSlotIntoPast(
+  database: TestDatabase,
+  slotId: string,
+  hoursAgo = 1,
+): Promise<void> {
+  await database.sql(
+    `UPDATE slots SET starts_at = now() - make_interval(hours => $2),
+                      ends_at = now() - make_interval(hours => $2) + interval '30 minutes'
+      WHERE id = $1`,
+    [slotId, hoursAgo],
+  );
 }
 
 /** What a refused slot action must leave alone: the slot row, the books, its notifications. */

@@ -40,11 +40,13 @@ describe('AllotmentsService (finance lib, on Postgres)', () => {
   });
 
   it('refuses a request for an unknown user and stores nothing', async () => {
-    await expect(requestFor(randomUUID())).rejects.toThrow(
+    const unknown = randomUUID();
+    await expect(requestFor(unknown)).rejects.toThrow(
       new RuleViolationError('userId is not a known user'),
     );
     const stored = await lib.database.sql(
-      'SELECT count(*)::int AS n FROM token_allotment_requests',
+      'SELECT count(*)::int AS n FROM token_allotment_requests WHERE user_id = $1',
+      [unknown],
     );
     expect(stored.rows[0].n).toBe(0);
   });

@@ -3,7 +3,12 @@ import { FinanceModule } from '@mas/finance';
 import { type User, UserRole } from '@mas/identity';
 import { createFundedStudent, creditTokens } from '@mas/testing/lib-funds.js';
 import { type LibModule, startLibModule } from '@mas/testing/lib-module.js';
-import { createLibSlot, expectRefusedUnchanged } from '@mas/testing/lib-slots.js';
+import {
+  createBookedSlot,
+  createLibSlot,
+  expectRefusedUnchanged,
+  moveSlotIntoPast,
+} from '@mas/testing/lib-slots.js';
 import { createLibUser, identityForLibSpecs } from '@mas/testing/lib-users.js';
 import { ledgerViolations, slotLedgerViolations } from '@mas/testing/ledger.js';
 import { MentorshipModule } from '../mentorship.module.js';
@@ -85,9 +90,7 @@ describe('BookingService: who may act (mentorship lib, on Postgres)', () => {
   });
 
   it('lets only participants ask to cancel, and only the other party or an admin approve', async () => {
-    const student = await createFundedStudent(lib.context, 2);
-    const slot = await createLibSlot(lib.context, mentor);
-    await booking.book(slot.id, student);
+    const { slot, student } = await createBookedSlot(lib.context, mentor);
     await refused(
       slot.id,
       () => booking.cancel(slot.id, admin),
@@ -103,13 +106,8 @@ describe('BookingService: who may act (mentorship lib, on Postgres)', () => {
   });
 
   it('lets only the slot’s mentor or an admin complete it', async () => {
-    const student = await createFundedStudent(lib.context, 2);
-    const slot = await createLibSlot(lib.context, mentor);
-    await booking.book(slot.id, student);
-    await lib.database.sql(
-      "UPDATE slots SET starts_at = now() - interval '1 hour', ends_at = now() - interval '30 minutes' WHERE id = $1",
-      [slot.id],
-    );
+    const { slot, student } = await createBookedSlot(lib.context, mentor);
+    await moveSlotIntoPast(lib.database, slot.id);
     for (const outsider of [student, otherMentor])
       await refused(slot.id, () => booking.complete(slot.id, outsider), ForbiddenError);
     expect((await booking.complete(slot.id, admin)).status).toBe('completed');

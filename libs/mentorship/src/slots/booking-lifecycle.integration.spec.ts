@@ -3,7 +3,12 @@ import { FinanceModule } from '@mas/finance';
 import { type User, UserRole } from '@mas/identity';
 import { createFundedStudent } from '@mas/testing/lib-funds.js';
 import { type LibModule, startLibModule } from '@mas/testing/lib-module.js';
-import { createLibSlot, expectRefusedUnchanged } from '@mas/testing/lib-slots.js';
+import {
+  createBookedSlot,
+  createLibSlot,
+  expectRefusedUnchanged,
+  moveSlotIntoPast,
+} from '@mas/testing/lib-slots.js';
 import { createLibUser, identityForLibSpecs } from '@mas/testing/lib-users.js';
 import { ledgerViolations, slotLedgerViolations } from '@mas/testing/ledger.js';
 import { MentorshipModule } from '../mentorship.module.js';
@@ -63,9 +68,7 @@ describe('BookingService: lifecycle and races (mentorship lib, on Postgres)', ()
   });
 
   it('refuses a slot that has started, and completes only a started one, crediting the mentor once', async () => {
-    const student = await createFundedStudent(lib.context, 3);
-    const slot = await createLibSlot(lib.context, mentor, 3);
-    await booking.book(slot.id, student);
+    const { slot, student } = await createBookedSlot(lib.context, mentor, 3);
     await expectRefusedUnchanged(
       lib.database,
       slot.id,
@@ -73,14 +76,9 @@ describe('BookingService: lifecycle and races (mentorship lib, on Postgres)', ()
       new ConflictError('slot has not started yet; cannot complete'),
     );
     const started = await createLibSlot(lib.context, mentor, 1);
-    for (const [id, hoursAgo] of [
-      [slot.id, 1],
-      [started.id, 3],
-    ] as const)
-      await lib.database.sql(
-        `UPDATE slots SET starts_at = now() - make_interval(hours => $2), ends_at = now() - make_interval(hours => $2) + interval '30 minutes' WHERE id = $1`,
-        [id, hoursAgo],
-      );
+    await moveSlotIntoPast(lib.database, slot.id, 1);
+    await moveSlotIntoPast(lib.database, started.id, 3);
+
     await expectRefusedUnchanged(
       lib.database,
       started.id,

@@ -9,7 +9,7 @@ import { FinanceModule } from '@mas/finance';
 import { type User, UserRole } from '@mas/identity';
 import { createFundedStudent } from '@mas/testing/lib-funds.js';
 import { type LibModule, startLibModule } from '@mas/testing/lib-module.js';
-import { createLibSlot } from '@mas/testing/lib-slots.js';
+import { createLibSlot, moveSlotIntoPast } from '@mas/testing/lib-slots.js';
 import { createLibUser, identityForLibSpecs } from '@mas/testing/lib-users.js';
 import { MentorshipModule } from '../mentorship.module.js';
 import { BookingService } from './booking.service.js';
@@ -97,10 +97,7 @@ describe('SlotsService (mentorship lib, on Postgres)', () => {
       await createLibSlot(lib.context, expert, 1),
     ];
     await lib.context.get(BookingService).book(booked.id, student);
-    await lib.database.sql(
-      "UPDATE slots SET starts_at = now() - interval '2 hours', ends_at = now() - interval '1 hour' WHERE id = $1",
-      [past.id],
-    );
+    await moveSlotIntoPast(lib.database, past.id);
     const available = await slots.list({ mentorId: expert.id, available: true, limit: 100 });
     expect(available.items.map((slot) => slot.id)).toEqual([open.id]);
     for (const viewer of [student, expert])
