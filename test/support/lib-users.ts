@@ -7,7 +7,10 @@ import {
   UsersService,
 } from '@mas/identity';
 
-/** IdentityModule as a lib spec imports it: no Redis, the cheapest password hash allowed. */
+/**
+ * IdentityModule as a lib spec imports it: no Redis (abuse limits count in memory, and specs never
+ * log in), and the cheapest password hash the config allows, since each spec creates several users.
+ */
 export function libIdentityModule() {
   return IdentityModule.forRoot(loadIdentityConfig({ PASSWORD_SCRYPT_LOG_N: '10' }));
 }
