@@ -135,6 +135,7 @@ class PhaseTracker {
   private lockWarningIssued = false;
   private readonly notValidConstraints = new Set<string>();
   private readonly rebuiltEnums = new Set<string>();
+  private readonly columnsAddedToExistingTables = new Map<string, Set<string>>();
 
   constructor(private readonly createdByUp: ReadonlySet<string>) {}
 
@@ -174,6 +175,7 @@ class PhaseTracker {
       lockWarningIssued: this.lockWarningIssued,
       notValidConstraints: this.notValidConstraints,
       rebuiltEnums: this.rebuiltEnums,
+      columnsAddedToExistingTables: this.columnsAddedToExistingTables,
     };
   }
 
@@ -198,6 +200,16 @@ class PhaseTracker {
       const constraint = constraintOf(command.def);
       if (target && command.subtype === 'AT_AddConstraint' && constraint?.skip_validation) {
         this.notValidConstraints.add(`${target.tableKey}.${constraint.conname ?? ''}`);
+      }
+      const added = columnDefOf(command.def)?.colname;
+      if (
+        target &&
+        command.subtype === 'AT_AddColumn' &&
+        added &&
+        !context.isNewTable(target.tableKey)
+      ) {
+        const columns = this.columnsAddedToExistingTables.get(target.tableKey) ?? new Set<string>();
+        this.columnsAddedToExistingTables.set(target.tableKey, columns.add(added));
       }
     }
     for (const conversion of enumConversions(node, context.catalog)) {

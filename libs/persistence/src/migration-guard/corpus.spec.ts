@@ -203,6 +203,19 @@ const cases: Case[] = [
     expected: ['enum-rebuild'],
   },
   {
+    name: 'enum rebuild that only adds a value, on the column of a lower-case migration',
+    migration: {
+      up: [
+        `alter type users_status_enum rename to users_status_enum_old`,
+        `create type users_status_enum as enum ('active', 'disabled', 'banned')`,
+        `alter table users alter column status drop default`,
+        `alter table users alter column status type users_status_enum using status::text::users_status_enum`,
+        `drop type users_status_enum_old`,
+      ],
+    },
+    expected: ['enum-rebuild'],
+  },
+  {
     name: 'down() of an ADD VALUE migration rebuilds the enum without the value',
     migration: {
       up: [`ALTER TYPE "public"."users_status_enum" ADD VALUE 'banned'`],
@@ -412,6 +425,67 @@ const cases: Case[] = [
     name: 'safe: ADD UNIQUE USING INDEX',
     migration: {
       up: [`ALTER TABLE users ADD CONSTRAINT uq_users_email UNIQUE USING INDEX idx_users_email`],
+    },
+    expected: [],
+  },
+  {
+    name: 'safe: NOT VALID and VALIDATE in one transaction-less migration (each statement commits)',
+    migration: {
+      transaction: false,
+      up: [
+        SESSION_LOCK_TIMEOUT,
+        `ALTER TABLE posts ADD CONSTRAINT fk_posts_user FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID`,
+        `ALTER TABLE posts VALIDATE CONSTRAINT fk_posts_user`,
+      ],
+    },
+    lockTimeout: false,
+    expected: [],
+  },
+  // ── ADD COLUMN followed by a backfill in the same transaction ─────────────
+  {
+    name: 'ADD COLUMN then UPDATE of every row in the same transaction',
+    migration: {
+      up: [`ALTER TABLE users ADD COLUMN nickname text`, `UPDATE users SET nickname = full_name`],
+    },
+    expected: ['add-column-then-backfill'],
+  },
+  {
+    name: 'ADD COLUMN then UPDATE ... WHERE <new column> IS NULL (still every row)',
+    migration: {
+      up: [
+        `ALTER TABLE "users" ADD "nickname" character varying`,
+        `UPDATE "users" SET "nickname" = "full_name" WHERE "nickname" IS NULL`,
+      ],
+    },
+    expected: ['add-column-then-backfill'],
+  },
+  {
+    name: 'safe: ADD COLUMN then an UPDATE limited by an existing column',
+    migration: {
+      up: [
+        `ALTER TABLE users ADD COLUMN nickname text`,
+        `UPDATE users SET nickname = 'admin' WHERE email = 'admin@example.com'`,
+      ],
+    },
+    expected: [],
+  },
+  {
+    name: 'safe: backfill in a later migration (only the usual UPDATE-without-WHERE advice)',
+    history: [
+      EXISTING_SCHEMA,
+      { className: 'AddNickname1650000000000', up: [`ALTER TABLE users ADD COLUMN nickname text`] },
+    ],
+    migration: { up: [`UPDATE users SET nickname = full_name`] },
+    expected: ['update-without-where'],
+  },
+  {
+    name: 'safe: UPDATE of a table created in the same migration',
+    migration: {
+      up: [
+        `CREATE TABLE notes (id bigint, body text)`,
+        `ALTER TABLE notes ADD COLUMN title text`,
+        `UPDATE notes SET title = body`,
+      ],
     },
     expected: [],
   },

@@ -26,6 +26,8 @@ export interface RuleContext {
   readonly lockWarningIssued: boolean;
   /** `tableKey.constraint` of constraints added NOT VALID earlier in this phase. */
   readonly notValidConstraints: ReadonlySet<string>;
+  /** Columns added earlier in this phase to tables that existed before it, by table key. */
+  readonly columnsAddedToExistingTables: ReadonlyMap<string, ReadonlySet<string>>;
   /** Enum types whose columns were converted to another enum earlier in this phase. */
   readonly rebuiltEnums: ReadonlySet<string>;
 }

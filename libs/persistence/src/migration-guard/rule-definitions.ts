@@ -64,8 +64,8 @@ export const RULES = {
       'ADD VALUE the new label, write it from code, backfill rows in batches, and keep (or later retire) the old label.',
   },
   'enum-rebuild': {
-    severity: 'warn',
-    why: 'Rebuilding an enum (rename, create, ALTER COLUMN ... TYPE ... USING, drop) rewrites every table using it under an ACCESS EXCLUSIVE lock.',
+    severity: 'block',
+    why: "TypeORM's enum rebuild (rename, create, ALTER COLUMN ... TYPE ... USING, drop) rewrites every table using the type under an ACCESS EXCLUSIVE lock, even when it only adds a value.",
     recipe: "Add values with ALTER TYPE ... ADD VALUE '...' instead of the generated rebuild.",
   },
   'set-not-null': {
@@ -109,8 +109,8 @@ export const RULES = {
     recipe: 'ADD CONSTRAINT ... NOT VALID now, VALIDATE CONSTRAINT in a later migration.',
   },
   'not-valid-and-validate-same-migration': {
-    severity: 'warn',
-    why: "VALIDATE in the same transaction as ADD ... NOT VALID keeps the ADD's lock for the whole scan, which defeats NOT VALID.",
+    severity: 'block',
+    why: "VALIDATE in the same transaction as ADD ... NOT VALID keeps the ADD's SHARE ROW EXCLUSIVE lock (on both tables of a foreign key) for the whole scan, which blocks writes exactly like a constraint without NOT VALID.",
     recipe: 'Move VALIDATE CONSTRAINT to a later migration.',
   },
   'unique-constraint-existing-table': {
@@ -135,6 +135,12 @@ export const RULES = {
     why: 'Rewrites every row in one transaction: long row locks, table bloat and a WAL spike.',
     recipe:
       'Backfill in batches by primary-key range (outside the schema migration if the table is large).',
+  },
+  'add-column-then-backfill': {
+    severity: 'block',
+    why: "An UPDATE of the whole table in the transaction that added a column keeps the ADD COLUMN's ACCESS EXCLUSIVE lock until every row is rewritten: reads and writes wait for the whole backfill.",
+    recipe:
+      'Add the column in this migration; backfill in batches by primary-key range in a separate migration (or job) that commits between batches.',
   },
   'missing-lock-timeout': {
     severity: 'warn',

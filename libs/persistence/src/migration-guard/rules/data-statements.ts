@@ -2,6 +2,7 @@ import type { Node, WithClause } from 'libpg-query';
 import type { RuleHit } from '../finding.js';
 import { displayKey, tableKeyOf, truncatedTableKeys } from '../pg-ast.js';
 import type { RuleContext, StatementRule } from '../rule-context.js';
+import { wholeTableBackfill } from './backfill.js';
 
 /** truncate, delete-without-where, update-without-where; also inside WITH (data-modifying CTEs). */
 export const checkDataStatements: StatementRule = (statement, context) => {
@@ -25,6 +26,10 @@ export const checkDataStatements: StatementRule = (statement, context) => {
   }
   if ('UpdateStmt' in statement) {
     const { relation, whereClause, withClause } = statement.UpdateStmt;
+    // add-column-then-backfill already reports this UPDATE, more severely.
+    if (wholeTableBackfill(statement.UpdateStmt, context)) {
+      return inCommonTableExpressions(withClause, context);
+    }
     return [
       ...withoutWhere('update-without-where', 'UPDATE', tableKeyOf(relation), whereClause, context),
       ...inCommonTableExpressions(withClause, context),

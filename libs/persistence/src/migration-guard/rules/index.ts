@@ -1,4 +1,5 @@
 import type { StatementRule } from '../rule-context.js';
+import { checkBackfillAfterAddColumn } from './backfill.js';
 import { checkColumns } from './columns.js';
 import { checkConstraints } from './constraints.js';
 import { checkDataLoss } from './data-loss.js';
@@ -16,6 +17,7 @@ export const STATEMENT_RULES: readonly StatementRule[] = [
   checkConstraints,
   checkLocking,
   checkDataStatements,
+  checkBackfillAfterAddColumn,
   checkOpaqueCode,
 ];
 
