@@ -368,6 +368,103 @@ const cases: Case[] = [
     migration: { up: [`DROP INDEX "public"."IDX_posts_title"`] },
     expected: ['drop-index-non-concurrent'],
   },
+  // ── maintenance commands that rewrite or lock a whole table ──────────────
+  {
+    name: 'VACUUM FULL, CLUSTER and REINDEX TABLE of existing tables',
+    migration: {
+      transaction: false,
+      up: [
+        SESSION_LOCK_TIMEOUT,
+        `VACUUM (FULL, ANALYZE) users`,
+        `CLUSTER posts USING "PK_posts"`,
+        `REINDEX TABLE users`,
+      ],
+    },
+    lockTimeout: false,
+    expected: [
+      'whole-table-rewrite-command',
+      'whole-table-rewrite-command',
+      'whole-table-rewrite-command',
+    ],
+  },
+  {
+    name: 'safe: plain VACUUM ANALYZE and REINDEX INDEX CONCURRENTLY without a transaction',
+    migration: {
+      transaction: false,
+      up: [
+        SESSION_LOCK_TIMEOUT,
+        `VACUUM ANALYZE users`,
+        `REINDEX INDEX CONCURRENTLY "IDX_posts_title"`,
+      ],
+    },
+    lockTimeout: false,
+    expected: [],
+  },
+  {
+    name: 'REINDEX INDEX without CONCURRENTLY',
+    migration: { up: [`REINDEX INDEX "IDX_posts_title"`] },
+    expected: ['whole-table-rewrite-command'],
+  },
+  {
+    name: 'ALTER TABLE SET UNLOGGED, SET TABLESPACE, SET ACCESS METHOD (not heap) rewrite the table',
+    migration: {
+      up: [
+        `ALTER TABLE users SET UNLOGGED`,
+        `ALTER TABLE posts SET TABLESPACE fast_ssd`,
+        `ALTER TABLE audit.events SET ACCESS METHOD columnar`,
+      ],
+    },
+    expected: [
+      'whole-table-rewrite-command',
+      'whole-table-rewrite-command',
+      'whole-table-rewrite-command',
+    ],
+  },
+  {
+    name: 'safe: SET STORAGE, storage parameters and SET ACCESS METHOD heap only change the catalog',
+    migration: {
+      up: [
+        `ALTER TABLE users ALTER COLUMN bio SET STORAGE EXTERNAL`,
+        `ALTER TABLE users SET (fillfactor = 80)`,
+        `ALTER TABLE audit.events SET ACCESS METHOD heap`,
+      ],
+    },
+    expected: [],
+  },
+  {
+    name: 'REFRESH MATERIALIZED VIEW without CONCURRENTLY',
+    history: [
+      EXISTING_SCHEMA,
+      {
+        className: 'Stats1650000000000',
+        up: [
+          `CREATE MATERIALIZED VIEW user_stats AS SELECT status, count(*) FROM users GROUP BY status`,
+        ],
+      },
+    ],
+    migration: { up: [`REFRESH MATERIALIZED VIEW user_stats`] },
+    expected: ['whole-table-rewrite-command'],
+  },
+  {
+    name: 'safe: REFRESH CONCURRENTLY, and a plain REFRESH of a view created by the same migration',
+    history: [
+      EXISTING_SCHEMA,
+      {
+        className: 'Stats1650000000000',
+        up: [
+          `CREATE MATERIALIZED VIEW user_stats AS SELECT status, count(*) FROM users GROUP BY status`,
+        ],
+      },
+    ],
+    migration: {
+      up: [
+        `REFRESH MATERIALIZED VIEW CONCURRENTLY user_stats`,
+        `CREATE MATERIALIZED VIEW post_titles AS SELECT title FROM posts WITH NO DATA`,
+        `REFRESH MATERIALIZED VIEW post_titles`,
+      ],
+    },
+    expected: [],
+  },
   // ── constraints ────────────────────────────────────────────────────────────
   {
     name: 'FOREIGN KEY without NOT VALID',

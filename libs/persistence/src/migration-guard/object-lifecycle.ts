@@ -34,6 +34,8 @@ export function objectChanges(node: Node, catalog: Catalog): ObjectChanges {
   if ('CreateStmt' in node) {
     const key = tableKeyOf(node.CreateStmt.relation);
     if (!catalog.table(key)) changes.created.push(objectId.table(key));
+  } else if ('CreateTableAsStmt' in node && node.CreateTableAsStmt.objtype === 'OBJECT_MATVIEW') {
+    changes.created.push(objectId.table(tableKeyOf(node.CreateTableAsStmt.into?.rel)));
   } else if ('IndexStmt' in node) {
     const key = indexKeyOf(node.IndexStmt);
     if (key && !catalog.hasIndex(key)) changes.created.push(objectId.index(key));

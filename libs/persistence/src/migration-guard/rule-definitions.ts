@@ -103,6 +103,12 @@ export const RULES = {
     why: 'DROP INDEX takes an ACCESS EXCLUSIVE lock on the table and queues behind every running query on it.',
     recipe: 'DROP INDEX CONCURRENTLY in a migration with `public transaction = false`.',
   },
+  'whole-table-rewrite-command': {
+    severity: 'block',
+    why: 'VACUUM FULL, CLUSTER, ALTER TABLE SET LOGGED / UNLOGGED / TABLESPACE / ACCESS METHOD rewrite the table under ACCESS EXCLUSIVE; REINDEX blocks writes for the whole rebuild; REFRESH MATERIALIZED VIEW blocks reads of the view for the whole query.',
+    recipe:
+      'REINDEX ... CONCURRENTLY, or REFRESH MATERIALIZED VIEW CONCURRENTLY (needs a unique index), in a `transaction = false` migration; rewrite big tables outside the deploy (pg_repack, or a new table filled in batches); acknowledge only for a table known to be small.',
+  },
   'constraint-not-valid': {
     severity: 'block',
     why: 'Adding a FOREIGN KEY or CHECK validates every row while holding a lock that blocks writes.',

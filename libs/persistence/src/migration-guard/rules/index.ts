@@ -8,6 +8,7 @@ import { checkEnums } from './enums.js';
 import { checkLocking } from './locking.js';
 import { checkOpaqueCode } from './opaque-code.js';
 import { checkTypeChange } from './type-change.js';
+import { checkWholeTableCommands } from './whole-table-commands.js';
 
 export const STATEMENT_RULES: readonly StatementRule[] = [
   checkDataLoss,
@@ -16,6 +17,7 @@ export const STATEMENT_RULES: readonly StatementRule[] = [
   checkColumns,
   checkConstraints,
   checkLocking,
+  checkWholeTableCommands,
   checkDataStatements,
   checkBackfillAfterAddColumn,
   checkOpaqueCode,
