@@ -12,6 +12,7 @@ import { columnTypeOf, isSerialType } from './column-types.js';
 import {
   alterTableOf,
   columnConstraints,
+  columnNamesIn,
   columnDefOf,
   constraintOf,
   droppedObjectKeys,
@@ -33,7 +34,9 @@ export function applyStatement(catalog: Catalog, node: Node): void {
   else if ('DropStmt' in node) applyDrop(catalog, node.DropStmt);
   else if ('IndexStmt' in node) {
     const indexKey = indexKeyOf(node.IndexStmt);
-    if (indexKey) catalog.putIndex(indexKey, tableKeyOf(node.IndexStmt.relation));
+    const { relation, indexParams, whereClause } = node.IndexStmt;
+    if (indexKey)
+      catalog.putIndex(indexKey, tableKeyOf(relation), indexedColumns(indexParams, whereClause));
   } else if ('CreateEnumStmt' in node) {
     const { typeName, vals } = node.CreateEnumStmt;
     catalog.putEnum(keyFromNameParts(stringsOf(typeName)), stringsOf(vals));
@@ -141,8 +144,8 @@ function addColumn(catalog: Catalog, table: TableInfo, definition: ColumnDef): v
   };
   table.columns.set(name, info);
   for (const constraint of constraints) {
-    if (constraint.contype === 'CONSTR_CHECK') {
-      addConstraint(table, constraint, `${name}_check_${table.constraints.size}`, name);
+    if (['CONSTR_CHECK', 'CONSTR_UNIQUE', 'CONSTR_PRIMARY'].includes(constraint.contype ?? '')) {
+      addConstraint(table, constraint, `${name}_constraint_${table.constraints.size}`, name);
     }
   }
 }
@@ -158,6 +161,7 @@ function addConstraint(
     kind: constraintKind(constraint),
     notNullColumns: notNullColumnsOf(constraint, ownColumn),
     validated,
+    columns: constrainedColumns(constraint, ownColumn),
   };
   table.constraints.set(constraint.conname ?? fallbackName, info);
   if (info.kind === 'primary-key' || (info.kind === 'not-null' && validated)) {
@@ -168,6 +172,22 @@ function addConstraint(
       if (column) column.notNull = true;
     }
   }
+}
+
+function constrainedColumns(constraint: Constraint, ownColumn: string | undefined): string[] {
+  const columns = [
+    ...stringsOf(constraint.keys),
+    ...columnNamesIn(constraint.raw_expr),
+    ...columnNamesIn(constraint.exclusions),
+  ];
+  return ownColumn === undefined ? columns : [ownColumn, ...columns];
+}
+
+function indexedColumns(parameters: Node[] | undefined, predicate: Node | undefined): string[] {
+  const named = (parameters ?? []).flatMap((parameter) =>
+    'IndexElem' in parameter && parameter.IndexElem.name ? [parameter.IndexElem.name] : [],
+  );
+  return [...named, ...columnNamesIn(parameters), ...columnNamesIn(predicate)];
 }
 
 function constraintKind(constraint: Constraint): ConstraintInfo['kind'] {

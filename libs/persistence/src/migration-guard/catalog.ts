@@ -12,6 +12,8 @@ export interface ConstraintInfo {
   /** Columns the constraint proves NOT NULL once validated (CHECK (col IS NOT NULL), NOT NULL col). */
   notNullColumns: string[];
   validated: boolean;
+  /** Columns the constraint reads (CHECK expression) or indexes (UNIQUE, PRIMARY KEY, EXCLUDE). */
+  columns: string[];
 }
 
 export interface TableInfo {
@@ -26,6 +28,8 @@ interface CatalogState {
   enums: Map<string, string[]>;
   /** index key → key of the table it belongs to */
   indexes: Map<string, string>;
+  /** index key → columns it covers (key columns, expression and predicate columns) */
+  indexColumns: Map<string, string[]>;
   schemas: Set<string>;
 }
 
@@ -41,6 +45,7 @@ export class Catalog {
       tables: new Map(),
       enums: new Map(),
       indexes: new Map(),
+      indexColumns: new Map(),
       schemas: new Set([DEFAULT_SCHEMA]),
     };
   }
@@ -87,6 +92,34 @@ export class Catalog {
     );
   }
 
+  /** Constraints a type change of the column must re-check by scanning the table. */
+  checksOnColumn(tableKey: string, column: string): string[] {
+    const table = this.state.tables.get(tableKey);
+    return [...(table?.constraints ?? [])]
+      .filter(
+        ([, constraint]) => constraint.kind === 'check' && constraint.columns.includes(column),
+      )
+      .map(([name]) => name);
+  }
+
+  /** Indexes (and index-backed constraints) on the table that cover the column. */
+  indexesOnColumn(tableKey: string, column: string): string[] {
+    const indexes = [...this.state.indexes]
+      .filter(
+        ([index, table]) =>
+          table === tableKey && (this.state.indexColumns.get(index) ?? []).includes(column),
+      )
+      .map(([index]) => index);
+    const constraints = [...(this.state.tables.get(tableKey)?.constraints ?? [])]
+      .filter(
+        ([, constraint]) =>
+          ['unique', 'primary-key', 'exclusion'].includes(constraint.kind) &&
+          constraint.columns.includes(column),
+      )
+      .map(([name]) => name);
+    return [...indexes, ...constraints];
+  }
+
   putTable(key: string, table: TableInfo): void {
     this.state.tables.set(key, table);
   }
@@ -104,7 +137,7 @@ export class Catalog {
   dropTable(key: string): void {
     this.state.tables.delete(key);
     for (const [index, tableKey] of this.state.indexes) {
-      if (tableKey === key) this.state.indexes.delete(index);
+      if (tableKey === key) this.dropIndex(index);
     }
   }
 
@@ -139,19 +172,22 @@ export class Catalog {
     }
   }
 
-  putIndex(key: string, tableKey: string): void {
+  putIndex(key: string, tableKey: string, columns: string[]): void {
     this.state.indexes.set(key, tableKey);
+    this.state.indexColumns.set(key, columns);
   }
 
   dropIndex(key: string): void {
     this.state.indexes.delete(key);
+    this.state.indexColumns.delete(key);
   }
 
   renameIndex(from: string, to: string): void {
     const tableKey = this.state.indexes.get(from);
     if (tableKey === undefined) return;
-    this.state.indexes.delete(from);
-    this.state.indexes.set(to, tableKey);
+    const columns = this.state.indexColumns.get(from) ?? [];
+    this.dropIndex(from);
+    this.putIndex(to, tableKey, columns);
   }
 
   putSchema(name: string): void {

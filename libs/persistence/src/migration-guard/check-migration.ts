@@ -108,6 +108,14 @@ function checkPhase(
   return { hits, created: tracker.created };
 }
 
+/** true/false when the statement sets the session TimeZone, undefined otherwise. */
+function timeZoneIsUtc(node: Node): boolean | undefined {
+  if (!('VariableSetStmt' in node) || node.VariableSetStmt.name !== 'timezone') return undefined;
+  const [value] = node.VariableSetStmt.args ?? [];
+  const zone = value && 'A_Const' in value ? value.A_Const.sval?.sval : undefined;
+  return zone !== undefined && ['utc', 'etc/utc', 'zulu'].includes(zone.toLowerCase());
+}
+
 interface ColumnAddition {
   position: number;
   line: number;
@@ -133,6 +141,7 @@ class PhaseTracker {
   private readonly dropped = new Set<string>();
   private lockTimeoutSet = false;
   private lockWarningIssued = false;
+  private sessionTimeZoneUtc = false;
   private readonly notValidConstraints = new Set<string>();
   private readonly rebuiltEnums = new Set<string>();
   private readonly columnsAddedToExistingTables = new Map<string, Set<string>>();
@@ -173,6 +182,7 @@ class PhaseTracker {
       },
       lockTimeoutSet: this.lockTimeoutSet,
       lockWarningIssued: this.lockWarningIssued,
+      sessionTimeZoneUtc: this.sessionTimeZoneUtc,
       notValidConstraints: this.notValidConstraints,
       rebuiltEnums: this.rebuiltEnums,
       columnsAddedToExistingTables: this.columnsAddedToExistingTables,
@@ -183,6 +193,7 @@ class PhaseTracker {
   record(node: Node, context: RuleContext): void {
     if (!this.lockTimeoutSet && lockedExistingTable(node, context)) this.lockWarningIssued = true;
     this.lockTimeoutSet = lockTimeoutEffect(node, context.transactional) ?? this.lockTimeoutSet;
+    this.sessionTimeZoneUtc = timeZoneIsUtc(node) ?? this.sessionTimeZoneUtc;
 
     const changes = objectChanges(node, context.catalog);
     for (const id of changes.dropped) {

@@ -17,8 +17,16 @@ describe('typeChangeVerdict', () => {
     ['numeric(10,2) → numeric', type('numeric', [10, 2]), type('numeric')],
     ['timestamptz(3) → timestamptz(6)', type('timestamptz', [3]), type('timestamptz', [6])],
     ['int4 → int4', type('int4'), type('int4')],
+    ['cidr → inet', type('cidr'), type('inet')],
   ])('allows %s', (_label, from, to) => {
     expect(typeChangeVerdict(from, to)).toEqual({ safe: true });
+  });
+
+  it('allows timestamp → timestamptz only in a UTC session', () => {
+    expect(typeChangeVerdict(type('timestamp'), type('timestamptz'))).toEqual({
+      safe: true,
+      onlyInUtcSession: true,
+    });
   });
 
   it.each([
@@ -35,7 +43,13 @@ describe('typeChangeVerdict', () => {
     ['numeric(10,2) → numeric(12,3)', type('numeric', [10, 2]), type('numeric', [12, 3]), 'scale'],
     ['numeric → numeric(10,2)', type('numeric'), type('numeric', [10, 2]), 'unbounded'],
     ['int4 → int8', type('int4'), type('int8'), 'binary-compatible'],
-    ['timestamp → timestamptz', type('timestamp'), type('timestamptz'), 'binary-compatible'],
+    [
+      'timestamp → timestamptz(3)',
+      type('timestamp'),
+      type('timestamptz', [3]),
+      'binary-compatible',
+    ],
+    ['bpchar(5) → text', type('bpchar', [5]), type('text'), 'binary-compatible'],
     ['text → text[]', type('text'), type('text', [], 1), 'array'],
     ['bpchar(2) → bpchar(4)', type('bpchar', [2]), type('bpchar', [4]), 'not known to be safe'],
   ])('blocks %s', (_label, from, to, reason) => {

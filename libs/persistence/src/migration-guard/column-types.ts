@@ -54,7 +54,24 @@ function formatColumnType(type: ColumnType): string {
   return `${displayKey(type.name)}${modifiers}${'[]'.repeat(type.arrayDimensions)}`;
 }
 
-export type TypeChangeVerdict = { safe: true } | { safe: false; reason: string };
+export type TypeChangeVerdict =
+  { safe: true; onlyInUtcSession?: true } | { safe: false; reason: string };
+
+/**
+ * Casts pg_cast marks binary coercible (castmethod 'b') between column types, seen on PG 15 to
+ * keep relfilenode and indexes: the column is relabelled, not rewritten.
+ */
+const BINARY_COERCIBLE = new Set([
+  'cidr→inet',
+  'xml→text',
+  'xml→varchar',
+  'bit→varbit',
+  'int4→oid',
+  'oid→int4',
+]);
+
+/** Same instants only when the session TimeZone is UTC; otherwise every value is converted. */
+const ZONE_SWITCH = new Set(['timestamp→timestamptz', 'timestamptz→timestamp']);
 
 /** Types whose single modifier is a maximum: raising or removing it needs no rewrite. */
 const MAXIMUM_MODIFIER_TYPES = new Set([
@@ -85,6 +102,12 @@ export function typeChangeVerdict(from: ColumnType, to: ColumnType): TypeChangeV
   if (from.name === 'varchar' && to.name === 'text') return SAFE;
   if (from.name === 'text' && to.name === 'varchar' && to.modifiers.length === 0) return SAFE;
   if (from.name === 'text' && to.name === 'varchar') return unsafe('adds a length limit to text');
+  const pair = `${from.name}→${to.name}`;
+  const unbounded = to.modifiers.length === 0;
+  if (BINARY_COERCIBLE.has(pair) && unbounded) return SAFE;
+  if (ZONE_SWITCH.has(pair) && (unbounded || (to.modifiers[0] ?? 0) >= (from.modifiers[0] ?? 6))) {
+    return { safe: true, onlyInUtcSession: true };
+  }
   return unsafe('not a binary-compatible widening (rewrites the table, may fail on existing data)');
 }
 

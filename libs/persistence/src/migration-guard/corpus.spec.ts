@@ -180,6 +180,96 @@ const cases: Case[] = [
     expected: [],
   },
   {
+    name: 'varchar widening on a column with a CHECK (re-validated by a scan)',
+    history: [
+      EXISTING_SCHEMA,
+      {
+        className: 'Check1650000000000',
+        up: [
+          `ALTER TABLE users ADD CONSTRAINT full_name_not_blank CHECK (full_name <> '') NOT VALID`,
+        ],
+      },
+    ],
+    migration: { up: [`ALTER TABLE users ALTER COLUMN full_name TYPE varchar(100)`] },
+    expected: ['unsafe-type-change'],
+  },
+  {
+    name: 'safe: varchar widening and varchar to text on indexed columns (indexes kept)',
+    migration: {
+      up: [
+        `ALTER TABLE posts ALTER COLUMN title TYPE varchar(200)`,
+        `ALTER TABLE posts ALTER COLUMN title TYPE text`,
+      ],
+    },
+    expected: [],
+  },
+  {
+    name: 'safe: binary-coercible casts from pg_cast (cidr to inet, xml to text)',
+    history: [
+      EXISTING_SCHEMA,
+      { className: 'Net1650000000000', up: [`CREATE TABLE hosts (net cidr, doc xml)`] },
+    ],
+    migration: {
+      up: [
+        `ALTER TABLE hosts ALTER COLUMN net TYPE inet`,
+        `ALTER TABLE hosts ALTER COLUMN doc TYPE text`,
+      ],
+    },
+    expected: [],
+  },
+  {
+    name: 'char(n) to text is not binary coercible (rewrites)',
+    history: [
+      EXISTING_SCHEMA,
+      { className: 'Code1650000000000', up: [`CREATE TABLE codes (code char(5))`] },
+    ],
+    migration: { up: [`ALTER TABLE codes ALTER COLUMN code TYPE text`] },
+    expected: ['unsafe-type-change'],
+  },
+  {
+    name: 'timestamp to timestamptz without a UTC session (warn)',
+    history: [
+      EXISTING_SCHEMA,
+      { className: 'Seen1650000000000', up: [`CREATE TABLE visits (seen_at timestamp)`] },
+    ],
+    migration: { up: [`ALTER TABLE visits ALTER COLUMN seen_at TYPE timestamptz`] },
+    expected: ['type-change-needs-utc-session'],
+  },
+  {
+    name: "safe: timestamp to timestamptz after SET LOCAL TIME ZONE 'UTC'",
+    history: [
+      EXISTING_SCHEMA,
+      { className: 'Seen1650000000000', up: [`CREATE TABLE visits (seen_at timestamp)`] },
+    ],
+    migration: {
+      up: [
+        `SET LOCAL TIME ZONE 'UTC'`,
+        `ALTER TABLE visits ALTER COLUMN seen_at TYPE timestamp with time zone`,
+      ],
+    },
+    expected: [],
+  },
+  {
+    name: 'timestamp to timestamptz in UTC still rebuilds the column index',
+    history: [
+      EXISTING_SCHEMA,
+      {
+        className: 'Seen1650000000000',
+        up: [
+          `CREATE TABLE visits (seen_at timestamp)`,
+          `CREATE INDEX idx_visits_seen ON visits (seen_at)`,
+        ],
+      },
+    ],
+    migration: {
+      up: [
+        `SET LOCAL timezone = 'UTC'`,
+        `ALTER TABLE visits ALTER COLUMN seen_at TYPE timestamptz`,
+      ],
+    },
+    expected: ['unsafe-type-change'],
+  },
+  {
     name: 'type change follows an earlier widening in the catalog',
     history: [
       EXISTING_SCHEMA,

@@ -134,3 +134,20 @@ export function functionNamesIn(expression: Node | undefined): string[] {
   visit(expression);
   return names;
 }
+
+/** Every column name referenced in an expression tree (unqualified). */
+export function columnNamesIn(expression: unknown): string[] {
+  const names: string[] = [];
+  const visit = (value: unknown): void => {
+    if (Array.isArray(value)) {
+      value.forEach(visit);
+    } else if (value !== null && typeof value === 'object') {
+      const record = value as Record<string, unknown>;
+      const ref = record.ColumnRef as { fields?: Node[] } | undefined;
+      if (ref) names.push(stringsOf(ref.fields).at(-1) ?? '');
+      Object.values(record).forEach(visit);
+    }
+  };
+  visit(expression);
+  return names;
+}

@@ -23,6 +23,8 @@ export interface RuleContext {
   /** Line of a later ADD COLUMN of the same column in this phase (TypeORM's drop-and-add). */
   laterAddLine(tableKey: string, column: string): number | undefined;
   readonly lockTimeoutSet: boolean;
+  /** SET [LOCAL] TIME ZONE 'UTC' ran earlier in this phase. */
+  readonly sessionTimeZoneUtc: boolean;
   readonly lockWarningIssued: boolean;
   /** `tableKey.constraint` of constraints added NOT VALID earlier in this phase. */
   readonly notValidConstraints: ReadonlySet<string>;

@@ -47,9 +47,15 @@ export const RULES = {
   },
   'unsafe-type-change': {
     severity: 'block',
-    why: 'A type change that is not a binary-compatible widening rewrites the table under an ACCESS EXCLUSIVE lock, and narrowing fails on or mangles existing data.',
+    why: 'A type change that is not a binary-compatible widening rewrites the table under an ACCESS EXCLUSIVE lock, and narrowing fails on or mangles existing data; even a binary-compatible one re-validates CHECKs on the column by a full scan.',
     recipe:
       'Only widen (longer varchar, varchar to text, drop a length limit, more numeric precision at the same scale); otherwise add a new column, backfill, switch reads, drop the old one later.',
+  },
+  'type-change-needs-utc-session': {
+    severity: 'warn',
+    why: 'timestamp ↔ timestamptz keeps the stored values (no rewrite) only when the session TimeZone is UTC; in any other zone Postgres rewrites the table under ACCESS EXCLUSIVE, and the guard cannot see the server zone.',
+    recipe:
+      "Start the migration with SET LOCAL TIME ZONE 'UTC' (the guard then accepts the change), or add a new column and backfill.",
   },
   'enum-value-removed': {
     severity: 'block',

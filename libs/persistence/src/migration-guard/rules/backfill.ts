@@ -1,5 +1,5 @@
-import type { Node, UpdateStmt } from 'libpg-query';
-import { displayKey, stringsOf, tableKeyOf } from '../pg-ast.js';
+import type { UpdateStmt } from 'libpg-query';
+import { columnNamesIn, displayKey, tableKeyOf } from '../pg-ast.js';
 import type { RuleContext, StatementRule } from '../rule-context.js';
 
 /**
@@ -28,20 +28,4 @@ export function wholeTableBackfill(update: UpdateStmt, context: RuleContext): st
   const tested = columnNamesIn(update.whereClause);
   const everyRow = update.whereClause === undefined || tested.every((name) => added.has(name));
   return everyRow ? [...added] : undefined;
-}
-
-function columnNamesIn(expression: Node | undefined): string[] {
-  const names: string[] = [];
-  const visit = (value: unknown): void => {
-    if (Array.isArray(value)) {
-      value.forEach(visit);
-    } else if (value !== null && typeof value === 'object') {
-      const record = value as Record<string, unknown>;
-      const ref = record.ColumnRef as { fields?: Node[] } | undefined;
-      if (ref) names.push(stringsOf(ref.fields).at(-1) ?? '');
-      Object.values(record).forEach(visit);
-    }
-  };
-  visit(expression);
-  return names;
 }

@@ -23,8 +23,37 @@ export const checkTypeChange: StatementRule = (statement, context) => {
     }
     if (isEnum(before.name) && isEnum(after.name)) return [];
     const verdict = typeChangeVerdict(before, after);
-    return verdict.safe
+    if (!verdict.safe)
+      return [{ rule: 'unsafe-type-change', message: `${subject} ${verdict.reason}` }];
+    const column = command.name ?? '';
+    // Observed on PG 15: even without a rewrite, CHECKs on the column are re-validated by a full
+    // scan, and a timestamp ↔ timestamptz switch rebuilds the column's indexes.
+    const checks = context.catalog.checksOnColumn(target.tableKey, column);
+    if (checks.length > 0) {
+      return [
+        {
+          rule: 'unsafe-type-change',
+          message: `${subject}: CHECK ${checks.join(', ')} is re-validated by a scan of the whole table under ACCESS EXCLUSIVE`,
+        },
+      ];
+    }
+    if (!verdict.onlyInUtcSession) return [];
+    const indexes = context.catalog.indexesOnColumn(target.tableKey, column);
+    if (indexes.length > 0) {
+      return [
+        {
+          rule: 'unsafe-type-change',
+          message: `${subject}: timestamp ↔ timestamptz rebuilds ${indexes.map(displayKey).join(', ')} under ACCESS EXCLUSIVE`,
+        },
+      ];
+    }
+    return context.sessionTimeZoneUtc
       ? []
-      : [{ rule: 'unsafe-type-change', message: `${subject} ${verdict.reason}` }];
+      : [
+          {
+            rule: 'type-change-needs-utc-session',
+            message: `${subject}: timestamp ↔ timestamptz is a relabel only when the session TimeZone is UTC, which this migration does not set`,
+          },
+        ];
   });
 };
