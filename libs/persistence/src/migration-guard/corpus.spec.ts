@@ -61,6 +61,16 @@ const rebuildStatus = (values: string): string[] => [
   `DROP TYPE "public"."users_status_enum_old"`,
 ];
 
+const USER_STATS_VIEW: FixtureMigration = {
+  className: 'Stats1650000000000',
+  up: [`CREATE MATERIALIZED VIEW user_stats AS SELECT status, count(*) FROM users GROUP BY status`],
+};
+
+const VISITS_TABLE: FixtureMigration = {
+  className: 'Seen1650000000000',
+  up: [`CREATE TABLE visits (seen_at timestamp)`],
+};
+
 const cases: Case[] = [
   // ── data loss ──────────────────────────────────────────────────────────────
   {
@@ -228,19 +238,13 @@ const cases: Case[] = [
   },
   {
     name: 'timestamp to timestamptz without a UTC session (warn)',
-    history: [
-      EXISTING_SCHEMA,
-      { className: 'Seen1650000000000', up: [`CREATE TABLE visits (seen_at timestamp)`] },
-    ],
+    history: [EXISTING_SCHEMA, VISITS_TABLE],
     migration: { up: [`ALTER TABLE visits ALTER COLUMN seen_at TYPE timestamptz`] },
     expected: ['type-change-needs-utc-session'],
   },
   {
     name: "safe: timestamp to timestamptz after SET LOCAL TIME ZONE 'UTC'",
-    history: [
-      EXISTING_SCHEMA,
-      { className: 'Seen1650000000000', up: [`CREATE TABLE visits (seen_at timestamp)`] },
-    ],
+    history: [EXISTING_SCHEMA, VISITS_TABLE],
     migration: {
       up: [
         `SET LOCAL TIME ZONE 'UTC'`,
@@ -523,29 +527,13 @@ const cases: Case[] = [
   },
   {
     name: 'REFRESH MATERIALIZED VIEW without CONCURRENTLY',
-    history: [
-      EXISTING_SCHEMA,
-      {
-        className: 'Stats1650000000000',
-        up: [
-          `CREATE MATERIALIZED VIEW user_stats AS SELECT status, count(*) FROM users GROUP BY status`,
-        ],
-      },
-    ],
+    history: [EXISTING_SCHEMA, USER_STATS_VIEW],
     migration: { up: [`REFRESH MATERIALIZED VIEW user_stats`] },
     expected: ['whole-table-rewrite-command'],
   },
   {
     name: 'safe: REFRESH CONCURRENTLY, and a plain REFRESH of a view created by the same migration',
-    history: [
-      EXISTING_SCHEMA,
-      {
-        className: 'Stats1650000000000',
-        up: [
-          `CREATE MATERIALIZED VIEW user_stats AS SELECT status, count(*) FROM users GROUP BY status`,
-        ],
-      },
-    ],
+    history: [EXISTING_SCHEMA, USER_STATS_VIEW],
     migration: {
       up: [
         `REFRESH MATERIALIZED VIEW CONCURRENTLY user_stats`,

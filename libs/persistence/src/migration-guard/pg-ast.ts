@@ -118,16 +118,16 @@ export function isNullConstant(expression: Node | undefined): boolean {
   return expression !== undefined && 'A_Const' in expression && !!expression.A_Const.isnull;
 }
 
-/** Every FuncCall name in an expression tree (lower-case, unqualified). */
-export function functionNamesIn(expression: Node | undefined): string[] {
+/** The last name part of every `nodeType` node (found under `field`) in an expression tree. */
+function namesIn(expression: unknown, nodeType: string, field: string): string[] {
   const names: string[] = [];
   const visit = (value: unknown): void => {
     if (Array.isArray(value)) {
       value.forEach(visit);
     } else if (value !== null && typeof value === 'object') {
       const record = value as Record<string, unknown>;
-      const call = record.FuncCall as { funcname?: Node[] } | undefined;
-      if (call) names.push(stringsOf(call.funcname).at(-1) ?? '');
+      const node = record[nodeType] as Record<string, Node[] | undefined> | undefined;
+      if (node) names.push(stringsOf(node[field]).at(-1) ?? '');
       Object.values(record).forEach(visit);
     }
   };
@@ -135,19 +135,12 @@ export function functionNamesIn(expression: Node | undefined): string[] {
   return names;
 }
 
+/** Every FuncCall name in an expression tree (lower-case, unqualified). */
+export function functionNamesIn(expression: Node | undefined): string[] {
+  return namesIn(expression, 'FuncCall', 'funcname');
+}
+
 /** Every column name referenced in an expression tree (unqualified). */
 export function columnNamesIn(expression: unknown): string[] {
-  const names: string[] = [];
-  const visit = (value: unknown): void => {
-    if (Array.isArray(value)) {
-      value.forEach(visit);
-    } else if (value !== null && typeof value === 'object') {
-      const record = value as Record<string, unknown>;
-      const ref = record.ColumnRef as { fields?: Node[] } | undefined;
-      if (ref) names.push(stringsOf(ref.fields).at(-1) ?? '');
-      Object.values(record).forEach(visit);
-    }
-  };
-  visit(expression);
-  return names;
+  return namesIn(expression, 'ColumnRef', 'fields');
 }
