@@ -45,6 +45,10 @@ export interface GuardReport {
   acknowledged: number;
   durationMs: number;
   passed: boolean;
+  /** True when --verify ran the migrations on a scratch database. */
+  verified: boolean;
+  /** Remarks of --verify (tables it could not fill, SQL it could not see); never failures. */
+  notes: string[];
 }
 
 export function toFinding(file: string, hit: LocatedHit): Finding {
@@ -63,7 +67,12 @@ export function toFinding(file: string, hit: LocatedHit): Finding {
   };
 }
 
-export function summarize(fileCount: number, findings: Finding[], durationMs: number): GuardReport {
+export function summarize(
+  fileCount: number,
+  findings: Finding[],
+  durationMs: number,
+  verification: Pick<GuardReport, 'verified' | 'notes'> = { verified: false, notes: [] },
+): GuardReport {
   const open = findings.filter((finding) => !finding.acknowledged);
   const blocking = open.filter((finding) => finding.severity === 'block').length;
   return {
@@ -74,5 +83,6 @@ export function summarize(fileCount: number, findings: Finding[], durationMs: nu
     acknowledged: findings.length - open.length,
     durationMs,
     passed: blocking === 0,
+    ...verification,
   };
 }

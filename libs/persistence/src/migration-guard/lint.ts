@@ -5,7 +5,9 @@ import { Catalog } from './catalog.js';
 import { checkMigration, replayUp } from './check-migration.js';
 import { extractMigration } from './extract-sql.js';
 import { summarize, toFinding, type FileReport, type GuardReport } from './finding.js';
+import type { LocatedHit } from './finding.js';
 import { loadSqlParser } from './parse-sql.js';
+import { verifyMigrations, type VerifyResult } from './verify.js';
 
 export interface MigrationSource {
   fileName: string;
@@ -19,6 +21,11 @@ export interface LintOptions {
   files?: string[];
   /** Base for relative paths, in options and in the report. Default process.cwd(). */
   cwd?: string;
+  /**
+   * Server URL: also run every migration on a scratch database there and add what Postgres
+   * actually did (see verify.ts). Default: static checks only.
+   */
+  verifyOn?: string;
 }
 
 /**
@@ -54,36 +61,58 @@ export async function lintMigrations(options: LintOptions = {}): Promise<GuardRe
   const linted = new Set(targets.length > 0 ? targets : inDirectory);
   const ordered = [...new Set([...inDirectory, ...linted])].sort(byFileName);
   const texts = await Promise.all(ordered.map((file) => readFile(file, 'utf8')));
+  const displayOf = (file: string): string => path.relative(cwd, file).split(path.sep).join('/');
+  const verified =
+    options.verifyOn === undefined
+      ? undefined
+      : await verifyMigrations(
+          ordered.map((file, index) => ({
+            file: displayOf(file),
+            extracted: extractMigration(displayOf(file), texts[index] ?? ''),
+          })),
+          options.verifyOn,
+        );
 
   let catalog = new Catalog();
   const findings = ordered.flatMap((file, index) => {
-    const display = path.relative(cwd, file).split(path.sep).join('/');
+    const display = displayOf(file);
     const text = texts[index] ?? '';
     if (!linted.has(file)) {
       replayUp(extractMigration(display, text), catalog);
       return [];
     }
-    const result = lintLoaded(display, text, catalog);
+    const result = lintLoaded(display, text, catalog, dynamicHits(verified, display));
     catalog = result.catalogAfterUp;
     return result.report.findings;
   });
-  return summarize(linted.size, findings, Math.round(performance.now() - started));
+  return summarize(linted.size, findings, Math.round(performance.now() - started), {
+    verified: verified !== undefined,
+    notes: verified?.notes ?? [],
+  });
+}
+
+function dynamicHits(verified: VerifyResult | undefined, file: string): LocatedHit[] | undefined {
+  return verified === undefined ? undefined : (verified.hits.get(file) ?? []);
 }
 
 function lintLoaded(
   fileName: string,
   sourceText: string,
   catalog: Catalog,
+  /** Findings of --verify; undefined when it did not run. */
+  dynamic?: LocatedHit[],
 ): { report: FileReport; catalogAfterUp: Catalog } {
   const extracted = extractMigration(fileName, sourceText);
   const check = checkMigration(extracted, catalog);
-  const findings = [...extracted.hits, ...check.hits]
+  const findings = [...extracted.hits, ...check.hits, ...(dynamic ?? [])]
     .sort((a, b) => a.line - b.line)
     .map((hit) => toFinding(fileName, hit));
   return {
     report: {
       file: fileName,
-      findings: applyAcknowledgements(fileName, findings, extracted.comments, extracted.callSpans),
+      findings: applyAcknowledgements(fileName, findings, extracted.comments, extracted.callSpans, {
+        verified: dynamic !== undefined,
+      }),
     },
     catalogAfterUp: check.catalogAfterUp,
   };

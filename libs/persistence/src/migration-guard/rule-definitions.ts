@@ -8,6 +8,8 @@ export interface RuleDefinition {
   readonly recipe: string;
   /** False for findings about the migration file itself, which a comment cannot waive. */
   readonly acknowledgeable?: false;
+  /** Found only by running the migration (`--verify`); a static run has no such findings. */
+  readonly verifyOnly?: true;
 }
 
 /**
@@ -186,6 +188,27 @@ export const RULES = {
     severity: 'block',
     why: 'QueryRunner schema methods (dropColumn, changeColumn, createIndex, ...) emit SQL the guard cannot see.',
     recipe: 'Write the SQL with queryRunner.query(...) so it can be checked.',
+  },
+  'dynamic-rewrite': {
+    severity: 'block',
+    why: 'Run on a scratch database (--verify), the statement wrote a table or index that existed before the migration anew (its relfilenode changed): it holds ACCESS EXCLUSIVE while it copies every row.',
+    recipe:
+      'Make the change without a rewrite (new column + batched backfill, a binary-coercible type, CONCURRENTLY forms), or acknowledge it for a table known to be small.',
+    verifyOnly: true,
+  },
+  'dynamic-exclusive-lock': {
+    severity: 'block',
+    why: 'Run on a scratch database (--verify), the statement scanned or changed rows of a pre-existing table while the migration held a write-blocking lock (ACCESS EXCLUSIVE, EXCLUSIVE, SHARE ROW EXCLUSIVE or SHARE) on a pre-existing table: writes wait for as long as that work takes on the real data.',
+    recipe:
+      'Move the data work (backfill, validation, index build) to its own migration: batched UPDATEs, NOT VALID + VALIDATE in a later migration, CREATE INDEX CONCURRENTLY with `transaction = false`.',
+    verifyOnly: true,
+  },
+  'dynamic-failed': {
+    severity: 'block',
+    why: 'Run on a scratch database built from the earlier migrations with a few rows in every table (--verify), the statement failed: it would fail in production too once the tables hold data.',
+    recipe:
+      'Fix the statement (e.g. add a NOT NULL column with a default, or backfill before SET NOT NULL); if it fails only on the generated rows, acknowledge with the reason.',
+    verifyOnly: true,
   },
   'invalid-migration': {
     severity: 'block',

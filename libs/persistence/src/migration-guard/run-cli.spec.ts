@@ -88,6 +88,20 @@ describe('runCli', () => {
     ]);
   });
 
+  it('with --verify merges static and dynamic findings into one line per statement', async () => {
+    const { code, stdout } = await run('--verify');
+    const lines = stdout.trimEnd().split('\n');
+    expect(code).toBe(1);
+    expect(lines[0]).toMatch(
+      /^migrations\/1700000000200-DropBio\.ts:7 \[up\] ALTER TABLE "users" DROP COLUMN "bio" — drop-column block, missing-lock-timeout warn — drops users\.bio; /,
+    );
+    // Widening varchar(50) to text does not rewrite users: no dynamic finding on WidenBio.
+    expect(stdout).not.toContain('WidenBio');
+    expect(lines.at(-1)).toMatch(
+      /^migration-guard: 3 files, 1 blocking, 1 warning, 0 acknowledged/,
+    );
+  });
+
   it('exits 2 on a usage error or a missing directory', async () => {
     expect((await run('--bogus')).code).toBe(2);
     const missing = await run('--dir', 'nowhere');
