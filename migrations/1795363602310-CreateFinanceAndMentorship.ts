@@ -90,7 +90,7 @@ export class CreateFinanceAndMentorship1795363602310 implements MigrationInterfa
       `CREATE TRIGGER token_usages_no_truncate BEFORE TRUNCATE ON token_usages FOR EACH STATEMENT EXECUTE FUNCTION token_usages_reject_change()`,
     );
     // Users created before this migration get their wallet here; new users get it from the subscriber.
-    // migration-guard allow dynamic-exclusive-lock: applied in every environment before --verify existed; users was small then
+    // migration-guard allow dynamic-exclusive-lock: part of the schema's first release, already applied everywhere (a new backfill like this would go in batches, in a migration of its own)
     await queryRunner.query(
       `INSERT INTO token_wallets (user_id) SELECT id FROM users ON CONFLICT (user_id) DO NOTHING`,
     );

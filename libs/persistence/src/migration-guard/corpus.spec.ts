@@ -86,7 +86,7 @@ const cases: Case[] = [
         `ALTER TABLE "users" ADD "full_name" character varying(100) NOT NULL`,
       ],
     },
-    expected: ['add-column-not-null-without-default', 'drop-add-column'],
+    expected: ['add-column-not-null-without-default', 'drop-add-column', 'style-varchar-length'],
   },
   {
     name: 'drop and add of the same column in one ALTER TABLE',
@@ -717,7 +717,7 @@ const cases: Case[] = [
   },
   // ── objects created by the same migration ──────────────────────────────────
   {
-    name: 'safe: new table with index, FK, NOT NULL column and default, all in one migration',
+    name: 'safe: new table with index, FK, NOT NULL column and default, all in one migration (style advice on its serial key)',
     migration: {
       up: [
         `CREATE TABLE "comments" ("id" SERIAL NOT NULL, "post_id" integer NOT NULL, "body" text NOT NULL, CONSTRAINT "PK_comments" PRIMARY KEY ("id"))`,
@@ -734,14 +734,14 @@ const cases: Case[] = [
         `DROP TABLE "comments"`,
       ],
     },
-    expected: [],
+    expected: ['style-int-key'],
   },
   {
-    name: 'safe: generated initial migration whose down() drops everything it created',
+    name: 'safe: generated initial migration whose down() drops everything it created (style advice on its serial key)',
     history: [],
     migration: INITIAL_MIGRATION,
     lockTimeout: false,
-    expected: [],
+    expected: ['style-int-key'],
   },
   {
     name: 'safe: down() drops the column and type that up() added',
@@ -926,8 +926,34 @@ const cases: Case[] = [
         },
       ],
     },
-    expected: ['ack-unused'],
+    expected: ['ack-unused', 'style-varchar-length'],
     acknowledged: ['add-column-not-null-without-default', 'drop-add-column'],
+  },
+  {
+    name: 'style advice (never blocking): int key, timestamp without zone, varchar(n), json',
+    migration: {
+      up: [
+        `CREATE TABLE "visits" ("id" integer NOT NULL, "at" TIMESTAMP NOT NULL, "code" character varying(20), "meta" json, CONSTRAINT "PK_visits" PRIMARY KEY ("id"))`,
+        `ALTER TABLE "users" ADD "nickname" character(8)`,
+      ],
+    },
+    expected: [
+      'style-int-key',
+      'style-json',
+      'style-timestamp-without-zone',
+      'style-varchar-length',
+      'style-varchar-length',
+    ],
+  },
+  {
+    name: 'safe style: bigint identity key, timestamptz, text, varchar without length, jsonb',
+    migration: {
+      up: [
+        `CREATE TABLE "visits" ("id" bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, "at" TIMESTAMP WITH TIME ZONE NOT NULL, "code" text, "label" character varying, "meta" jsonb)`,
+        `ALTER TABLE "users" ADD "nickname" text`,
+      ],
+    },
+    expected: [],
   },
   {
     name: 'block-comment acknowledgement of dynamic SQL',

@@ -235,6 +235,26 @@ export const RULES = {
     recipe: 'Remove it, or put it directly above (or on the line of) the call it is meant for.',
     acknowledgeable: false,
   },
+  'style-int-key': {
+    severity: 'warn',
+    why: 'An int or serial key runs out at 2^31 rows, and widening it later rewrites the table and every index and foreign key that uses it.',
+    recipe: 'bigint GENERATED ALWAYS AS IDENTITY (or uuid) for new keys.',
+  },
+  'style-timestamp-without-zone': {
+    severity: 'warn',
+    why: 'timestamp without time zone stores wall-clock time: the same value means different instants to sessions in different zones.',
+    recipe: 'timestamptz (timestamp with time zone).',
+  },
+  'style-varchar-length': {
+    severity: 'warn',
+    why: 'varchar(n)/char(n) put a limit in the type: raising it is a schema change (a scan when the column has a CHECK), and char(n) pads with blanks.',
+    recipe: 'text, with CHECK (char_length(col) <= n) where a limit is a rule.',
+  },
+  'style-json': {
+    severity: 'warn',
+    why: 'json keeps the text as written and reparses it on every access; it has no equality operator and cannot be indexed with GIN.',
+    recipe: 'jsonb.',
+  },
 } as const satisfies Record<string, RuleDefinition>;
 
 export type RuleId = keyof typeof RULES;

@@ -54,13 +54,16 @@ describe('runCli', () => {
     const lines = stdout.trimEnd().split('\n');
     expect(code).toBe(1);
     expect(lines[0]).toMatch(
-      /^migrations\/1700000000200-DropBio\.ts:7 drop-column block — drops users\.bio \[up\]: .+ — .+$/,
+      /^migrations\/1700000000000-Initial\.ts:7 style-varchar-length warn — users\.bio is varchar\(n\) /,
     );
     expect(lines[1]).toMatch(
+      /^migrations\/1700000000200-DropBio\.ts:7 drop-column block — drops users\.bio \[up\]: .+ — .+$/,
+    );
+    expect(lines[2]).toMatch(
       /^migrations\/1700000000200-DropBio\.ts:7 missing-lock-timeout warn — /,
     );
     expect(lines.at(-1)).toMatch(
-      /^migration-guard: 3 files, 1 blocking, 1 warning, 0 acknowledged \(\d+ ms\)$/,
+      /^migration-guard: 3 files, 1 blocking, 2 warnings, 0 acknowledged \(\d+ ms\)$/,
     );
   });
 
@@ -83,6 +86,7 @@ describe('runCli', () => {
     expect(code).toBe(1);
     expect(parsed.summary.blocking).toBe(1);
     expect(parsed.findings.map((finding) => finding.rule)).toEqual([
+      'style-varchar-length',
       'drop-column',
       'missing-lock-timeout',
     ]);
@@ -93,12 +97,15 @@ describe('runCli', () => {
     const lines = stdout.trimEnd().split('\n');
     expect(code).toBe(1);
     expect(lines[0]).toMatch(
+      /^migrations\/1700000000000-Initial\.ts:7 \[up\] CREATE TABLE "users" .* — style-varchar-length warn — /,
+    );
+    expect(lines[1]).toMatch(
       /^migrations\/1700000000200-DropBio\.ts:7 \[up\] ALTER TABLE "users" DROP COLUMN "bio" — drop-column block, missing-lock-timeout warn — drops users\.bio; /,
     );
     // Widening varchar(50) to text does not rewrite users: no dynamic finding on WidenBio.
     expect(stdout).not.toContain('WidenBio');
     expect(lines.at(-1)).toMatch(
-      /^migration-guard: 3 files, 1 blocking, 1 warning, 0 acknowledged/,
+      /^migration-guard: 3 files, 1 blocking, 2 warnings, 0 acknowledged/,
     );
   });
 

@@ -41,8 +41,12 @@ describe('lintMigrations with verifyOn (db:lint --verify)', () => {
       ...(verify ? { verifyOn: serverUrl } : {}),
     });
 
-  it('catches a rewrite that no static rule names (SET UNLOGGED)', async () => {
-    const dir = await fixture('unlogged', [LOCK_TIMEOUT, `ALTER TABLE "t" SET UNLOGGED`]);
+  // A type "change" to the same type with a USING expression rewrites every row; the static
+  // type-change rules see text -> text and let it through.
+  const SAME_TYPE_REWRITE = `ALTER TABLE "t" ALTER COLUMN "s" TYPE text USING "s" || ''`;
+
+  it('catches a rewrite that no static rule names (same type, USING)', async () => {
+    const dir = await fixture('using', [LOCK_TIMEOUT, SAME_TYPE_REWRITE]);
 
     const statically = await lint(dir, false);
     expect(statically.findings).toEqual([]);
@@ -54,7 +58,7 @@ describe('lintMigrations with verifyOn (db:lint --verify)', () => {
     ]);
     expect(verified.findings[0]?.message).toMatch(/^rewrote t, t_pkey \(/);
     expect(formatVerifiedText(verified)).toMatch(
-      /^unlogged\/1700000000100-Change\.ts:8 \[up\] ALTER TABLE "t" SET UNLOGGED — dynamic-rewrite block — rewrote t/,
+      /^using\/1700000000100-Change\.ts:8 \[up\] ALTER TABLE "t" ALTER COLUMN "s" TYPE text USING .* — dynamic-rewrite block — rewrote t/,
     );
   });
 
@@ -108,7 +112,7 @@ describe('lintMigrations with verifyOn (db:lint --verify)', () => {
     const dir = await fixture('acknowledged', [
       LOCK_TIMEOUT,
       { ts: '// migration-guard allow dynamic-rewrite: t is a small lookup table' },
-      `ALTER TABLE "t" SET UNLOGGED`,
+      SAME_TYPE_REWRITE,
     ]);
 
     const verified = await lint(dir, true);

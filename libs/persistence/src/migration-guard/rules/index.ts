@@ -7,6 +7,7 @@ import { checkDataStatements } from './data-statements.js';
 import { checkEnums } from './enums.js';
 import { checkLocking } from './locking.js';
 import { checkOpaqueCode } from './opaque-code.js';
+import { checkStyle } from './style.js';
 import { checkTypeChange } from './type-change.js';
 import { checkWholeTableCommands } from './whole-table-commands.js';
 
@@ -21,6 +22,7 @@ export const STATEMENT_RULES: readonly StatementRule[] = [
   checkDataStatements,
   checkBackfillAfterAddColumn,
   checkOpaqueCode,
+  checkStyle,
 ];
 
 export { enumConversions } from './enums.js';
