@@ -44,11 +44,17 @@ async function dropDatabase(serverUrl: string, name: string): Promise<void> {
   );
 }
 
+/**
+ * Runs `work` on the server's maintenance database: the database DATABASE_URL names need not
+ * exist yet (CI lints before anything creates it).
+ */
 async function onServer(
   serverUrl: string,
   work: (admin: pg.Client) => Promise<unknown>,
 ): Promise<void> {
-  const admin = new pg.Client({ connectionString: serverUrl });
+  const maintenance = new URL(serverUrl);
+  maintenance.pathname = '/postgres';
+  const admin = new pg.Client({ connectionString: maintenance.toString() });
   await admin.connect();
   try {
     await work(admin);

@@ -62,6 +62,19 @@ describe('lintMigrations with verifyOn (db:lint --verify)', () => {
     );
   });
 
+  it('needs only the server: the database DATABASE_URL names may not exist yet', async () => {
+    const dir = await fixture('no-database', [LOCK_TIMEOUT, SAME_TYPE_REWRITE]);
+    const missing = new URL(serverUrl);
+    missing.pathname = '/mas_guard_database_that_does_not_exist';
+    const verified = await lintMigrations({
+      cwd: root,
+      dir,
+      files: [`${dir}/1700000000100-Change.ts`],
+      verifyOn: missing.toString(),
+    });
+    expect(verified.findings.map((finding) => finding.rule)).toEqual(['dynamic-rewrite']);
+  });
+
   it('catches ACCESS EXCLUSIVE held by ADD COLUMN through a whole-table UPDATE', async () => {
     const dir = await fixture('backfill', [
       LOCK_TIMEOUT,
