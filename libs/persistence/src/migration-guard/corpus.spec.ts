@@ -930,6 +930,54 @@ const cases: Case[] = [
     acknowledged: ['add-column-not-null-without-default', 'drop-add-column'],
   },
   {
+    name: 'LOCK TABLE that blocks writes to an existing table',
+    migration: { up: [`LOCK TABLE "users" IN ACCESS EXCLUSIVE MODE`, `LOCK "posts"`] },
+    expected: ['lock-table', 'lock-table'],
+  },
+  {
+    name: 'safe: LOCK TABLE in ROW EXCLUSIVE mode, or of a table this migration creates',
+    migration: {
+      up: [
+        `LOCK TABLE "users" IN ROW EXCLUSIVE MODE`,
+        `CREATE TABLE "drafts" ("id" bigint NOT NULL, CONSTRAINT "PK_drafts" PRIMARY KEY ("id"))`,
+        `LOCK TABLE "drafts" IN ACCESS EXCLUSIVE MODE`,
+      ],
+    },
+    expected: [],
+  },
+  {
+    name: 'ALTER DOMAIN ADD CONSTRAINT on an existing domain checks every row using it',
+    history: [
+      EXISTING_SCHEMA,
+      {
+        className: 'Domain1650000000000',
+        up: [`CREATE DOMAIN "public"."positive_int" AS integer`],
+      },
+    ],
+    migration: {
+      up: [`ALTER DOMAIN "public"."positive_int" ADD CONSTRAINT "positive" CHECK (VALUE > 0)`],
+    },
+    expected: ['domain-constraint-not-valid'],
+  },
+  {
+    name: 'safe: ALTER DOMAIN ADD CONSTRAINT ... NOT VALID, and a domain this migration creates',
+    history: [
+      EXISTING_SCHEMA,
+      {
+        className: 'Domain1650000000000',
+        up: [`CREATE DOMAIN "public"."positive_int" AS integer`],
+      },
+    ],
+    migration: {
+      up: [
+        `ALTER DOMAIN "public"."positive_int" ADD CONSTRAINT "positive" CHECK (VALUE > 0) NOT VALID`,
+        `CREATE DOMAIN "public"."short_code" AS text`,
+        `ALTER DOMAIN "public"."short_code" ADD CONSTRAINT "short" CHECK (char_length(VALUE) <= 8)`,
+      ],
+    },
+    expected: [],
+  },
+  {
     name: 'style advice (never blocking): int key, timestamp without zone, varchar(n), json',
     migration: {
       up: [

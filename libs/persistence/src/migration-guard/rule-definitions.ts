@@ -117,6 +117,18 @@ export const RULES = {
     recipe:
       'REINDEX ... CONCURRENTLY, or REFRESH MATERIALIZED VIEW CONCURRENTLY (needs a unique index), in a `transaction = false` migration; rewrite big tables outside the deploy (pg_repack, or a new table filled in batches); acknowledge only for a table known to be small.',
   },
+  'lock-table': {
+    severity: 'block',
+    why: 'LOCK TABLE in SHARE mode or stronger blocks every write to the table (ACCESS EXCLUSIVE also every read) until the migration commits.',
+    recipe:
+      'Take no explicit lock: each statement takes the lock it needs; acknowledge only for a table known to be small or idle.',
+  },
+  'domain-constraint-not-valid': {
+    severity: 'block',
+    why: 'ALTER DOMAIN ... ADD CONSTRAINT checks every row of every table with a column of the domain, while blocking writes to them.',
+    recipe:
+      'ADD CONSTRAINT ... NOT VALID now, ALTER DOMAIN ... VALIDATE CONSTRAINT in a later migration.',
+  },
   'constraint-not-valid': {
     severity: 'block',
     why: 'Adding a FOREIGN KEY or CHECK validates every row while holding a lock that blocks writes.',

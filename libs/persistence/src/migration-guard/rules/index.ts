@@ -5,6 +5,7 @@ import { checkConstraints } from './constraints.js';
 import { checkDataLoss } from './data-loss.js';
 import { checkDataStatements } from './data-statements.js';
 import { checkEnums } from './enums.js';
+import { checkExplicitLocks } from './explicit-locks.js';
 import { checkLocking } from './locking.js';
 import { checkOpaqueCode } from './opaque-code.js';
 import { checkStyle } from './style.js';
@@ -19,6 +20,7 @@ export const STATEMENT_RULES: readonly StatementRule[] = [
   checkConstraints,
   checkLocking,
   checkWholeTableCommands,
+  checkExplicitLocks,
   checkDataStatements,
   checkBackfillAfterAddColumn,
   checkOpaqueCode,

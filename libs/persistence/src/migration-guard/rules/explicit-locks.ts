@@ -1,0 +1,43 @@
+import type { RuleHit } from '../finding.js';
+import { displayKey, keyFromNameParts, stringsOf, tableKeyOf } from '../pg-ast.js';
+import type { StatementRule } from '../rule-context.js';
+
+/** LockStmt modes from SHARE (5) up block every write to the table until the transaction ends. */
+const WRITE_BLOCKING_MODES: Readonly<Record<number, string>> = {
+  5: 'SHARE',
+  6: 'SHARE ROW EXCLUSIVE',
+  7: 'EXCLUSIVE',
+  8: 'ACCESS EXCLUSIVE',
+};
+
+/**
+ * lock-table: an explicit LOCK TABLE that blocks writes to a pre-existing table for the rest of
+ * the migration. domain-constraint-not-valid: ALTER DOMAIN ADD CONSTRAINT checks every column of
+ * every table that uses the domain while holding locks that block their writes.
+ */
+export const checkExplicitLocks: StatementRule = (statement, context) => {
+  if ('LockStmt' in statement) {
+    const mode = WRITE_BLOCKING_MODES[statement.LockStmt.mode ?? 8];
+    if (!mode) return [];
+    return (statement.LockStmt.relations ?? []).flatMap((relation): RuleHit[] => {
+      const key = 'RangeVar' in relation ? tableKeyOf(relation.RangeVar) : undefined;
+      return key === undefined || context.isNewTable(key)
+        ? []
+        : [{ rule: 'lock-table', message: `LOCK TABLE ${displayKey(key)} IN ${mode} MODE` }];
+    });
+  }
+  if ('AlterDomainStmt' in statement) {
+    const alter = statement.AlterDomainStmt;
+    const constraint = alter.def && 'Constraint' in alter.def ? alter.def.Constraint : undefined;
+    const key = keyFromNameParts(stringsOf(alter.typeName));
+    if (alter.subtype !== 'C' || !constraint || constraint.skip_validation) return [];
+    if (context.isNewType(key)) return [];
+    return [
+      {
+        rule: 'domain-constraint-not-valid',
+        message: `ALTER DOMAIN ${displayKey(key)} ADD CONSTRAINT without NOT VALID`,
+      },
+    ];
+  }
+  return [];
+};
