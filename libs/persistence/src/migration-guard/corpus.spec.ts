@@ -946,6 +946,27 @@ const cases: Case[] = [
     expected: [],
   },
   {
+    name: 'ATTACH PARTITION of an existing table scans it under ACCESS EXCLUSIVE',
+    migration: {
+      up: [
+        `CREATE TABLE "events_by_day" ("id" bigint NOT NULL, "day" date NOT NULL) PARTITION BY RANGE ("day")`,
+        `ALTER TABLE "events_by_day" ATTACH PARTITION "audit"."events" FOR VALUES FROM ('2026-01-01') TO ('2027-01-01')`,
+      ],
+    },
+    expected: ['attach-partition-scan'],
+  },
+  {
+    name: 'safe: ATTACH PARTITION of a table this migration creates',
+    migration: {
+      up: [
+        `CREATE TABLE "events_by_day" ("id" bigint NOT NULL, "day" date NOT NULL) PARTITION BY RANGE ("day")`,
+        `CREATE TABLE "events_2026" ("id" bigint NOT NULL, "day" date NOT NULL)`,
+        `ALTER TABLE "events_by_day" ATTACH PARTITION "events_2026" FOR VALUES FROM ('2026-01-01') TO ('2027-01-01')`,
+      ],
+    },
+    expected: [],
+  },
+  {
     name: 'ALTER DOMAIN ADD CONSTRAINT on an existing domain checks every row using it',
     history: [
       EXISTING_SCHEMA,

@@ -129,6 +129,12 @@ export const RULES = {
     recipe:
       'ADD CONSTRAINT ... NOT VALID now, ALTER DOMAIN ... VALIDATE CONSTRAINT in a later migration.',
   },
+  'attach-partition-scan': {
+    severity: 'block',
+    why: 'ATTACH PARTITION holds ACCESS EXCLUSIVE on the table being attached while it scans every row against the partition bound (SHARE UPDATE EXCLUSIVE on the parent).',
+    recipe:
+      'In an earlier migration add a CHECK matching the bound NOT VALID and VALIDATE it; ATTACH then skips the scan; drop the CHECK afterwards. Acknowledge for a table known to be small.',
+  },
   'constraint-not-valid': {
     severity: 'block',
     why: 'Adding a FOREIGN KEY or CHECK validates every row while holding a lock that blocks writes.',

@@ -1,5 +1,5 @@
 import type { RuleHit } from '../finding.js';
-import { displayKey, keyFromNameParts, stringsOf, tableKeyOf } from '../pg-ast.js';
+import { alterTableOf, displayKey, keyFromNameParts, stringsOf, tableKeyOf } from '../pg-ast.js';
 import type { StatementRule } from '../rule-context.js';
 
 /** LockStmt modes from SHARE (5) up block every write to the table until the transaction ends. */
@@ -14,6 +14,8 @@ const WRITE_BLOCKING_MODES: Readonly<Record<number, string>> = {
  * lock-table: an explicit LOCK TABLE that blocks writes to a pre-existing table for the rest of
  * the migration. domain-constraint-not-valid: ALTER DOMAIN ADD CONSTRAINT checks every column of
  * every table that uses the domain while holding locks that block their writes.
+ * attach-partition-scan: ATTACH PARTITION of a pre-existing table holds ACCESS EXCLUSIVE on it
+ * while scanning every row against the bound (observed on PG 15: one seq scan of the partition).
  */
 export const checkExplicitLocks: StatementRule = (statement, context) => {
   if ('LockStmt' in statement) {
@@ -24,6 +26,24 @@ export const checkExplicitLocks: StatementRule = (statement, context) => {
       return key === undefined || context.isNewTable(key)
         ? []
         : [{ rule: 'lock-table', message: `LOCK TABLE ${displayKey(key)} IN ${mode} MODE` }];
+    });
+  }
+  const target = alterTableOf(statement);
+  if (target) {
+    return target.commands.flatMap((command): RuleHit[] => {
+      const partition =
+        command.subtype === 'AT_AttachPartition' && command.def && 'PartitionCmd' in command.def
+          ? command.def.PartitionCmd.name
+          : undefined;
+      const key = partition && tableKeyOf(partition);
+      return key === undefined || context.isNewTable(key)
+        ? []
+        : [
+            {
+              rule: 'attach-partition-scan',
+              message: `ATTACH PARTITION ${displayKey(key)} to ${displayKey(target.tableKey)}`,
+            },
+          ];
     });
   }
   if ('AlterDomainStmt' in statement) {
