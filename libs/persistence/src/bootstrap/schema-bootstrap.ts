@@ -1,5 +1,4 @@
 import pg from 'pg';
-import { type QueryRunner } from 'typeorm';
 import { type DatabaseConnection } from '../config/database-config.js';
 
 /** The product schemas that share one database. */
@@ -69,8 +68,13 @@ export function dropDatabase(connection: DatabaseConnection, ssl: boolean): Prom
   });
 }
 
-/** Extensions and named schemas; idempotent. Run under the migration lock. */
-export async function ensureExtensionsAndSchemas(runner: QueryRunner): Promise<void> {
+/**
+ * Extensions and named schemas; idempotent. Run under the migration lock. Takes a TypeORM query
+ * runner or a plain pg client (the migration guard's scratch databases).
+ */
+export async function ensureExtensionsAndSchemas(runner: {
+  query(sql: string): Promise<unknown>;
+}): Promise<void> {
   for (const extension of EXTENSIONS) {
     await runner.query(`CREATE EXTENSION IF NOT EXISTS ${pg.escapeIdentifier(extension)}`);
   }

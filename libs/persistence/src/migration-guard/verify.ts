@@ -1,5 +1,5 @@
-import pg from 'pg';
-import { EXTENSIONS, NAMED_SCHEMAS } from '../bootstrap/schema-bootstrap.js';
+import type pg from 'pg';
+import { ensureExtensionsAndSchemas } from '../bootstrap/schema-bootstrap.js';
 import type { ExtractedMigration } from './extract-sql.js';
 import type { LocatedHit } from './finding.js';
 import { parseSql } from './parse-sql.js';
@@ -34,7 +34,7 @@ export async function verifyMigrations(
   const scratch = await createScratchDatabase(serverUrl);
   const triedTables = new Set<string>();
   try {
-    await bootstrapLikeTheApp(scratch.client);
+    await ensureExtensionsAndSchemas(scratch.client);
     for (const migration of migrations) {
       const notes = await fillEmptyTables(scratch.client, triedTables);
       result.notes.push(...notes.map((note) => `${migration.file}: before it, ${note}`));
@@ -49,16 +49,6 @@ export async function verifyMigrations(
     await scratch.drop();
   }
   return result;
-}
-
-/** The extensions and schemas the app creates before it runs migrations (schema-bootstrap.ts). */
-async function bootstrapLikeTheApp(client: pg.Client): Promise<void> {
-  for (const extension of EXTENSIONS) {
-    await client.query(`CREATE EXTENSION IF NOT EXISTS ${pg.escapeIdentifier(extension)}`);
-  }
-  for (const schema of NAMED_SCHEMAS) {
-    await client.query(`CREATE SCHEMA IF NOT EXISTS ${pg.escapeIdentifier(schema)}`);
-  }
 }
 
 async function verifyOne(
