@@ -4,6 +4,8 @@ import { BookingService, type Slot, SlotsService } from '@mas/mentorship';
 import { createFundedStudent } from './lib-funds.js';
 import { nextSlotWindow } from './slots.js';
 import { type TestDatabase } from './test-database.js';
+import { type DomainError } from '@mas/domain-errors';
+import { expectRefusal } from './domain-errors.js';
 
 /** A tentative slot of `mentor` through SlotsService, at a fresh future time that overlaps no other. */
 export async function createLibSlot(
@@ -61,14 +63,19 @@ async function slotState(database: TestDatabase, slotId: string) {
   return { slot: slot.rows, ledger: ledger.rows, outbox: outbox.rows };
 }
 
-/** `action` fails with `error` (a class or an instance, as jest's toThrow takes) and changes nothing. */
+/**
+ * `action` fails with `error` and changes nothing. An instance is matched by class and message
+ * (jest's toThrow would compare the message only), a class by class.
+ */
 export async function expectRefusedUnchanged(
   database: TestDatabase,
   slotId: string,
   action: () => Promise<unknown>,
-  error: Error | (new (...args: never[]) => Error),
+  error: DomainError | (abstract new (...args: never[]) => DomainError),
 ): Promise<void> {
   const before = await slotState(database, slotId);
-  await expect(action()).rejects.toThrow(error);
+  if (error instanceof Error)
+    await expectRefusal(action(), error.constructor as typeof DomainError, error.message);
+  else await expect(action()).rejects.toBeInstanceOf(error);
   expect(await slotState(database, slotId)).toEqual(before);
 }

@@ -7,6 +7,7 @@ import { allotmentViolations, ledgerViolations } from '@mas/testing/ledger.js';
 import { AllotmentStatus } from '../entities/allotment-request.entity.js';
 import { FinanceModule } from '../finance.module.js';
 import { AllotmentsService } from './allotments.service.js';
+import { expectRefusal } from '@mas/testing/domain-errors.js';
 
 describe('AllotmentsService (finance lib, on Postgres)', () => {
   let lib: LibModule;
@@ -41,9 +42,7 @@ describe('AllotmentsService (finance lib, on Postgres)', () => {
 
   it('refuses a request for an unknown user and stores nothing', async () => {
     const unknown = randomUUID();
-    await expect(requestFor(unknown)).rejects.toThrow(
-      new RuleViolationError('userId is not a known user'),
-    );
+    await expectRefusal(requestFor(unknown), RuleViolationError, 'userId is not a known user');
     const stored = await lib.database.sql(
       'SELECT count(*)::int AS n FROM token_allotment_requests WHERE user_id = $1',
       [unknown],
@@ -63,23 +62,29 @@ describe('AllotmentsService (finance lib, on Postgres)', () => {
     const credited = await allotments.approve(approved.id, admin.id);
     expect(credited).toMatchObject({ status: AllotmentStatus.Approved, decidedById: admin.id });
     const afterApproval = await balanceOf(student.id);
-    await expect(allotments.reject(approved.id, admin.id, 'too late')).rejects.toThrow(
-      new ConflictError('allotment request is already approved'),
+    await expectRefusal(
+      allotments.reject(approved.id, admin.id, 'too late'),
+      ConflictError,
+      'allotment request is already approved',
     );
     await expect(allotments.approve(approved.id, admin.id)).rejects.toThrow(ConflictError);
 
     const rejected = await requestFor(student.id, 3);
     await allotments.reject(rejected.id, admin.id, 'no');
-    await expect(allotments.approve(rejected.id, admin.id)).rejects.toThrow(
-      new ConflictError('allotment request is already rejected'),
+    await expectRefusal(
+      allotments.approve(rejected.id, admin.id),
+      ConflictError,
+      'allotment request is already rejected',
     );
     expect(await statusOf(rejected.id)).toBe('rejected');
     expect(await balanceOf(student.id)).toBe(afterApproval);
   });
 
   it('answers an unknown request with NotFoundError', async () => {
-    await expect(allotments.approve(randomUUID(), admin.id)).rejects.toThrow(
-      new NotFoundError('allotment request not found'),
+    await expectRefusal(
+      allotments.approve(randomUUID(), admin.id),
+      NotFoundError,
+      'allotment request not found',
     );
     await expect(allotments.reject(randomUUID(), admin.id, 'x')).rejects.toThrow(NotFoundError);
   });
@@ -94,8 +99,10 @@ describe('AllotmentsService (finance lib, on Postgres)', () => {
        RETURNING id`,
     );
     const request = await requestFor(walletless.id as string);
-    await expect(allotments.approve(request.id, admin.id)).rejects.toThrow(
-      new NotFoundError('wallet not found'),
+    await expectRefusal(
+      allotments.approve(request.id, admin.id),
+      NotFoundError,
+      'wallet not found',
     );
     expect(await statusOf(request.id)).toBe('pending');
   });

@@ -8,6 +8,7 @@ import { DiscountStatus } from '../entities/discount-request.entity.js';
 import { FinanceModule } from '../finance.module.js';
 import { DiscountTargets } from './discount-target.js';
 import { DiscountsService } from './discounts.service.js';
+import { expectRefusal } from '@mas/testing/domain-errors.js';
 
 describe('DiscountsService (finance lib, on Postgres)', () => {
   let lib: LibModule;
@@ -42,8 +43,10 @@ describe('DiscountsService (finance lib, on Postgres)', () => {
   it('answers an unknown target and one outside the requester’s scope alike, storing nothing', async () => {
     const othersTarget = await targets.add(admin, '100.00');
     for (const applicationId of [randomUUID(), othersTarget]) {
-      await expect(ask(applicationId, '50.00')).rejects.toThrow(
-        new RuleViolationError('applicationId is not a known application'),
+      await expectRefusal(
+        ask(applicationId, '50.00'),
+        RuleViolationError,
+        'applicationId is not a known application',
       );
       expect(await requestsOn(applicationId)).toEqual([]);
     }
@@ -52,8 +55,10 @@ describe('DiscountsService (finance lib, on Postgres)', () => {
   it('refuses a requested price that is not below the current one, to the cent', async () => {
     const target = await targets.add(sales, '100.00');
     for (const price of ['100', '100.00', '100.01', '250']) {
-      await expect(ask(target, price)).rejects.toThrow(
-        new RuleViolationError('requestedPrice must be below the current price 100.00'),
+      await expectRefusal(
+        ask(target, price),
+        RuleViolationError,
+        'requestedPrice must be below the current price 100.00',
       );
     }
     expect(await ask(target, '99.99')).toMatchObject({ status: DiscountStatus.Pending });
@@ -62,8 +67,10 @@ describe('DiscountsService (finance lib, on Postgres)', () => {
   it('keeps one pending request per target; a decided one makes room for the next', async () => {
     const target = await targets.add(sales, '80.00');
     const first = await ask(target, '70.00');
-    await expect(ask(target, '60.00')).rejects.toThrow(
-      new ConflictError('this application already has a pending discount request'),
+    await expectRefusal(
+      ask(target, '60.00'),
+      ConflictError,
+      'this application already has a pending discount request',
     );
     await discounts.reject(first.id, 'not now', admin.id);
     await ask(target, '60.00');
@@ -76,12 +83,16 @@ describe('DiscountsService (finance lib, on Postgres)', () => {
     const approved = await discounts.approve(request.id, '77.50', admin.id);
     expect(approved).toMatchObject({ status: DiscountStatus.Approved, decidedById: admin.id });
     expect(await targets.priceOf(target)).toBe('77.50');
-    await expect(discounts.approve(request.id, '10.00', admin.id)).rejects.toThrow(
-      new ConflictError('discount request is already approved'),
+    await expectRefusal(
+      discounts.approve(request.id, '10.00', admin.id),
+      ConflictError,
+      'discount request is already approved',
     );
     await expect(discounts.reject(request.id, 'late', admin.id)).rejects.toThrow(ConflictError);
-    await expect(discounts.approve(randomUUID(), '1.00', admin.id)).rejects.toThrow(
-      new NotFoundError('discount request not found'),
+    await expectRefusal(
+      discounts.approve(randomUUID(), '1.00', admin.id),
+      NotFoundError,
+      'discount request not found',
     );
     expect(await targets.priceOf(target)).toBe('77.50');
   });

@@ -9,6 +9,7 @@ import { TokenUsageType } from '../entities/token-usage.entity.js';
 import { FinanceModule } from '../finance.module.js';
 import { WalletsService } from '../wallets/wallets.service.js';
 import { LedgerService } from './ledger.service.js';
+import { expectRefusal } from '@mas/testing/domain-errors.js';
 
 describe('LedgerService and WalletsService (finance lib, on Postgres)', () => {
   let lib: LibModule;
@@ -68,9 +69,11 @@ describe('LedgerService and WalletsService (finance lib, on Postgres)', () => {
 
   it('answers a user without a wallet with NotFoundError, for credits and debits alike', async () => {
     const nobody = randomUUID();
-    await expect(
+    await expectRefusal(
       transactions.run((tx) => ledger.credit(tx, nobody, 1, TokenUsageType.Adjustment)),
-    ).rejects.toThrow(new NotFoundError('wallet not found'));
+      NotFoundError,
+      'wallet not found',
+    );
     await expect(debit(nobody, 1)).rejects.toThrow(NotFoundError);
     await expect(lib.context.get(WalletsService).getWallet(nobody)).rejects.toThrow(NotFoundError);
   });

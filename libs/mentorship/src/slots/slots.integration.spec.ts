@@ -14,6 +14,7 @@ import { createLibUser, libIdentityModule } from '@mas/testing/lib-users.js';
 import { MentorshipModule } from '../mentorship.module.js';
 import { BookingService } from './booking.service.js';
 import { SlotsService } from './slots.service.js';
+import { expectRefusal } from '@mas/testing/domain-errors.js';
 
 const HOUR = 3600_000;
 /** A window `startHours` from now, `lengthMinutes` long (default 60). */
@@ -53,15 +54,21 @@ describe('SlotsService (mentorship lib, on Postgres)', () => {
       mentorId: expert.id,
       status: 'tentative',
     });
-    await expect(slots.create({ ...at(1010), mentorId: mentor.id }, expert)).rejects.toThrow(
-      new ForbiddenError('experts create slots for themselves'),
+    await expectRefusal(
+      slots.create({ ...at(1010), mentorId: mentor.id }, expert),
+      ForbiddenError,
+      'experts create slots for themselves',
     );
-    await expect(slots.create(at(1020), admin)).rejects.toThrow(
-      new RuleViolationError('mentorId is required when an admin creates a slot'),
+    await expectRefusal(
+      slots.create(at(1020), admin),
+      RuleViolationError,
+      'mentorId is required when an admin creates a slot',
     );
     for (const mentorId of [student.id, admin.id, randomUUID()])
-      await expect(slots.create({ ...at(1030), mentorId }, admin)).rejects.toThrow(
-        new RuleViolationError('mentorId must be the id of an expert'),
+      await expectRefusal(
+        slots.create({ ...at(1030), mentorId }, admin),
+        RuleViolationError,
+        'mentorId must be the id of an expert',
       );
     expect(await slots.create({ ...at(1040), mentorId: expert.id }, admin)).toMatchObject({
       mentorId: expert.id,
@@ -74,8 +81,10 @@ describe('SlotsService (mentorship lib, on Postgres)', () => {
     const expert = await createLibUser(lib.context, UserRole.Expert);
     const other = await createLibUser(lib.context, UserRole.Expert);
     const first = await slots.create(at(2000), expert);
-    await expect(slots.create(at(2000.5), expert)).rejects.toThrow(
-      new ConflictError('slot overlaps another active slot of this mentor'),
+    await expectRefusal(
+      slots.create(at(2000.5), expert),
+      ConflictError,
+      'slot overlaps another active slot of this mentor',
     );
     await slots.create(at(2001), expert); // starts as the first ends
     await slots.create(at(2000.5), other);
@@ -85,7 +94,7 @@ describe('SlotsService (mentorship lib, on Postgres)', () => {
   });
 
   it('answers an unknown slot with NotFoundError', async () => {
-    await expect(slots.get(randomUUID())).rejects.toThrow(new NotFoundError('slot not found'));
+    await expectRefusal(slots.get(randomUUID()), NotFoundError, 'slot not found');
   });
 
   it('lists as available only upcoming tentative slots, and as bookings only the caller’s taken ones', async () => {
