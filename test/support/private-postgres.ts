@@ -3,7 +3,10 @@ import { chown, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { ensureDatabaseExists, loadDatabaseConfig } from '@mas/persistence';
+import pg from 'pg';
 import { freePort } from './free-port.js';
+import { type TestDatabase } from './test-database.js';
 
 const run = promisify(execFile);
 const BIN = process.env.PG_BIN_DIR ?? '/usr/lib/postgresql/15/bin';
@@ -19,7 +22,28 @@ export class PrivatePostgres {
     readonly port: number,
   ) {}
 
-  static async create(): Promise<PrivatePostgres> {
+  static create(): Promise<PrivatePostgres> {
+    return PrivatePostgres.made((server) =>
+      server.pg('initdb', ['-D', server.data, '-A', 'trust', '-U', 'postgres', '--no-sync']),
+    );
+  }
+
+  /**
+   * A streaming replica of `primary` (pg_basebackup -R: a standby that follows the primary's WAL),
+   * read-only, on a port of its own.
+   */
+  static replicaOf(primary: PrivatePostgres): Promise<PrivatePostgres> {
+    return PrivatePostgres.made((server) =>
+      server.pg('pg_basebackup', [
+        ...['-D', server.data, '-h', '127.0.0.1', '-p', String(primary.port), '-U', 'postgres'],
+        ...['-R', '-X', 'stream', '--no-sync'],
+      ]),
+    );
+  }
+
+  private static async made(
+    fill: (server: PrivatePostgres) => Promise<void>,
+  ): Promise<PrivatePostgres> {
     const dir = await mkdtemp(join(tmpdir(), 'mas-private-pg-'));
     const server = new PrivatePostgres(dir, await freePort());
     try {
@@ -28,7 +52,7 @@ export class PrivatePostgres {
         const group = await run('id', ['-g', 'postgres']).then(({ stdout }) => Number(stdout));
         await chown(dir, ids, group);
       }
-      await server.pg('initdb', ['-D', server.data, '-A', 'trust', '-U', 'postgres', '--no-sync']);
+      await fill(server);
       await server.start();
       return server;
     } catch (error) {
@@ -43,6 +67,24 @@ export class PrivatePostgres {
 
   url(database = 'postgres'): string {
     return `postgres://postgres@127.0.0.1:${this.port}/${database}`;
+  }
+
+  /**
+   * A database on this server as a TestDatabase (created on a primary, only opened on a replica);
+   * `drop` leaves it, since the server goes with `destroy`; `end` closes the assertion pool.
+   */
+  async database(name: string): Promise<TestDatabase & { end(): Promise<void> }> {
+    const connection = loadDatabaseConfig({ DATABASE_URL: this.url(name) }).connection!;
+    await ensureDatabaseExists(connection, false);
+    const pool = new pg.Pool({ connectionString: this.url(name), max: 2 });
+    pool.on('error', () => undefined);
+    return {
+      connection,
+      url: this.url(name),
+      sql: (text, values) => pool.query(text, values),
+      drop: () => Promise.resolve(),
+      end: () => pool.end(),
+    };
   }
 
   async start(): Promise<void> {

@@ -20,6 +20,7 @@ import { KpiModule } from './kpi/kpi.module.js';
 import { createLoggerModule } from './logging/logger.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
+import { ReplicasModule } from './replicas/replicas.module.js';
 import { REDIS, RedisModule } from './redis/redis.module.js';
 import { WorkflowApiModule } from './workflow/workflow-api.module.js';
 import { WorkflowJobsModule } from './workflow/workflow-jobs.module.js';
@@ -47,6 +48,7 @@ export class AppModule {
         MentorshipModule,
         LmsModule,
         CrmModule,
+        ReplicasModule,
         HealthModule,
         JobsModule.forRoot(config.jobs),
         EmailModule,

@@ -1,6 +1,4 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ensureDatabaseExists, loadDatabaseConfig } from '@mas/persistence';
-import pg from 'pg';
 import {
   allotmentViolations,
   fund,
@@ -24,23 +22,6 @@ const DOWN_MS = 3_000;
 /** What the money load may be answered: done, lost a race or short of tokens, or retry later. */
 const EXPECTED_STATUSES = new Set([200, 201, 409, 422, 503]);
 
-/** The test database on the private server (created by hand: it is not the shared test server). */
-async function databaseOn(
-  server: PrivatePostgres,
-): Promise<TestDatabase & { end(): Promise<void> }> {
-  const connection = loadDatabaseConfig({ DATABASE_URL: server.url('mas_outage') }).connection!;
-  await ensureDatabaseExists(connection, false);
-  const pool = new pg.Pool({ connectionString: server.url('mas_outage'), max: 2 });
-  pool.on('error', () => undefined);
-  return {
-    connection,
-    url: server.url('mas_outage'),
-    sql: (text, values) => pool.query(text, values),
-    drop: () => Promise.resolve(),
-    end: () => pool.end(),
-  };
-}
-
 /** How many of `ids` the query (ids as $1) finds. */
 async function countPresent(database: TestDatabase, text: string, ids: string[]): Promise<number> {
   const { rows } = await database.sql(text, [ids]);
@@ -49,7 +30,7 @@ async function countPresent(database: TestDatabase, text: string, ids: string[])
 
 describe('faults: PostgreSQL stops or crashes under bookings, cancellations and credits', () => {
   let server: PrivatePostgres;
-  let database: Awaited<ReturnType<typeof databaseOn>>;
+  let database: Awaited<ReturnType<PrivatePostgres['database']>>;
   let app: TestApp;
   let adminToken: string;
   let mentor: TestUser;
@@ -57,7 +38,7 @@ describe('faults: PostgreSQL stops or crashes under bookings, cancellations and 
 
   beforeAll(async () => {
     server = await PrivatePostgres.create();
-    database = await databaseOn(server);
+    database = await server.database('mas_outage');
     app = await startTestApp(database, { DB_POOL_MAX: '10', DB_CONNECT_TIMEOUT_MS: '2000' });
     adminToken = await login(app, TEST_ADMIN.email, TEST_ADMIN.password);
     mentor = await createUserWithRole(app, 'expert', adminToken);

@@ -82,7 +82,7 @@ export class MentorshipController {
     @CurrentUser() user: User,
     @Query() query: ListSlotsQuery,
   ): Promise<SlotPageResponse> {
-    return page(await this.slots.list(query), user);
+    return page(await this.slots.list(query, user), user);
   }
 
   @Get('slots/:id')

@@ -10,6 +10,8 @@ import { OutboxReconciler } from './outbox/outbox-reconciler.js';
 import { OutboxRelay } from './outbox/outbox-relay.js';
 import { OutboxService } from './outbox/outbox.service.js';
 import { DATABASE_CONFIG } from './persistence.tokens.js';
+import { ReplicaReads } from './replicas/replica-reads.js';
+import { ReplicaSet } from './replicas/replica-set.js';
 import { EnsureSeedsOnBoot } from './seeding/ensure-seeds-on-boot.js';
 import { SeedRunner } from './seeding/seed-runner.service.js';
 import { TransactionRunner } from './transactions/transaction-runner.js';
@@ -58,6 +60,8 @@ export class PersistenceModule {
         OutboxRelay,
         OutboxReconciler,
         OutboxCompletion,
+        ReplicaSet,
+        ReplicaReads,
       ],
       exports: [
         DATABASE_CONFIG,
@@ -67,6 +71,8 @@ export class PersistenceModule {
         OutboxRelay,
         OutboxReconciler,
         OutboxCompletion,
+        ReplicaSet,
+        ReplicaReads,
       ],
     };
   }

@@ -8,7 +8,7 @@ const INDICATORS = {
 
 /** Terminus' health body, also the body of a failing check's 503. */
 export class HealthStatusResponse {
-  @ApiProperty({ enum: ['ok', 'error', 'shutting_down'] }) status: string;
+  @ApiProperty({ enum: ['ok', 'degraded', 'error', 'shutting_down'] }) status: string;
   @ApiPropertyOptional(INDICATORS) info?: Record<string, unknown>;
   @ApiPropertyOptional(INDICATORS) error?: Record<string, unknown>;
   @ApiPropertyOptional(INDICATORS) details?: Record<string, unknown>;

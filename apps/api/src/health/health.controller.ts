@@ -18,6 +18,7 @@ import { Draining } from './draining.js';
 import { HealthStatusResponse } from './health-status.response.js';
 import { MigrationsHealthIndicator } from './migrations.health.js';
 import { RedisHealthIndicator } from './redis.health.js';
+import { ReplicasHealthIndicator } from './replicas.health.js';
 
 @ApiTags('health')
 @Public()
@@ -28,12 +29,16 @@ export class HealthController {
     private readonly database: DatabaseHealthIndicator,
     private readonly redis: RedisHealthIndicator,
     private readonly migrations: MigrationsHealthIndicator,
+    private readonly replicas: ReplicasHealthIndicator,
     private readonly draining: Draining,
   ) {}
 
   @Get()
   @HealthCheck()
-  @ApiOperation({ summary: 'Database, Redis (degraded when down) and pending migrations' })
+  @ApiOperation({
+    summary:
+      'Database, Redis (degraded when down), read replicas (degraded when one is down or lags) and pending migrations',
+  })
   @ApiServiceUnavailableResponse({
     description: 'the database is down or a migration is pending',
     type: HealthStatusResponse,
@@ -43,6 +48,7 @@ export class HealthController {
     return this.run(response, [
       () => this.database.check(),
       () => this.redis.check(),
+      ...(this.replicas.enabled ? [() => this.replicas.check()] : []),
       () => this.migrations.check(),
     ]);
   }

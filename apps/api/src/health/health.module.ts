@@ -6,11 +6,18 @@ import { Draining } from './draining.js';
 import { HealthController } from './health.controller.js';
 import { MigrationsHealthIndicator } from './migrations.health.js';
 import { RedisHealthIndicator } from './redis.health.js';
+import { ReplicasHealthIndicator } from './replicas.health.js';
 
 @Module({
   imports: [TerminusModule.forRoot({ logger: false }), RedisModule],
   controllers: [HealthController],
-  providers: [DatabaseHealthIndicator, RedisHealthIndicator, MigrationsHealthIndicator, Draining],
+  providers: [
+    DatabaseHealthIndicator,
+    RedisHealthIndicator,
+    ReplicasHealthIndicator,
+    MigrationsHealthIndicator,
+    Draining,
+  ],
   exports: [Draining],
 })
 export class HealthModule {}

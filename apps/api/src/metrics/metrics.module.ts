@@ -8,6 +8,7 @@ import { MetricsController } from './metrics.controller.js';
 import { MetricsRegistry } from './metrics.registry.js';
 import { OutboxBacklogMetrics } from './outbox-backlog.metrics.js';
 import { QueueDepthMetrics } from './queue-depth.metrics.js';
+import { ReplicaReadsMetrics } from './replica-reads.metrics.js';
 
 /** Prometheus metrics at GET /api/metrics (and /metrics of a worker's health server). */
 @Module({
@@ -18,6 +19,7 @@ import { QueueDepthMetrics } from './queue-depth.metrics.js';
     DatabasePoolMetrics,
     QueueDepthMetrics,
     OutboxBacklogMetrics,
+    ReplicaReadsMetrics,
     HttpRequestDuration,
     { provide: WORKER_METRICS_SOURCE, useExisting: MetricsRegistry },
   ],

@@ -6,6 +6,7 @@ import {
   OutboxService,
   type Page,
   paginateByKeyset,
+  ReplicaReads,
   TransactionRunner,
 } from '@mas/persistence';
 import { EntityManager, In } from 'typeorm';
@@ -21,14 +22,23 @@ export class LeadsService {
     private readonly transactions: TransactionRunner,
     private readonly users: UsersService,
     private readonly outbox: OutboxService,
+    private readonly reads: ReplicaReads,
   ) {}
 
-  /** Newest first, only what the viewer may see, every filter on an index. */
-  async list(query: ListLeadsQuery, viewer: User): Promise<Page<Lead>> {
-    const leads = restrictToVisibleLeads(
-      this.transactions.manager().createQueryBuilder(Lead, 'lead'),
-      viewer,
-    );
+  /**
+   * Newest first, only what the viewer may see, every filter on an index. May be served by a read
+   * replica that has replayed the viewer's own writes.
+   */
+  list(query: ListLeadsQuery, viewer: User): Promise<Page<Lead>> {
+    return this.reads.run(viewer.id, (manager) => this.listOn(manager, query, viewer));
+  }
+
+  private async listOn(
+    manager: EntityManager,
+    query: ListLeadsQuery,
+    viewer: User,
+  ): Promise<Page<Lead>> {
+    const leads = restrictToVisibleLeads(manager.createQueryBuilder(Lead, 'lead'), viewer);
     if (query.status) leads.andWhere('lead.status = :status', { status: query.status });
     if (query.ownerId) leads.andWhere('lead.ownerId = :ownerId', { ownerId: query.ownerId });
     if (query.source) leads.andWhere('lead.source = :source', { source: query.source });
@@ -51,7 +61,7 @@ export class LeadsService {
     }
     const page = await paginateByKeyset(leads, query);
     return {
-      items: await this.withTags(this.transactions.manager(), page.items),
+      items: await this.withTags(manager, page.items),
       nextCursor: page.nextCursor,
     };
   }

@@ -33,8 +33,11 @@ export class UsersController {
   @ApiOperation({ summary: 'List users, newest first (admin)' })
   @ApiPage(UserResponse)
   @ApiErrors(400)
-  async list(@Query() query: ListUsersQuery): Promise<Page<UserResponse>> {
-    const page = await this.users.list(query);
+  async list(
+    @CurrentUser() reader: User,
+    @Query() query: ListUsersQuery,
+  ): Promise<Page<UserResponse>> {
+    const page = await this.users.list(query, reader);
     return mapPage(page, (user) => UserResponse.of(user));
   }
 

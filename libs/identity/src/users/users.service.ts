@@ -4,6 +4,7 @@ import {
   OutboxService,
   type Page,
   paginateByKeyset,
+  ReplicaReads,
   PgCode,
   postgresErrorOf,
   prefixPattern,
@@ -29,6 +30,7 @@ export class UsersService {
     private readonly hasher: PasswordHasher,
     private readonly outbox: OutboxService,
     private readonly authenticated: AuthenticatedUsers,
+    private readonly reads: ReplicaReads,
   ) {}
 
   /**
@@ -95,8 +97,13 @@ export class UsersService {
       .update(User, { id, passwordHash: verifiedHash }, { passwordHash: newHash });
   }
 
-  async list(query: ListUsersQuery): Promise<Page<User>> {
-    const users = this.transactions.manager().createQueryBuilder(User, 'user');
+  /** May be served by a read replica that has replayed the reader's own writes. */
+  list(query: ListUsersQuery, reader: User): Promise<Page<User>> {
+    return this.reads.run(reader.id, (manager) => this.listOn(manager, query));
+  }
+
+  private listOn(manager: EntityManager, query: ListUsersQuery): Promise<Page<User>> {
+    const users = manager.createQueryBuilder(User, 'user');
     if (query.role) users.andWhere('user.role = :role', { role: query.role });
     if (query.q) {
       users.andWhere('(user.email ILIKE :prefix OR user.fullName ILIKE :prefix)', {

@@ -11,6 +11,7 @@ import {
   OutboxService,
   type Page,
   paginateByKeyset,
+  ReplicaReads,
   PgCode,
   postgresErrorOf,
   TransactionRunner,
@@ -32,6 +33,7 @@ export class ApplicationsService {
     private readonly transactions: TransactionRunner,
     private readonly outbox: OutboxService,
     private readonly scope: ApplicationScope,
+    private readonly reads: ReplicaReads,
   ) {}
 
   /**
@@ -87,14 +89,19 @@ export class ApplicationsService {
     });
   }
 
-  /** Only what the caller may see (ApplicationScope). */
+  /**
+   * Only what the caller may see (ApplicationScope). May be served by a read replica that has
+   * replayed the caller's own writes.
+   */
   list(query: ListApplicationsQuery, caller: User): Promise<Page<Application>> {
-    const applications = this.visibleTo(this.transactions.manager(), caller);
-    if (query.status)
-      applications.andWhere('application.status = :status', { status: query.status });
-    if (query.batchId)
-      applications.andWhere('application.batchId = :batchId', { batchId: query.batchId });
-    return paginateByKeyset(applications, query);
+    return this.reads.run(caller.id, (manager) => {
+      const applications = this.visibleTo(manager, caller);
+      if (query.status)
+        applications.andWhere('application.status = :status', { status: query.status });
+      if (query.batchId)
+        applications.andWhere('application.batchId = :batchId', { batchId: query.batchId });
+      return paginateByKeyset(applications, query);
+    });
   }
 
   /** 404 for an application outside the caller's scope: it does not exist for them. */

@@ -9,11 +9,12 @@ import { User, UserRole, UsersService } from '@mas/identity';
 import {
   type Page,
   paginateByKeyset,
+  ReplicaReads,
   PgCode,
   postgresErrorOf,
   TransactionRunner,
 } from '@mas/persistence';
-import { Brackets } from 'typeorm';
+import { Brackets, type EntityManager } from 'typeorm';
 import { CreateSlotDto, ListSlotsQuery } from '../dto/slot.dto.js';
 import { MeetingStatus } from '../entities/meeting-status.enum.js';
 import { Slot } from '../entities/slot.entity.js';
@@ -23,6 +24,7 @@ export class SlotsService {
   constructor(
     private readonly transactions: TransactionRunner,
     private readonly users: UsersService,
+    private readonly reads: ReplicaReads,
   ) {}
 
   /** A new tentative slot; overlapping an active slot of the same mentor is a 409 (exclusion constraint). */
@@ -53,8 +55,13 @@ export class SlotsService {
   }
 
   /** Upcoming first (by start time). `available` means tentative and not yet started. */
-  list(query: ListSlotsQuery): Promise<Page<Slot>> {
-    const slots = this.transactions.manager().createQueryBuilder(Slot, 'slot');
+  /** May be served by a read replica that has replayed the reader's own writes. */
+  list(query: ListSlotsQuery, reader: User): Promise<Page<Slot>> {
+    return this.reads.run(reader.id, (manager) => this.listOn(manager, query));
+  }
+
+  private listOn(manager: EntityManager, query: ListSlotsQuery): Promise<Page<Slot>> {
+    const slots = manager.createQueryBuilder(Slot, 'slot');
     if (query.mentorId) slots.andWhere('slot.mentorId = :mentorId', { mentorId: query.mentorId });
     if (query.status) slots.andWhere('slot.status = :status', { status: query.status });
     if (query.from) slots.andWhere('slot.startsAt >= :from', { from: query.from });

@@ -1,5 +1,6 @@
 import { ConfigError } from './config-error.js';
 import { type Env, EnvReader } from './env-reader.js';
+import { readReplicaConfig, type ReplicaConfig } from '../replicas/replica-config.js';
 
 export interface DatabaseConnection {
   host: string;
@@ -27,6 +28,8 @@ export interface DatabaseConfig {
   logQueries: boolean;
   /** Hot statements run as named prepared statements (DB_PREPARED_STATEMENTS; prepared-statements.ts). */
   preparedStatements: boolean;
+  /** Read replicas (DB_READ_URLS) and how far behind one may be. */
+  replicas: ReplicaConfig;
   outbox: {
     relayEnabled: boolean;
     /** Wake the relay on commit: LISTEN on one dedicated connection (OUTBOX_LISTEN). */
@@ -86,6 +89,12 @@ export function loadDatabaseConfig(env: Env): DatabaseConfig {
     },
     logQueries: read.bool('DB_LOG_QUERIES', false),
     preparedStatements: read.bool('DB_PREPARED_STATEMENTS', true),
+    replicas: readReplicaConfig(
+      read
+        .urlList('DB_READ_URLS', POSTGRES_PROTOCOLS)
+        .map((url) => connectionOfUrl('DB_READ_URLS', url)),
+      read,
+    ),
     outbox: {
       relayEnabled: read.bool('OUTBOX_RELAY_ENABLED', true),
       listen: read.bool('OUTBOX_LISTEN', true),
@@ -103,19 +112,8 @@ export function loadDatabaseConfig(env: Env): DatabaseConfig {
 }
 
 function readConnection(read: EnvReader): DatabaseConnection | null {
-  if (read.has('DATABASE_URL')) {
-    const url = read.url('DATABASE_URL', POSTGRES_PROTOCOLS);
-    const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
-    if (!database)
-      throw new ConfigError('DATABASE_URL', 'must name a database (postgres://host/dbname)');
-    return {
-      host: url.hostname,
-      port: url.port ? Number(url.port) : 5432,
-      username: decodeURIComponent(url.username) || 'postgres',
-      password: url.password ? decodeURIComponent(url.password) : undefined,
-      database,
-    };
-  }
+  if (read.has('DATABASE_URL'))
+    return connectionOfUrl('DATABASE_URL', read.url('DATABASE_URL', POSTGRES_PROTOCOLS));
   if (!read.has('DB_HOST')) return null;
   return {
     host: read.string('DB_HOST'),
@@ -123,6 +121,18 @@ function readConnection(read: EnvReader): DatabaseConnection | null {
     username: read.string('DB_USERNAME', 'postgres'),
     password: read.optionalString('DB_PASSWORD'),
     database: read.string('DB_NAME', 'mas'),
+  };
+}
+
+function connectionOfUrl(name: string, url: URL): DatabaseConnection {
+  const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
+  if (!database) throw new ConfigError(name, 'must name a database (postgres://host/dbname)');
+  return {
+    host: url.hostname,
+    port: url.port ? Number(url.port) : 5432,
+    username: decodeURIComponent(url.username) || 'postgres',
+    password: url.password ? decodeURIComponent(url.password) : undefined,
+    database,
   };
 }
 

@@ -59,20 +59,33 @@ export class EnvReader {
   url(name: string, protocols: readonly string[], fallback?: string): URL {
     const raw = this.raw(name) ?? fallback;
     if (raw === undefined) throw new ConfigError(name, 'is required');
-    let parsed: URL;
-    try {
-      parsed = new URL(raw);
-    } catch {
-      throw new ConfigError(name, 'must be a valid URL');
-    }
-    if (!protocols.includes(parsed.protocol)) {
-      throw new ConfigError(name, `must use ${protocols.join(' or ')}, got "${parsed.protocol}"`);
-    }
-    return parsed;
+    return parseUrl(name, raw, protocols);
+  }
+
+  /** A comma-separated list of URLs; empty when unset. */
+  urlList(name: string, protocols: readonly string[]): URL[] {
+    return (this.raw(name) ?? '')
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean)
+      .map((item) => parseUrl(name, item, protocols));
   }
 
   private raw(name: string): string | undefined {
     const value = this.env[name]?.trim();
     return value === undefined || value === '' ? undefined : value;
   }
+}
+
+function parseUrl(name: string, raw: string, protocols: readonly string[]): URL {
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(name, 'must be a valid URL');
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(name, `must use ${protocols.join(' or ')}, got "${parsed.protocol}"`);
+  }
+  return parsed;
 }
