@@ -53,8 +53,11 @@ export class MentorshipController {
   @ApiOperation({ summary: 'Mentor profiles, newest first; q filters by headline prefix' })
   @ApiPage(MentorProfileResponse)
   @ApiErrors(400)
-  async listMentors(@Query() query: ListMentorsQuery): Promise<MentorPageResponse> {
-    const result = await this.mentors.list(query);
+  async listMentors(
+    @CurrentUser() reader: User,
+    @Query() query: ListMentorsQuery,
+  ): Promise<MentorPageResponse> {
+    const result = await this.mentors.list(query, reader.id);
     return mapPage(result, (profile) => MentorProfileResponse.of(profile));
   }
 

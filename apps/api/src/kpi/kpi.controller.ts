@@ -1,6 +1,6 @@
 import { Controller, Get, NotFoundException, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Authenticated, Roles, UserRole } from '@mas/identity';
+import { Authenticated, CurrentUser, Roles, User, UserRole } from '@mas/identity';
 import { ApiErrors } from '@mas/http';
 import { KpiSnapshotResponse } from './kpi-snapshot.response.js';
 import { KpiService } from './kpi.service.js';
@@ -16,8 +16,8 @@ export class KpiController {
   @ApiOperation({ summary: 'The newest KPI snapshot (admin, sales_head)' })
   @ApiOkResponse({ type: KpiSnapshotResponse })
   @ApiErrors([404, 'no snapshot has been computed yet'])
-  async latest(): Promise<KpiSnapshotResponse> {
-    const snapshot = await this.kpi.latest();
+  async latest(@CurrentUser() reader: User): Promise<KpiSnapshotResponse> {
+    const snapshot = await this.kpi.latest(reader.id);
     if (!snapshot) throw new NotFoundException('no KPI snapshot has been computed yet');
     return KpiSnapshotResponse.of(snapshot);
   }

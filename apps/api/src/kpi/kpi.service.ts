@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { OutboxService, roleRoom, TransactionRunner } from '@mas/persistence';
+import { OutboxService, ReplicaReads, roleRoom, TransactionRunner } from '@mas/persistence';
 import { UserRole } from '@mas/identity';
 import { KPI_METRICS_SQL, type KpiMetrics } from './kpi-metrics.sql.js';
 import { KpiSnapshot } from './kpi-snapshot.entity.js';
@@ -21,6 +21,7 @@ export class KpiService {
   constructor(
     private readonly transactions: TransactionRunner,
     private readonly outbox: OutboxService,
+    private readonly reads: ReplicaReads,
   ) {}
 
   /**
@@ -42,11 +43,13 @@ export class KpiService {
     });
   }
 
-  async latest(): Promise<KpiSnapshotView | null> {
-    const snapshot = await this.transactions
-      .manager()
-      .getRepository(KpiSnapshot)
-      .findOne({ where: {}, order: { computedAt: 'DESC', id: 'DESC' } });
+  /** May be served by a read replica that has replayed the reader's own writes (a refresh). */
+  async latest(readerId: string): Promise<KpiSnapshotView | null> {
+    const snapshot = await this.reads.run(readerId, (manager) =>
+      manager
+        .getRepository(KpiSnapshot)
+        .findOne({ where: {}, order: { computedAt: 'DESC', id: 'DESC' } }),
+    );
     return snapshot
       ? {
           id: snapshot.id,

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { FinanceModule } from '@mas/finance';
 import { UserRole } from '@mas/identity';
 import { type LibModule, startLibModule } from '@mas/testing/lib-module.js';
@@ -13,7 +14,9 @@ describe('MentorsService (mentorship lib, on Postgres)', () => {
     (await lib.database.sql('SELECT headline FROM mentor_profiles WHERE user_id = $1', [userId]))
       .rows;
   const headlinesFor = async (q: string) =>
-    (await mentors.list({ q, limit: 100 })).items.map((profile) => profile.headline).sort();
+    (await mentors.list({ q, limit: 100 }, randomUUID())).items
+      .map((profile) => profile.headline)
+      .sort();
 
   beforeAll(async () => {
     lib = await startLibModule([libIdentityModule(), FinanceModule, MentorshipModule]);

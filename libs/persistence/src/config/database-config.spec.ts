@@ -76,9 +76,31 @@ describe('loadDatabaseConfig', () => {
       { OUTBOX_POLL_MS: '1000', OUTBOX_FALLBACK_POLL_MS: '500' },
       'OUTBOX_FALLBACK_POLL_MS must not be below OUTBOX_POLL_MS (1000)',
     ],
+    [{ DB_READ_URLS: 'postgres://a/mas, mysql://b/mas' }, 'DB_READ_URLS must use postgres:'],
+    [{ DB_READ_URLS: 'postgres://a/mas,postgres://a:5432/mas' }, 'names the same replica twice'],
+    [{ DB_READ_URLS: 'postgres://a/' }, 'DB_READ_URLS must name a database'],
+    [{ DB_REPLICA_MAX_LAG_MS: '0' }, 'DB_REPLICA_MAX_LAG_MS must be between 1 and'],
   ])('%j stops with a message naming the variable', (env, message) => {
     expect(() => loadDatabaseConfig(env)).toThrow(ConfigError);
     expect(() => loadDatabaseConfig(env)).toThrow(message);
+  });
+
+  it('reads the read replicas: none by default, each URL parsed like DATABASE_URL', () => {
+    expect(loadDatabaseConfig({}).replicas).toMatchObject({
+      connections: [],
+      maxLagMs: 5000,
+      checkIntervalMs: 1000,
+      writePositionTtlMs: 10_000,
+    });
+    const { replicas } = loadDatabaseConfig({
+      DB_READ_URLS: ' postgres://reader:s%40cret@replica-1/mas , postgresql://replica-2:6432/mas,',
+      DB_REPLICA_MAX_LAG_MS: '30000',
+    });
+    expect(replicas.connections).toEqual([
+      { host: 'replica-1', port: 5432, username: 'reader', password: 's@cret', database: 'mas' },
+      { host: 'replica-2', port: 6432, username: 'postgres', password: undefined, database: 'mas' },
+    ]);
+    expect(replicas.writePositionTtlMs).toBe(60_000);
   });
 
   it('has no way to turn synchronize on', () => {
