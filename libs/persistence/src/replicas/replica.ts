@@ -27,6 +27,7 @@ interface ReplayRow {
  */
 export class Replica {
   private dataSource: DataSource | null = null;
+  private connecting: Promise<DataSource> | undefined;
   private state: ReplicaState;
 
   constructor(
@@ -57,11 +58,14 @@ export class Replica {
    */
   async check(primaryPosition: WalPosition, timeoutMs: number): Promise<void> {
     try {
-      const source = await this.connected();
+      // Connecting counts against the timeout too: a replica that does not answer at all must not
+      // hold up the next round of checks.
       const [row] = await withTimeout(
-        source.query<ReplayRow[]>(
-          `SELECT pg_is_in_recovery() AS standby, pg_last_wal_replay_lsn()::text AS replayed,
-                  (extract(epoch FROM clock_timestamp() - pg_last_xact_replay_timestamp()) * 1000)::float8 AS replay_age_ms`,
+        this.connected().then((source) =>
+          source.query<ReplayRow[]>(
+            `SELECT pg_is_in_recovery() AS standby, pg_last_wal_replay_lsn()::text AS replayed,
+                    (extract(epoch FROM clock_timestamp() - pg_last_xact_replay_timestamp()) * 1000)::float8 AS replay_age_ms`,
+          ),
         ),
         timeoutMs,
       );
@@ -94,13 +98,19 @@ export class Replica {
   }
 
   async close(): Promise<void> {
+    await this.connecting?.catch(() => undefined);
     const source = this.dataSource;
     this.dataSource = null;
     if (source?.isInitialized) await source.destroy();
   }
 
-  private async connected(): Promise<DataSource> {
-    this.dataSource ??= await new DataSource(this.options).initialize();
-    return this.dataSource;
+  /** One pool, opened on first use; a failed opening is tried again at the next check. */
+  private connected(): Promise<DataSource> {
+    if (this.dataSource) return Promise.resolve(this.dataSource);
+    this.connecting ??= new DataSource(this.options)
+      .initialize()
+      .then((source) => (this.dataSource = source))
+      .finally(() => (this.connecting = undefined));
+    return this.connecting;
   }
 }
