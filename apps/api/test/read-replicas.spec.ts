@@ -43,6 +43,17 @@ describe('read replicas: stale-tolerant reads on a streaming replica, read-your-
     return (response.body as { items: { id: string }[] }).items.map((slot) => slot.id);
   };
 
+  /** Replay pauses "as soon as possible": wait until it has, or a write could still slip through. */
+  const pauseReplay = async () => {
+    await standby.query('SELECT pg_wal_replay_pause()');
+    await until(async () => {
+      const { rows } = await standby.query<{ state: string }>(
+        'SELECT pg_get_wal_replay_pause_state() AS state',
+      );
+      return rows[0].state === 'paused' ? true : undefined;
+    }, 'replay to pause');
+  };
+
   const replicaUpAndCaughtUp = (app: TestApp) =>
     until(async () => {
       const health = await replicaHealth(app);
@@ -81,7 +92,7 @@ describe('read replicas: stale-tolerant reads on a streaming replica, read-your-
   });
 
   it('serves other users from the replica, and the writer (on either instance) from the primary until the replica has replayed the write', async () => {
-    await standby.query('SELECT pg_wal_replay_pause()');
+    await pauseReplay();
     try {
       const slot = await createSlot(apps[0], mentor.token);
       served.forEach((log) => (log.length = 0));
@@ -144,7 +155,7 @@ describe('read replicas: stale-tolerant reads on a streaming replica, read-your-
     try {
       const log = servedLog(strict);
       await replicaUpAndCaughtUp(strict);
-      await standby.query('SELECT pg_wal_replay_pause()');
+      await pauseReplay();
       try {
         await createSlot(strict, mentor.token);
         const health = await until(async () => {

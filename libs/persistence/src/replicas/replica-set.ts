@@ -88,7 +88,8 @@ export class ReplicaSet implements OnApplicationBootstrap, OnApplicationShutdown
       this.logger.warn(`replica check skipped: the primary did not answer (${String(error)})`);
       return;
     }
-    const timeoutMs = Math.max(this.config.replicas.checkIntervalMs, 1000);
+    // Generous: a busy machine must not make a healthy replica look down (reads would leave it).
+    const timeoutMs = Math.max(this.config.replicas.checkIntervalMs, 3000);
     await Promise.all(
       this.replicas.map(async (replica) => {
         const before = replica.current.status;
