@@ -51,6 +51,8 @@ export function applyStatement(catalog: Catalog, node: Node): void {
         values.map((v) => (v === oldVal ? newVal : v)),
       );
     else if (!values.includes(newVal)) catalog.putEnum(key, [...values, newVal]);
+  } else if ('CreateTableAsStmt' in node && node.CreateTableAsStmt.objtype === 'OBJECT_MATVIEW') {
+    catalog.putMaterializedView(tableKeyOf(node.CreateTableAsStmt.into?.rel));
   } else if ('CreateSchemaStmt' in node) {
     const { schemaname } = node.CreateSchemaStmt;
     if (schemaname) catalog.putSchema(schemaname);
@@ -277,6 +279,9 @@ function applyDrop(catalog: Catalog, statement: DropStmt): void {
       break;
     case 'OBJECT_INDEX':
       keys.forEach((key) => catalog.dropIndex(key));
+      break;
+    case 'OBJECT_MATVIEW':
+      keys.forEach((key) => catalog.dropMaterializedView(key));
       break;
     case 'OBJECT_TYPE':
     case 'OBJECT_DOMAIN':

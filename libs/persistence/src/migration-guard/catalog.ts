@@ -31,6 +31,8 @@ interface CatalogState {
   /** index key → columns it covers (key columns, expression and predicate columns) */
   indexColumns: Map<string, string[]>;
   schemas: Set<string>;
+  /** Keys of materialized views (nothing but REFRESH writes them). */
+  materializedViews: Set<string>;
 }
 
 /**
@@ -47,6 +49,7 @@ export class Catalog {
       indexes: new Map(),
       indexColumns: new Map(),
       schemas: new Set([DEFAULT_SCHEMA]),
+      materializedViews: new Set(),
     };
   }
 
@@ -118,6 +121,19 @@ export class Catalog {
       )
       .map(([name]) => name);
     return [...indexes, ...constraints];
+  }
+
+  isMaterializedView(key: string): boolean {
+    return this.state.materializedViews.has(key);
+  }
+
+  putMaterializedView(key: string): void {
+    this.state.materializedViews.add(key);
+  }
+
+  dropMaterializedView(key: string): void {
+    this.state.materializedViews.delete(key);
+    this.dropTable(key);
   }
 
   putTable(key: string, table: TableInfo): void {

@@ -108,12 +108,13 @@ function checkPhase(
   return { hits, created: tracker.created };
 }
 
-/** true/false when the statement sets the session TimeZone, undefined otherwise. */
-function timeZoneIsUtc(node: Node): boolean | undefined {
+/** For a statement that sets the session TimeZone: which zone (see RuleContext.sessionTimeZone). */
+function timeZoneSetBy(node: Node): { zone: 'utc' | 'other' | undefined } | undefined {
   if (!('VariableSetStmt' in node) || node.VariableSetStmt.name !== 'timezone') return undefined;
   const [value] = node.VariableSetStmt.args ?? [];
   const zone = value && 'A_Const' in value ? value.A_Const.sval?.sval : undefined;
-  return zone !== undefined && ['utc', 'etc/utc', 'zulu'].includes(zone.toLowerCase());
+  if (zone === undefined) return { zone: undefined };
+  return { zone: ['utc', 'etc/utc', 'zulu'].includes(zone.toLowerCase()) ? 'utc' : 'other' };
 }
 
 interface ColumnAddition {
@@ -141,7 +142,7 @@ class PhaseTracker {
   private readonly dropped = new Set<string>();
   private lockTimeoutSet = false;
   private lockWarningIssued = false;
-  private sessionTimeZoneUtc = false;
+  private sessionTimeZone: RuleContext['sessionTimeZone'];
   private readonly notValidConstraints = new Set<string>();
   private readonly rebuiltEnums = new Set<string>();
   private readonly columnsAddedToExistingTables = new Map<string, Set<string>>();
@@ -182,7 +183,7 @@ class PhaseTracker {
       },
       lockTimeoutSet: this.lockTimeoutSet,
       lockWarningIssued: this.lockWarningIssued,
-      sessionTimeZoneUtc: this.sessionTimeZoneUtc,
+      sessionTimeZone: this.sessionTimeZone,
       notValidConstraints: this.notValidConstraints,
       rebuiltEnums: this.rebuiltEnums,
       columnsAddedToExistingTables: this.columnsAddedToExistingTables,
@@ -193,7 +194,8 @@ class PhaseTracker {
   record(node: Node, context: RuleContext): void {
     if (!this.lockTimeoutSet && lockedExistingTable(node, context)) this.lockWarningIssued = true;
     this.lockTimeoutSet = lockTimeoutEffect(node, context.transactional) ?? this.lockTimeoutSet;
-    this.sessionTimeZoneUtc = timeZoneIsUtc(node) ?? this.sessionTimeZoneUtc;
+    const timeZone = timeZoneSetBy(node);
+    if (timeZone) this.sessionTimeZone = timeZone.zone;
 
     const changes = objectChanges(node, context.catalog);
     for (const id of changes.dropped) {

@@ -58,17 +58,90 @@ export type TypeChangeVerdict =
   { safe: true; onlyInUtcSession?: true } | { safe: false; reason: string };
 
 /**
- * Casts pg_cast marks binary coercible (castmethod 'b') between column types, seen on PG 15 to
- * keep relfilenode and indexes: the column is relabelled, not rewritten.
+ * Every cast pg_cast marks binary coercible on PostgreSQL 15: the column is relabelled, not
+ * rewritten (when the target has no length modifier to enforce). Generated with
+ *   SELECT s.typname || '→' || t.typname FROM pg_cast c
+ *     JOIN pg_type s ON s.oid = c.castsource JOIN pg_type t ON t.oid = c.casttarget
+ *    WHERE c.castmethod = 'b' ORDER BY 1;
  */
 const BINARY_COERCIBLE = new Set([
+  'bit→varbit',
   'cidr→inet',
+  'int4→oid',
+  'int4→regclass',
+  'int4→regcollation',
+  'int4→regconfig',
+  'int4→regdictionary',
+  'int4→regnamespace',
+  'int4→regoper',
+  'int4→regoperator',
+  'int4→regproc',
+  'int4→regprocedure',
+  'int4→regrole',
+  'int4→regtype',
+  'oid→int4',
+  'oid→regclass',
+  'oid→regcollation',
+  'oid→regconfig',
+  'oid→regdictionary',
+  'oid→regnamespace',
+  'oid→regoper',
+  'oid→regoperator',
+  'oid→regproc',
+  'oid→regprocedure',
+  'oid→regrole',
+  'oid→regtype',
+  'pg_dependencies→bytea',
+  'pg_mcv_list→bytea',
+  'pg_ndistinct→bytea',
+  'pg_node_tree→text',
+  'regclass→int4',
+  'regclass→oid',
+  'regcollation→int4',
+  'regcollation→oid',
+  'regconfig→int4',
+  'regconfig→oid',
+  'regdictionary→int4',
+  'regdictionary→oid',
+  'regnamespace→int4',
+  'regnamespace→oid',
+  'regoperator→int4',
+  'regoperator→oid',
+  'regoperator→regoper',
+  'regoper→int4',
+  'regoper→oid',
+  'regoper→regoperator',
+  'regprocedure→int4',
+  'regprocedure→oid',
+  'regprocedure→regproc',
+  'regproc→int4',
+  'regproc→oid',
+  'regproc→regprocedure',
+  'regrole→int4',
+  'regrole→oid',
+  'regtype→int4',
+  'regtype→oid',
+  'text→bpchar',
+  'text→varchar',
+  'varbit→bit',
+  'varchar→bpchar',
+  'varchar→text',
+  'xml→bpchar',
   'xml→text',
   'xml→varchar',
-  'bit→varbit',
-  'int4→oid',
-  'oid→int4',
 ]);
+
+/**
+ * The binary-coercible casts whose two types share a default btree operator family, so an index
+ * on the column is kept; for every other one Postgres rebuilds the index under ACCESS EXCLUSIVE.
+ * Generated from the list above by comparing pg_opclass.opcfamily of the default btree classes.
+ */
+const INDEX_KEEPING_CASTS = new Set(['cidr→inet', 'text→varchar', 'varchar→text']);
+
+/** Whether indexes on a column survive a type change that typeChangeVerdict found safe. */
+export function typeChangeKeepsIndexes(from: ColumnType, to: ColumnType): boolean {
+  return from.name === to.name || INDEX_KEEPING_CASTS.has(`${from.name}→${to.name}`);
+}
 
 /** Same instants only when the session TimeZone is UTC; otherwise every value is converted. */
 const ZONE_SWITCH = new Set(['timestamp→timestamptz', 'timestamptz→timestamp']);

@@ -274,6 +274,73 @@ const cases: Case[] = [
     expected: ['unsafe-type-change'],
   },
   {
+    name: 'timestamp to timestamptz in a session set to a zone other than UTC (rewrite)',
+    history: [EXISTING_SCHEMA, VISITS_TABLE],
+    migration: {
+      up: [
+        `SET LOCAL TIME ZONE 'Europe/Paris'`,
+        `ALTER TABLE visits ALTER COLUMN seen_at TYPE timestamptz`,
+      ],
+    },
+    expected: ['unsafe-type-change'],
+  },
+  {
+    name: 'same type with a USING expression rewrites every row',
+    migration: {
+      up: [
+        `ALTER TABLE "users" ALTER COLUMN "age" TYPE integer USING "age" + 1`,
+        `ALTER TABLE "users" ALTER COLUMN "email" TYPE character varying(255) USING lower("email")`,
+      ],
+    },
+    expected: ['unsafe-type-change', 'unsafe-type-change'],
+  },
+  {
+    name: 'safe: USING the column itself, or the column cast to the new type',
+    migration: {
+      up: [
+        `ALTER TABLE "users" ALTER COLUMN "email" TYPE character varying(300) USING "email"`,
+        `ALTER TABLE "users" ALTER COLUMN "bio" TYPE character varying USING "bio"::character varying`,
+      ],
+    },
+    expected: [],
+  },
+  {
+    name: 'COLLATE on an indexed column rebuilds its index',
+    migration: {
+      up: [`ALTER TABLE "posts" ALTER COLUMN "title" TYPE character varying(100) COLLATE "C"`],
+    },
+    expected: ['unsafe-type-change'],
+  },
+  {
+    name: 'safe: COLLATE on a column without an index',
+    migration: { up: [`ALTER TABLE "users" ALTER COLUMN "bio" TYPE text COLLATE "C"`] },
+    expected: [],
+  },
+  {
+    name: 'binary-coercible cast to a type of another operator family rebuilds the index (int to oid)',
+    history: [
+      EXISTING_SCHEMA,
+      {
+        className: 'Refs1650000000000',
+        up: [`CREATE TABLE refs (n integer, m integer)`, `CREATE INDEX idx_refs_n ON refs (n)`],
+      },
+    ],
+    migration: { up: [`ALTER TABLE refs ALTER COLUMN n TYPE oid`] },
+    expected: ['unsafe-type-change'],
+  },
+  {
+    name: 'safe: the same binary-coercible cast on a column without an index',
+    history: [
+      EXISTING_SCHEMA,
+      {
+        className: 'Refs1650000000000',
+        up: [`CREATE TABLE refs (n integer, m integer)`, `CREATE INDEX idx_refs_n ON refs (n)`],
+      },
+    ],
+    migration: { up: [`ALTER TABLE refs ALTER COLUMN m TYPE oid`] },
+    expected: [],
+  },
+  {
     name: 'type change follows an earlier widening in the catalog',
     history: [
       EXISTING_SCHEMA,
@@ -530,6 +597,12 @@ const cases: Case[] = [
     history: [EXISTING_SCHEMA, USER_STATS_VIEW],
     migration: { up: [`REFRESH MATERIALIZED VIEW user_stats`] },
     expected: ['whole-table-rewrite-command'],
+  },
+  {
+    name: 'safe: CREATE INDEX on a materialized view (its SHARE lock only holds off REFRESH)',
+    history: [EXISTING_SCHEMA, USER_STATS_VIEW],
+    migration: { up: [`CREATE INDEX idx_user_stats_count ON user_stats (count)`] },
+    expected: [],
   },
   {
     name: 'safe: REFRESH CONCURRENTLY, and a plain REFRESH of a view created by the same migration',
@@ -979,6 +1052,46 @@ const cases: Case[] = [
       up: [`ALTER DOMAIN "public"."positive_int" ADD CONSTRAINT "positive" CHECK (VALUE > 0)`],
     },
     expected: ['domain-constraint-not-valid'],
+  },
+  {
+    name: 'ALTER DOMAIN VALIDATE CONSTRAINT and SET NOT NULL scan under SHARE on existing tables',
+    history: [
+      EXISTING_SCHEMA,
+      {
+        className: 'Domain1650000000000',
+        up: [
+          `CREATE DOMAIN "public"."positive_int" AS integer`,
+          `ALTER DOMAIN "public"."positive_int" ADD CONSTRAINT "positive" CHECK (VALUE > 0) NOT VALID`,
+        ],
+      },
+    ],
+    migration: {
+      up: [
+        `ALTER DOMAIN "public"."positive_int" VALIDATE CONSTRAINT "positive"`,
+        `ALTER DOMAIN "public"."positive_int" SET NOT NULL`,
+      ],
+    },
+    expected: ['domain-validating-scan', 'domain-validating-scan'],
+  },
+  {
+    name: 'safe: VALIDATE and SET NOT NULL on a domain this migration creates; DROP NOT NULL',
+    history: [
+      EXISTING_SCHEMA,
+      {
+        className: 'Domain1650000000000',
+        up: [`CREATE DOMAIN "public"."positive_int" AS integer NOT NULL`],
+      },
+    ],
+    migration: {
+      up: [
+        `ALTER DOMAIN "public"."positive_int" DROP NOT NULL`,
+        `CREATE DOMAIN "public"."short_code" AS text`,
+        `ALTER DOMAIN "public"."short_code" ADD CONSTRAINT "short" CHECK (char_length(VALUE) <= 8) NOT VALID`,
+        `ALTER DOMAIN "public"."short_code" VALIDATE CONSTRAINT "short"`,
+        `ALTER DOMAIN "public"."short_code" SET NOT NULL`,
+      ],
+    },
+    expected: [],
   },
   {
     name: 'safe: ALTER DOMAIN ADD CONSTRAINT ... NOT VALID, and a domain this migration creates',

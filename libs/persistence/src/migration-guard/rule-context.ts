@@ -23,8 +23,11 @@ export interface RuleContext {
   /** Line of a later ADD COLUMN of the same column in this phase (TypeORM's drop-and-add). */
   laterAddLine(tableKey: string, column: string): number | undefined;
   readonly lockTimeoutSet: boolean;
-  /** SET [LOCAL] TIME ZONE 'UTC' ran earlier in this phase. */
-  readonly sessionTimeZoneUtc: boolean;
+  /**
+   * The session TimeZone an earlier SET [LOCAL] TIME ZONE of this phase chose: 'utc', 'other'
+   * (a named zone that is not UTC), or undefined (not set, or DEFAULT / LOCAL: the server's).
+   */
+  readonly sessionTimeZone: 'utc' | 'other' | undefined;
   readonly lockWarningIssued: boolean;
   /** `tableKey.constraint` of constraints added NOT VALID earlier in this phase. */
   readonly notValidConstraints: ReadonlySet<string>;

@@ -49,7 +49,7 @@ export const RULES = {
   },
   'unsafe-type-change': {
     severity: 'block',
-    why: 'A type change that is not a binary-compatible widening rewrites the table under an ACCESS EXCLUSIVE lock, and narrowing fails on or mangles existing data; even a binary-compatible one re-validates CHECKs on the column by a full scan.',
+    why: 'A type change that is not a binary-compatible widening rewrites the table under an ACCESS EXCLUSIVE lock, and narrowing fails on or mangles existing data; even a binary-compatible one re-validates CHECKs on the column by a full scan and rebuilds its indexes when the operator class or collation changes; a USING expression other than the column itself rewrites even to the same type.',
     recipe:
       'Only widen (longer varchar, varchar to text, drop a length limit, more numeric precision at the same scale); otherwise add a new column, backfill, switch reads, drop the old one later.',
   },
@@ -128,6 +128,12 @@ export const RULES = {
     why: 'ALTER DOMAIN ... ADD CONSTRAINT checks every row of every table with a column of the domain, while blocking writes to them.',
     recipe:
       'ADD CONSTRAINT ... NOT VALID now, ALTER DOMAIN ... VALIDATE CONSTRAINT in a later migration.',
+  },
+  'domain-validating-scan': {
+    severity: 'block',
+    why: "ALTER DOMAIN ... VALIDATE CONSTRAINT and SET NOT NULL scan every column of the domain while holding SHARE on each of their tables: writes wait for the whole scan (unlike a table's VALIDATE CONSTRAINT).",
+    recipe:
+      'Put the rule on the columns instead: a table CHECK added NOT VALID, validated in a later migration; acknowledge only for tables known to be small.',
   },
   'attach-partition-scan': {
     severity: 'block',
@@ -219,6 +225,13 @@ export const RULES = {
     why: 'Run on a scratch database (--verify), the statement scanned or changed rows of a pre-existing table while the migration held a write-blocking lock (ACCESS EXCLUSIVE, EXCLUSIVE, SHARE ROW EXCLUSIVE or SHARE) on a pre-existing table: writes wait for as long as that work takes on the real data.',
     recipe:
       'Move the data work (backfill, validation, index build) to its own migration: batched UPDATEs, NOT VALID + VALIDATE in a later migration, CREATE INDEX CONCURRENTLY with `transaction = false`.',
+    verifyOnly: true,
+  },
+  'dynamic-validating-scan': {
+    severity: 'block',
+    why: 'Run on a scratch database (--verify), the statement validated a CHECK or FOREIGN KEY by scanning every row of a pre-existing table while the migration held a write-blocking lock on a pre-existing table: writes wait for the whole scan.',
+    recipe:
+      'ADD CONSTRAINT ... NOT VALID in this migration and VALIDATE CONSTRAINT in a later one (it then takes only SHARE UPDATE EXCLUSIVE, which lets writes through).',
     verifyOnly: true,
   },
   'dynamic-failed': {

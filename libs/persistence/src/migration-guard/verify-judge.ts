@@ -20,7 +20,8 @@ export const CATALOG_CHANGE_MAX_MS = 500;
  * The dynamic rule: a rewrite of a pre-existing relation is a finding; so is a write-blocking lock
  * on a pre-existing table (taken by this statement or earlier in the transaction) while this
  * statement scans, updates or deletes rows of a pre-existing table, or runs longer than a catalog
- * change. The work on rows is what grows with the table, so the lock is held that long.
+ * change. The work on rows is what grows with the table, so the lock is held that long. A
+ * constraint validated under such a lock is named as a validating scan.
  */
 export function judgeStatement(observation: StatementObservation): RuleHit[] {
   const facts = describe(observation);
@@ -36,17 +37,26 @@ export function judgeStatement(observation: StatementObservation): RuleHit[] {
     hits.push({ rule: 'dynamic-rewrite', message: `rewrote ${names}${facts}` });
   }
   const slow = observation.durationMs >= CATALOG_CHANGE_MAX_MS;
-  if (observation.rowWork.size === 0 && !slow) return hits;
-  for (const [table, modes] of observation.locks) {
-    const blocking = modes.filter((mode) => WRITE_BLOCKING.includes(mode));
-    if (blocking.length === 0 || rewrittenTables.has(table)) continue;
-    const why = slow
-      ? `for ${observation.durationMs} ms`
-      : `while it works on rows (${[...observation.rowWork].map(([name, work]) => `${name}: ${work}`).join('; ')})`;
-    hits.push({
-      rule: 'dynamic-exclusive-lock',
-      message: `holds ${strongest(blocking)} on ${table} ${why}${facts}`,
+  if (observation.rowWork.size === 0 && observation.validated.length === 0 && !slow) return hits;
+  const held = [...observation.locks]
+    .filter(([table]) => !rewrittenTables.has(table))
+    .flatMap(([table, modes]) => {
+      const blocking = modes.filter((mode) => WRITE_BLOCKING.includes(mode));
+      return blocking.length > 0 ? [`${strongest(blocking)} on ${table}`] : [];
     });
+  if (held.length === 0) return hits;
+  if (observation.validated.length > 0) {
+    hits.push({
+      rule: 'dynamic-validating-scan',
+      message: `validated ${observation.validated.join(', ')} by a scan of every row while holding ${held.join(', ')}${facts}`,
+    });
+    return hits;
+  }
+  const why = slow
+    ? `for ${observation.durationMs} ms`
+    : `while it works on rows (${[...observation.rowWork].map(([name, work]) => `${name}: ${work}`).join('; ')})`;
+  for (const lock of held) {
+    hits.push({ rule: 'dynamic-exclusive-lock', message: `holds ${lock} ${why}${facts}` });
   }
   return hits;
 }
@@ -60,9 +70,5 @@ function strongest(modes: string[]): string {
 }
 
 function describe(observation: StatementObservation): string {
-  const validated =
-    observation.validated.length > 0
-      ? `, validated ${observation.validated.join(', ')} by a scan`
-      : '';
-  return ` (${observation.durationMs} ms${validated})`;
+  return ` (${observation.durationMs} ms)`;
 }

@@ -7,6 +7,7 @@ export interface Relation {
   /** The table it belongs to (itself for a table). */
   table: string;
   isTable: boolean;
+  isMaterializedView: boolean;
 }
 
 /** What one statement did, as Postgres tells it (only pre-existing relations are looked at). */
@@ -14,7 +15,11 @@ export interface StatementObservation {
   durationMs: number;
   /** Relations whose relfilenode changed: Postgres wrote them anew. */
   rewritten: Relation[];
-  /** Table name → lock modes the session holds on it once the statement is done. */
+  /**
+   * Table name → lock modes the session holds on it once the statement is done. On a materialized
+   * view only ACCESS EXCLUSIVE is kept: nothing but REFRESH writes one, and every weaker mode
+   * (REFRESH CONCURRENTLY's EXCLUSIVE) lets reads through.
+   */
   locks: Map<string, string[]>;
   /** Tables whose rows the statement scanned, updated or deleted. */
   rowWork: Map<string, string>;
@@ -29,6 +34,9 @@ interface TableCounters {
   deleted: number;
 }
 
+/** SQLSTATE of "cannot run inside a transaction block" (CONCURRENTLY, VACUUM, ...). */
+const ACTIVE_SQL_TRANSACTION = '25001';
+
 /**
  * Watches one migration's statements from the migrating session itself: before and after each,
  * it reads pg_class.relfilenode, pg_locks (this backend, granted), pg_stat_xact_user_tables (this
@@ -36,7 +44,7 @@ interface TableCounters {
  */
 export class MigrationObserver {
   private relfilenodes = new Map<number, number>();
-  private validConstraints = new Set<string>();
+  private validConstraints = new Map<number, string>();
 
   private constructor(
     private readonly client: pg.Client,
@@ -55,26 +63,13 @@ export class MigrationObserver {
     return observer;
   }
 
+  /** Runs one statement inside the transaction the caller opened (or outside any). */
   async run(sql: string): Promise<StatementObservation> {
     const countersBefore = await this.readCounters();
     const started = performance.now();
-    let error: string | undefined;
-    try {
-      await this.client.query(sql);
-    } catch (caught: unknown) {
-      error = caught instanceof Error ? caught.message : String(caught);
-    }
-    const durationMs = Math.round((performance.now() - started) * 10) / 10;
-    if (error !== undefined) {
-      return {
-        durationMs,
-        rewritten: [],
-        locks: new Map(),
-        rowWork: new Map(),
-        validated: [],
-        error,
-      };
-    }
+    const failure = await this.execute(sql);
+    const durationMs = elapsedSince(started);
+    if (failure) return failed(durationMs, failure.message);
     return {
       durationMs,
       rewritten: await this.readRewrites(),
@@ -82,6 +77,98 @@ export class MigrationObserver {
       rowWork: rowWorkBetween(countersBefore, await this.readCounters(), this.relations),
       validated: await this.readNewlyValidated(),
     };
+  }
+
+  /**
+   * Runs one statement of a `transaction = false` migration, which commits on its own. Wrapped
+   * in a transaction of its own it takes the same locks, which run() can then read; a statement
+   * that refuses a transaction block (CONCURRENTLY, VACUUM) runs bare under a probe instead.
+   */
+  async runAlone(sql: string, probe: pg.Client): Promise<StatementObservation> {
+    await this.client.query('BEGIN');
+    const countersBefore = await this.readCounters();
+    const started = performance.now();
+    const failure = await this.execute(sql);
+    if (failure?.code === ACTIVE_SQL_TRANSACTION) {
+      await this.client.query('ROLLBACK');
+      return this.runUnderProbe(sql, probe);
+    }
+    const durationMs = elapsedSince(started);
+    if (failure) {
+      await this.client.query('ROLLBACK');
+      return failed(durationMs, failure.message);
+    }
+    const observation: StatementObservation = {
+      durationMs,
+      rewritten: await this.readRewrites(),
+      locks: await this.readLocks(),
+      rowWork: rowWorkBetween(countersBefore, await this.readCounters(), this.relations),
+      validated: await this.readNewlyValidated(),
+    };
+    await this.client.query('COMMIT');
+    return observation;
+  }
+
+  /**
+   * A statement that must run outside a transaction block finishes in microseconds on a scratch
+   * database, too fast to see its locks from outside. So `probe` first holds ROW EXCLUSIVE (what
+   * every writer holds) on each pre-existing table: a statement that needs a write-blocking lock
+   * waits for it, and its ungranted lock in pg_locks names the mode; the probe then lets go. A
+   * statement that only waits for the probe's transaction to end (CREATE INDEX CONCURRENTLY does)
+   * blocks no writes. Seen this way: the first write-blocking lock it asks for, rewrites and
+   * validations; not its row counters (they are not readable once it committed).
+   */
+  private async runUnderProbe(sql: string, probe: pg.Client): Promise<StatementObservation> {
+    const tables = (
+      await probe.query<{ name: string }>(
+        `SELECT oid::regclass::text AS name FROM pg_class WHERE oid = ANY($1) AND relkind IN ('r', 'p')`,
+        [[...this.relations.values()].filter((relation) => relation.isTable).map((r) => r.oid)],
+      )
+    ).rows.map((row) => row.name);
+    const pid = (await this.client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]
+      ?.pid;
+    await probe.query('BEGIN');
+    if (tables.length > 0)
+      await probe.query(`LOCK TABLE ${tables.join(', ')} IN ROW EXCLUSIVE MODE`);
+    let settled = false;
+    const running = this.execute(sql).finally(() => {
+      settled = true;
+    });
+    let waitedFor: { oid: number | null; mode: string } | undefined;
+    while (!settled && waitedFor === undefined) {
+      waitedFor = (
+        await probe.query<{ oid: number | null; mode: string }>(
+          `SELECT relation::int AS oid, mode FROM pg_locks WHERE pid = $1 AND NOT granted`,
+          [pid],
+        )
+      ).rows[0];
+    }
+    await probe.query('COMMIT');
+    const started = performance.now();
+    const failure = await running;
+    const durationMs = elapsedSince(started);
+    if (failure) return failed(durationMs, failure.message);
+    const relation = waitedFor?.oid == null ? undefined : this.relations.get(waitedFor.oid);
+    const locks = new Map<string, string[]>();
+    if (relation && waitedFor) locks.set(relation.table, [waitedFor.mode]);
+    return {
+      durationMs,
+      rewritten: await this.readRewrites(),
+      locks,
+      rowWork: new Map(),
+      validated: await this.readNewlyValidated(),
+    };
+  }
+
+  private async execute(sql: string): Promise<{ message: string; code?: string } | undefined> {
+    try {
+      await this.client.query(sql);
+      return undefined;
+    } catch (caught: unknown) {
+      if (!(caught instanceof Error)) return { message: String(caught) };
+      const code = (caught as { code?: unknown }).code;
+      return { message: caught.message, ...(typeof code === 'string' ? { code } : {}) };
+    }
   }
 
   private async readRewrites(): Promise<Relation[]> {
@@ -111,6 +198,7 @@ export class MigrationObserver {
     for (const row of rows) {
       const relation = this.relations.get(row.oid);
       if (!relation?.isTable) continue;
+      if (relation.isMaterializedView && row.mode !== 'AccessExclusiveLock') continue;
       locks.set(relation.table, [...(locks.get(relation.table) ?? []), row.mode]);
     }
     return locks;
@@ -127,7 +215,8 @@ export class MigrationObserver {
     return new Map(rows.map((row) => [row.oid, row]));
   }
 
-  private async readValidConstraints(): Promise<Set<string>> {
+  /** Valid CHECK and FOREIGN KEY constraints of pre-existing tables: name by constraint oid. */
+  private async readValidConstraints(): Promise<Map<number, string>> {
     const rows = (
       await this.client.query<{ oid: number; name: string }>(
         `SELECT con.oid::int AS oid, con.conname || ' on ' || con.conrelid::regclass::text AS name
@@ -136,15 +225,26 @@ export class MigrationObserver {
         [[...this.relations.values()].filter((relation) => relation.isTable).map((r) => r.oid)],
       )
     ).rows;
-    return new Set(rows.map((row) => row.name));
+    return new Map(rows.map((row) => [row.oid, row.name]));
   }
 
+  /** By oid: a renamed constraint was not validated again. */
   private async readNewlyValidated(): Promise<string[]> {
     const now = await this.readValidConstraints();
-    const validated = [...now].filter((name) => !this.validConstraints.has(name));
+    const validated = [...now]
+      .filter(([oid]) => !this.validConstraints.has(oid))
+      .map(([, name]) => name);
     this.validConstraints = now;
     return validated;
   }
+}
+
+function elapsedSince(started: number): number {
+  return Math.round((performance.now() - started) * 10) / 10;
+}
+
+function failed(durationMs: number, error: string): StatementObservation {
+  return { durationMs, rewritten: [], locks: new Map(), rowWork: new Map(), validated: [], error };
 }
 
 function rowWorkBetween(
@@ -177,6 +277,7 @@ const PRE_EXISTING_RELATIONS = `
          c.oid::regclass::text AS name,
          c.relfilenode::int AS relfilenode,
          c.relkind IN ('r', 'p', 'm') AS "isTable",
+         c.relkind = 'm' AS "isMaterializedView",
          COALESCE(owner_of_index.indrelid, owner_of_toast.oid, c.oid)::regclass::text AS table
     FROM pg_class c
     JOIN pg_namespace n ON n.oid = c.relnamespace

@@ -8,7 +8,9 @@ export const DEFAULT_VERIFY_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 export interface ScratchDatabase {
   name: string;
   client: pg.Client;
-  /** Closes the connection and drops the database. */
+  /** A second connection to the scratch database (closed by drop()). */
+  secondSession(): Promise<pg.Client>;
+  /** Closes the connections and drops the database. */
   drop(): Promise<void>;
 }
 
@@ -32,10 +34,19 @@ export async function createScratchDatabase(serverUrl: string): Promise<ScratchD
     await dropDatabase(scratch, false);
     throw error;
   }
+  let second: pg.Client | undefined;
   return {
     name: scratch.database,
     client,
+    secondSession: async () => {
+      if (!second) {
+        second = new pg.Client({ ...scratch, user: scratch.username });
+        await second.connect();
+      }
+      return second;
+    },
     drop: async () => {
+      await second?.end();
       await client.end();
       await dropDatabase(scratch, false);
     },

@@ -10,7 +10,10 @@ import { DEFAULT_VERIFY_URL } from './verify-scratch.js';
 const serverUrl = process.env.TEST_DATABASE_URL ?? DEFAULT_VERIFY_URL;
 const LOCK_TIMEOUT = `SET LOCAL lock_timeout = '5s'`;
 const BASE = migrationSource({
-  up: [`CREATE TABLE "t" ("id" bigint PRIMARY KEY, "n" integer NOT NULL, "s" text)`],
+  up: [
+    `CREATE TABLE "t" ("id" bigint PRIMARY KEY, "n" integer NOT NULL, "s" text)`,
+    `CREATE FUNCTION "widen_n"() RETURNS void LANGUAGE sql AS $$ ALTER TABLE "t" ALTER COLUMN "n" TYPE bigint $$`,
+  ],
 });
 
 describe('lintMigrations with verifyOn (db:lint --verify)', () => {
@@ -25,11 +28,15 @@ describe('lintMigrations with verifyOn (db:lint --verify)', () => {
   });
 
   /** A migrations dir of its own: the base table, then `up` as the migration under test. */
-  async function fixture(name: string, up: FixtureLine[]): Promise<string> {
+  async function fixture(
+    name: string,
+    up: FixtureLine[],
+    options: { transaction?: false } = {},
+  ): Promise<string> {
     const dir = path.join(root, name);
     await mkdir(dir);
     await writeFile(path.join(dir, '1700000000000-Base.ts'), BASE);
-    await writeFile(path.join(dir, '1700000000100-Change.ts'), migrationSource({ up }));
+    await writeFile(path.join(dir, '1700000000100-Change.ts'), migrationSource({ up, ...options }));
     return name;
   }
 
@@ -41,12 +48,12 @@ describe('lintMigrations with verifyOn (db:lint --verify)', () => {
       ...(verify ? { verifyOn: serverUrl } : {}),
     });
 
-  // A type "change" to the same type with a USING expression rewrites every row; the static
-  // type-change rules see text -> text and let it through.
-  const SAME_TYPE_REWRITE = `ALTER TABLE "t" ALTER COLUMN "s" TYPE text USING "s" || ''`;
+  // A function an earlier migration created changes a column type (int -> bigint rewrites every
+  // row); the static rules see only a SELECT.
+  const HIDDEN_REWRITE = `SELECT "widen_n"()`;
 
-  it('catches a rewrite that no static rule names (same type, USING)', async () => {
-    const dir = await fixture('using', [LOCK_TIMEOUT, SAME_TYPE_REWRITE]);
+  it('catches a rewrite that no static rule names (inside a function)', async () => {
+    const dir = await fixture('hidden', [LOCK_TIMEOUT, HIDDEN_REWRITE]);
 
     const statically = await lint(dir, false);
     expect(statically.findings).toEqual([]);
@@ -58,12 +65,12 @@ describe('lintMigrations with verifyOn (db:lint --verify)', () => {
     ]);
     expect(verified.findings[0]?.message).toMatch(/^rewrote t, t_pkey \(/);
     expect(formatVerifiedText(verified)).toMatch(
-      /^using\/1700000000100-Change\.ts:8 \[up\] ALTER TABLE "t" ALTER COLUMN "s" TYPE text USING .* — dynamic-rewrite block — rewrote t/,
+      /^hidden\/1700000000100-Change\.ts:8 \[up\] SELECT "widen_n"\(\) — dynamic-rewrite block — rewrote t/,
     );
   });
 
   it('needs only the server: the database DATABASE_URL names may not exist yet', async () => {
-    const dir = await fixture('no-database', [LOCK_TIMEOUT, SAME_TYPE_REWRITE]);
+    const dir = await fixture('no-database', [LOCK_TIMEOUT, HIDDEN_REWRITE]);
     const missing = new URL(serverUrl);
     missing.pathname = '/mas_guard_database_that_does_not_exist';
     const verified = await lintMigrations({
@@ -91,6 +98,46 @@ describe('lintMigrations with verifyOn (db:lint --verify)', () => {
       /^holds ACCESS EXCLUSIVE on t while it works on rows \(t: 1 scan, 2 rows updated\)/,
     );
     expect(verified.passed).toBe(false);
+  });
+
+  it('names a constraint validated by a scan under a write-blocking lock', async () => {
+    const dir = await fixture('validating', [
+      LOCK_TIMEOUT,
+      `ALTER TABLE "t" ADD CONSTRAINT "n_positive" CHECK ("n" > 0)`,
+    ]);
+
+    const verified = await lint(dir, true);
+    const dynamic = verified.findings.filter((finding) => finding.rule.startsWith('dynamic-'));
+    expect(dynamic.map((finding) => [finding.rule, finding.line])).toEqual([
+      ['dynamic-validating-scan', 8],
+    ]);
+    expect(dynamic[0]?.message).toMatch(
+      /^validated n_positive on t by a scan of every row while holding ACCESS EXCLUSIVE on t \(/,
+    );
+  });
+
+  it('observes the locks of a transaction = false migration, statement by statement', async () => {
+    const dir = await fixture(
+      'no-transaction',
+      [
+        `SET lock_timeout = '5s'`,
+        `CREATE INDEX CONCURRENTLY "t_s" ON "t" ("s")`,
+        `CREATE INDEX "t_n" ON "t" ("n")`,
+        `ALTER TABLE "t" ADD CONSTRAINT "n_positive" CHECK ("n" > 0) NOT VALID`,
+        `ALTER TABLE "t" VALIDATE CONSTRAINT "n_positive"`,
+      ],
+      { transaction: false },
+    );
+
+    const verified = await lint(dir, true);
+    const dynamic = verified.findings.filter((finding) => finding.rule.startsWith('dynamic-'));
+    // CONCURRENTLY (run outside a transaction block, under the probe) and VALIDATE (its own
+    // transaction, SHARE UPDATE EXCLUSIVE) block no writes; the plain CREATE INDEX holds SHARE.
+    expect(dynamic.map((finding) => [finding.rule, finding.line])).toEqual([
+      ['dynamic-exclusive-lock', 10],
+    ]);
+    expect(dynamic[0]?.message).toMatch(/^holds SHARE on t while it works on rows \(t: 1 scan\)/);
+    expect(verified.notes).toEqual([]);
   });
 
   it('passes a safe migration (a new table, a nullable column) with no finding', async () => {
@@ -125,7 +172,7 @@ describe('lintMigrations with verifyOn (db:lint --verify)', () => {
     const dir = await fixture('acknowledged', [
       LOCK_TIMEOUT,
       { ts: '// migration-guard allow dynamic-rewrite: t is a small lookup table' },
-      SAME_TYPE_REWRITE,
+      HIDDEN_REWRITE,
     ]);
 
     const verified = await lint(dir, true);

@@ -1,6 +1,7 @@
+import type { AlterDomainStmt } from 'libpg-query';
 import type { RuleHit } from '../finding.js';
 import { alterTableOf, displayKey, keyFromNameParts, stringsOf, tableKeyOf } from '../pg-ast.js';
-import type { StatementRule } from '../rule-context.js';
+import type { RuleContext, StatementRule } from '../rule-context.js';
 
 /** LockStmt modes from SHARE (5) up block every write to the table until the transaction ends. */
 const WRITE_BLOCKING_MODES: Readonly<Record<number, string>> = {
@@ -13,7 +14,9 @@ const WRITE_BLOCKING_MODES: Readonly<Record<number, string>> = {
 /**
  * lock-table: an explicit LOCK TABLE that blocks writes to a pre-existing table for the rest of
  * the migration. domain-constraint-not-valid: ALTER DOMAIN ADD CONSTRAINT checks every column of
- * every table that uses the domain while holding locks that block their writes.
+ * every table that uses the domain while holding locks that block their writes; so do VALIDATE
+ * CONSTRAINT and SET NOT NULL (domain-validating-scan; observed on PG 15: SHARE on each table
+ * with a column of the domain for the whole scan, unlike a table's VALIDATE).
  * attach-partition-scan: ATTACH PARTITION of a pre-existing table holds ACCESS EXCLUSIVE on it
  * while scanning every row against the bound (observed on PG 15: one seq scan of the partition).
  */
@@ -46,18 +49,36 @@ export const checkExplicitLocks: StatementRule = (statement, context) => {
           ];
     });
   }
-  if ('AlterDomainStmt' in statement) {
-    const alter = statement.AlterDomainStmt;
+  if ('AlterDomainStmt' in statement) return domainHits(statement.AlterDomainStmt, context);
+  return [];
+};
+
+/** AlterDomainStmt.subtype: C = ADD CONSTRAINT, V = VALIDATE CONSTRAINT, O = SET NOT NULL. */
+function domainHits(alter: AlterDomainStmt, context: RuleContext): RuleHit[] {
+  const key = keyFromNameParts(stringsOf(alter.typeName));
+  if (context.isNewType(key)) return [];
+  const domain = displayKey(key);
+  if (alter.subtype === 'C') {
     const constraint = alter.def && 'Constraint' in alter.def ? alter.def.Constraint : undefined;
-    const key = keyFromNameParts(stringsOf(alter.typeName));
-    if (alter.subtype !== 'C' || !constraint || constraint.skip_validation) return [];
-    if (context.isNewType(key)) return [];
+    return constraint && !constraint.skip_validation
+      ? [
+          {
+            rule: 'domain-constraint-not-valid',
+            message: `ALTER DOMAIN ${domain} ADD CONSTRAINT without NOT VALID`,
+          },
+        ]
+      : [];
+  }
+  if (alter.subtype === 'V') {
     return [
       {
-        rule: 'domain-constraint-not-valid',
-        message: `ALTER DOMAIN ${displayKey(key)} ADD CONSTRAINT without NOT VALID`,
+        rule: 'domain-validating-scan',
+        message: `ALTER DOMAIN ${domain} VALIDATE CONSTRAINT ${alter.name ?? ''}`,
       },
     ];
   }
+  if (alter.subtype === 'O') {
+    return [{ rule: 'domain-validating-scan', message: `ALTER DOMAIN ${domain} SET NOT NULL` }];
+  }
   return [];
-};
+}

@@ -25,6 +25,8 @@ function indexBuilds(statement: Node, context: RuleContext): RuleHit[] {
   const index = statement.IndexStmt;
   const tableKey = tableKeyOf(index.relation);
   if (index.concurrent || context.isNewTable(tableKey)) return [];
+  // Its SHARE lock blocks writes, and only REFRESH writes a materialized view; reads go on.
+  if (context.catalog.isMaterializedView(tableKey)) return [];
   const name = indexKeyOf(index);
   return [
     {
