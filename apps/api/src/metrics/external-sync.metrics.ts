@@ -4,7 +4,11 @@ import { Injectable } from '@nestjs/common';
 import { Gauge } from 'prom-client';
 import { MetricsRegistry } from './metrics.registry.js';
 
-/** Gauges of one scrape share one read of the sync state (they are collected at once). */
+/**
+ * The gauges of one scrape share one read of the sync state: prom-client calls every collect in
+ * registration order without waiting, so the first gauge reads afresh and the others take that read
+ * (or read themselves when it is older than this, e.g. the first gauge was not asked for).
+ */
 const SHARED_READ_MS = 1000;
 
 /**
@@ -23,8 +27,9 @@ export class ExternalSyncMetrics {
       name: string,
       help: string,
       value: (resource: ResourceState) => number | null,
+      fresh = false,
     ) => {
-      const snapshot = () => this.snapshot();
+      const snapshot = () => this.snapshot(fresh);
       new Gauge({
         name,
         help,
@@ -46,6 +51,7 @@ export class ExternalSyncMetrics {
       'mas_external_sync_items_synced',
       'Items applied (upserted or deleted) from the partner platform, ever',
       (resource) => resource.itemsSynced,
+      true,
     );
     perResource(
       'mas_external_sync_lag_seconds',
@@ -64,8 +70,8 @@ export class ExternalSyncMetrics {
     );
   }
 
-  private snapshot(): Promise<SourceState[]> {
-    if (!this.read || Date.now() - this.read.at > SHARED_READ_MS) {
+  private snapshot(fresh: boolean): Promise<SourceState[]> {
+    if (fresh || !this.read || Date.now() - this.read.at > SHARED_READ_MS) {
       this.read = { at: Date.now(), states: withTimeout(this.state.all(), 1000) };
     }
     return this.read.states;

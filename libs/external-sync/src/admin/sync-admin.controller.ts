@@ -1,4 +1,4 @@
-import { Controller, Get, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
+import { Controller, Get, HttpCode, HttpStatus, Post } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiOkResponse,
@@ -8,7 +8,8 @@ import {
 } from '@nestjs/swagger';
 import { Authenticated, CurrentUser, Roles, User, UserRole } from '@mas/identity';
 import { ApiErrors } from '@mas/http';
-import { SOURCE_NAMES } from '../source/source-name.js';
+import { SOURCE_NAMES, type SourceName } from '../source/source-name.js';
+import { SourceParam } from './source-param.js';
 import { SyncStateView } from '../state/sync-state-view.js';
 import { SyncRequests } from './sync-requests.js';
 import {
@@ -42,10 +43,10 @@ export class SyncAdminController {
     summary: 'Queue a run of one source now (admin); a run already going makes it end without work',
   })
   @ApiAcceptedResponse({ type: SyncRunRequestedResponse })
-  @ApiErrors([404, 'unknown source'], [409, 'the source is off (no URL configured)'])
+  @ApiErrors(400, [409, 'the source is off (no URL configured)'])
   async run(
     @CurrentUser() caller: User,
-    @Param('source') source: string,
+    @SourceParam() source: SourceName,
   ): Promise<SyncRunRequestedResponse> {
     return { source: await this.requests.request(source, caller.id), queued: true };
   }

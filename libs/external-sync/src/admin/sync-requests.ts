@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ConflictError, NotFoundError } from '@mas/domain-errors';
+import { ConflictError } from '@mas/domain-errors';
 import { OutboxService, TransactionRunner } from '@mas/persistence';
 import { type ExternalSyncConfig } from '../config/external-sync-config.js';
 import { EXTERNAL_SYNC_CONFIG } from '../config/external-sync-config.token.js';
-import { isSourceName, SOURCE_NAMES, type SourceName } from '../source/source-name.js';
+import { type SourceName } from '../source/source-name.js';
 
 /** The BullMQ queue whose jobs run the sync: `{ source }` for one source, `{}` for every one. */
 export const EXTERNAL_SYNC_QUEUE = 'external-sync';
@@ -25,10 +25,7 @@ export class SyncRequests {
     private readonly outbox: OutboxService,
   ) {}
 
-  async request(source: string, requestedBy: string): Promise<SourceName> {
-    if (!isSourceName(source)) {
-      throw new NotFoundError(`unknown source; one of ${SOURCE_NAMES.join(', ')}`);
-    }
+  async request(source: SourceName, requestedBy: string): Promise<SourceName> {
     if (!this.config.sources[source]) {
       throw new ConflictError(`${source} is off: set ${source.toUpperCase()}_URL to sync it`);
     }
