@@ -1,4 +1,5 @@
 import { QueueRegistry } from '@mas/jobs';
+import { EXPECTED_SCHEDULER_IDS, registeredSchedulerIds } from '@mas/testing/job-schedulers.js';
 import { responseValidatorOf } from '@mas/testing/openapi/response-validator.js';
 import { FakePartnerPlatform } from '@mas/testing/fake-partner-platform.js';
 import { assignApplicationLead } from '@mas/testing/leads.js';
@@ -105,6 +106,16 @@ describe('external sync over HTTP', () => {
   const syncState = async () =>
     (await app.http().get('/api/admin/sync').set(auth(adminToken)).expect(200))
       .body as SyncStateBody;
+
+  it('with a source configured, the external-sync schedule is registered at SYNC_INTERVAL_MINUTES', async () => {
+    const ids = await until(async () => {
+      const found = await registeredSchedulerIds(app.app);
+      return found.includes('external-sync-every-interval') ? found : undefined;
+    }, 'the external-sync schedule');
+    expect(ids).toEqual([...EXPECTED_SCHEDULER_IDS, 'external-sync-every-interval'].sort());
+    const [scheduler] = await app.app.get(QueueRegistry).get('external-sync')!.getJobSchedulers();
+    expect(scheduler).toMatchObject({ pattern: '*/15 * * * *', tz: 'UTC', name: 'external-sync' });
+  });
 
   it('GET /api/admin/sync: both sources on, nothing synced yet (admin only)', async () => {
     const state = await syncState();
