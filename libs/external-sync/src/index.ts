@@ -13,6 +13,8 @@ export * from './source/source-name.js';
 export * from './source/resource-definitions.js';
 export * from './run/sync-run-result.js';
 export * from './run/source-sync.js';
+export * from './run/page-writer.js';
+export * from './source/source-item.js';
 export * from './state/sync-state-view.js';
 export * from './admin/sync-requests.js';
 export * from './external-sync.module.js';
