@@ -38,11 +38,9 @@ export function loadExternalSyncConfig(env: Env): ExternalSyncConfig {
   const sources: Partial<Record<SourceName, SourceEndpoint>> = {};
   for (const source of SOURCE_NAMES) {
     const prefix = ENV_PREFIX[source];
+    const token = read.optionalString(`${prefix}_TOKEN`);
     if (!read.has(`${prefix}_URL`)) continue;
-    sources[source] = {
-      baseUrl: read.url(`${prefix}_URL`, ['http:', 'https:']),
-      token: read.optionalString(`${prefix}_TOKEN`),
-    };
+    sources[source] = { baseUrl: read.url(`${prefix}_URL`, ['http:', 'https:']), token };
   }
   const leaseMs = read.int('SYNC_LEASE_MS', 60_000, { min: 1000 });
   const requestTimeoutMs = read.int('SYNC_REQUEST_TIMEOUT_MS', 30_000, { min: 100 });
