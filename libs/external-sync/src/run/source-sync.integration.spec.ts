@@ -1,6 +1,7 @@
 import { UserRole } from '@mas/identity';
 import { FakePartnerPlatform } from '@mas/testing/fake-partner-platform.js';
 import { type LibModule, startLibModule } from '@mas/testing/lib-module.js';
+import { until } from '@mas/testing/until.js';
 import { createLibUser, libIdentityModule } from '@mas/testing/lib-users.js';
 import {
   assessments,
@@ -9,6 +10,10 @@ import {
   learners,
   platformTime,
 } from '@mas/testing/partner-records.js';
+import { ConflictError } from '@mas/domain-errors';
+import { OutboxService, TransactionRunner } from '@mas/persistence';
+import { expectRefusal } from '@mas/testing/domain-errors.js';
+import { SyncRequests } from '../admin/sync-requests.js';
 import { loadExternalSyncConfig } from '../config/external-sync-config.js';
 import { ExternalSyncModule } from '../external-sync.module.js';
 import { SourceSync } from './source-sync.js';
@@ -339,6 +344,31 @@ describe('SourceSync (lib integration)', () => {
       expect((await first).status).toBe('done');
     });
 
+    it('at shutdown a run stops at its next request, records why and releases its lease', async () => {
+      learn.put(
+        'learners',
+        learners(3, 800, (n) => platformTime(n)),
+      );
+      let asked = false;
+      learn.fault((request) => {
+        if (request.resource !== 'learners') return undefined;
+        asked = true;
+        return { until: new Promise(() => undefined) };
+      });
+      const stopped = sync.run('mrlearn');
+      await until(() => Promise.resolve(asked || undefined), 'the first page asked for');
+
+      await sync.beforeApplicationShutdown();
+
+      const result = await stopped;
+      expect(result.status).toBe('failed');
+      expect(result.resources[0].error).toBe('the process is shutting down');
+      expect(await state('mrlearn', 'learners')).toMatchObject({
+        lease_owner: null,
+        last_error: 'the process is shutting down',
+      });
+    });
+
     it('a lease left by a dead run holds the source until it lapses, then a run takes over', async () => {
       await lib.database.sql(
         `UPDATE mrlearn.sync_state SET lease_owner = 'dead-host:1:x', lease_until = now() + interval '1 second'`,
@@ -399,6 +429,36 @@ describe('SourceSync (lib integration)', () => {
         'GET /v1/assessments: HTTP 401 {"error":"unauthorized"}',
       );
       expect(test.requests.slice(from)).toHaveLength(1);
+    });
+  });
+
+  describe('on-demand runs', () => {
+    const requestsWith = (env: Record<string, string>) =>
+      new SyncRequests(
+        loadExternalSyncConfig(env),
+        lib.context.get(TransactionRunner),
+        lib.context.get(OutboxService),
+      );
+
+    it('queue an outbox job for the external-sync queue; a source that is off is a 409', async () => {
+      const requests = requestsWith({ MRLEARN_URL: learn.url });
+      await expect(requests.request('mrlearn', 'admin-id')).resolves.toBe('mrlearn');
+      expect(
+        await rows(
+          `SELECT channel, topic, payload FROM outbox_messages WHERE topic = 'external-sync'`,
+        ),
+      ).toEqual([
+        {
+          channel: 'job',
+          topic: 'external-sync',
+          payload: { source: 'mrlearn', requestedBy: 'admin-id' },
+        },
+      ]);
+      await expectRefusal(
+        requests.request('mrtest', 'admin-id'),
+        ConflictError,
+        'mrtest is off: set MRTEST_URL to sync it',
+      );
     });
   });
 });

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import { TransactionRunner } from '@mas/persistence';
 import { type ExternalSyncConfig } from '../config/external-sync-config.js';
 import { EXTERNAL_SYNC_CONFIG } from '../config/external-sync-config.token.js';
@@ -23,8 +23,10 @@ import { type ResourceRunResult, type SourceRunResult } from './sync-run-result.
  * platform's last page. A crash loses at most the page in flight, which the next run asks for again.
  */
 @Injectable()
-export class SourceSync {
+export class SourceSync implements BeforeApplicationShutdown {
   private readonly logger = new Logger('ExternalSync');
+  /** Runs in progress in this process, stopped at shutdown so they release their leases. */
+  private readonly running = new Map<AbortController, Promise<unknown>>();
 
   constructor(
     @Inject(EXTERNAL_SYNC_CONFIG) private readonly config: ExternalSyncConfig,
@@ -44,23 +46,52 @@ export class SourceSync {
     }
     const stop = new AbortController();
     const heartbeat = this.keepLease(source, owner, stop);
-    const client = new SourceClient(endpoint, this.config, stop.signal);
-    const resources: ResourceRunResult[] = [];
-    try {
-      for (const resource of source.resources) {
-        const result = await this.syncResource(client, source, resource, owner);
-        resources.push(result);
-        if (result.error) {
-          this.logger.warn(`${name}/${resource.name} stopped: ${result.error}`);
-          return { source: name, status: 'failed', resources };
-        }
+    const finished = (async () => {
+      try {
+        return await this.runResources(
+          new SourceClient(endpoint, this.config, stop.signal),
+          source,
+          owner,
+        );
+      } finally {
+        clearInterval(heartbeat);
+        stop.abort(new Error('the run ended'));
+        await this.lease.release(source, owner);
       }
-      return { source: name, status: 'done', resources };
+    })();
+    this.running.set(stop, finished);
+    try {
+      return await finished;
     } finally {
-      clearInterval(heartbeat);
-      stop.abort(new Error('the run ended'));
-      await this.lease.release(source, owner);
+      this.running.delete(stop);
     }
+  }
+
+  /**
+   * A run stops at its next request or wait (the page being written still commits); its error is
+   * recorded and its lease released, so another instance may take the source at once.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    for (const stop of this.running.keys()) stop.abort(new Error('the process is shutting down'));
+    await Promise.allSettled(this.running.values());
+  }
+
+  private async runResources(
+    client: SourceClient,
+    source: SourceDefinition,
+    owner: string,
+  ): Promise<SourceRunResult> {
+    const name = source.name;
+    const resources: ResourceRunResult[] = [];
+    for (const resource of source.resources) {
+      const result = await this.syncResource(client, source, resource, owner);
+      resources.push(result);
+      if (result.error) {
+        this.logger.warn(`${name}/${resource.name} stopped: ${result.error}`);
+        return { source: name, status: 'failed', resources };
+      }
+    }
+    return { source: name, status: 'done', resources };
   }
 
   private async syncResource(
