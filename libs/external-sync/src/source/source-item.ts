@@ -61,13 +61,12 @@ function checkField(kind: FieldKind, value: unknown): string | null {
       return typeof value === 'string' && !Number.isNaN(Date.parse(value))
         ? null
         : 'must be an ISO-8601 timestamp';
-    case 'decimal':
-      return (typeof value === 'number' && Number.isFinite(value)) ||
-        (typeof value === 'string' && DECIMAL.test(value))
-        ? DECIMAL.test(String(value))
-          ? null
-          : 'must have at most 10 digits and 2 decimals'
-        : 'must be a number';
+    case 'decimal': {
+      const text = typeof value === 'number' && Number.isFinite(value) ? String(value) : value;
+      return typeof text === 'string' && DECIMAL.test(text)
+        ? null
+        : 'must be a number with at most 10 digits and 2 decimals';
+    }
     case 'percent':
       return Number.isInteger(value) && (value as number) >= 0 && (value as number) <= 100
         ? null
