@@ -20,6 +20,8 @@ export const LIB_DEPENDENCIES = {
   crm: ['domain-errors', 'email', 'http', 'identity', 'lms', 'persistence', 'workflow'],
   workflow: ['domain-errors', 'email', 'http', 'persistence'],
   legacy: ['persistence'],
+  // Pulls from the partner platforms into mrlearn and mrtest; shows them beside LMS applications.
+  'external-sync': ['domain-errors', 'http', 'identity', 'lms', 'persistence'],
 };
 
 /** Beyond other libs, what a lib must not import at all. */

@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { CrmModule } from '@mas/crm';
+import { ExternalSyncHttpModule, ExternalSyncModule } from '@mas/external-sync';
 import { FinanceModule } from '@mas/finance';
 import { IdentityModule } from '@mas/identity';
 import { LmsModule } from '@mas/lms';
@@ -13,6 +14,7 @@ import { type AppConfig } from './config/app-config.js';
 import { APP_CONFIG } from './config/app-config.token.js';
 import { ALL_ENTITIES } from './database/entities.js';
 import { EmailModule } from './email/email.module.js';
+import { ExternalSyncJobsModule } from './external-sync/external-sync-jobs.module.js';
 import { HealthModule } from './health/health.module.js';
 import { CleanupModule } from './jobs/cleanup/cleanup.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
@@ -59,6 +61,9 @@ export class AppModule {
         RealtimeModule.forRoot(config),
         WorkflowApiModule,
         WorkflowJobsModule,
+        ExternalSyncModule.forRoot(config.externalSync),
+        ExternalSyncHttpModule,
+        ExternalSyncJobsModule,
       ],
       providers: [
         { provide: APP_CONFIG, useValue: config },

@@ -116,6 +116,7 @@ describe('jobs runtime: roles, schedules, outbox dispatch, metrics, dashboard', 
     ).toEqual({
       cleanup: { ...keep, attempts: 3, backoff: { type: 'exponential', delay: 60_000 } },
       email: { ...keep, attempts: 5, backoff: { type: 'exponential', delay: 10_000 } },
+      'external-sync': { ...keep, attempts: 1 },
       kpi: { ...keep, attempts: 3, backoff: { type: 'exponential', delay: 30_000 } },
       workflow: { ...keep, attempts: 10, backoff: { type: 'exponential', delay: 1000 } },
     });
@@ -128,6 +129,7 @@ describe('jobs runtime: roles, schedules, outbox dispatch, metrics, dashboard', 
     expect(concurrency(app.app)).toEqual([
       ['cleanup', 1],
       ['email', 5],
+      ['external-sync', 2],
       ['kpi', 1],
       ['workflow', 10],
     ]);
@@ -144,7 +146,7 @@ describe('jobs runtime: roles, schedules, outbox dispatch, metrics, dashboard', 
         .status()
         .map((worker) => worker.queue)
         .sort(),
-    ).toEqual(['cleanup', 'email', 'kpi', 'workflow']);
+    ).toEqual(['cleanup', 'email', 'external-sync', 'kpi', 'workflow']);
     expect(app.app.get(OutboxQueueDispatchers)).toBeDefined();
   });
 
@@ -174,7 +176,7 @@ describe('jobs runtime: roles, schedules, outbox dispatch, metrics, dashboard', 
       status: 'ok',
       info: { database: { status: 'up' }, redis: { status: 'up' }, workers: { status: 'up' } },
     });
-    expect(health.body.info.workers.queues).toHaveLength(4);
+    expect(health.body.info.workers.queues).toHaveLength(5);
     await http.get('/health/live').expect(200, { status: 'ok' });
     const metrics = await http.get('/metrics').expect(200);
     expect(metrics.text).toContain('mas_db_pool_connections_in_use');
@@ -296,6 +298,7 @@ describe('jobs runtime: roles, schedules, outbox dispatch, metrics, dashboard', 
     expect((queues.body.queues as { name: string }[]).map((queue) => queue.name).sort()).toEqual([
       'cleanup',
       'email',
+      'external-sync',
       'kpi',
       'workflow',
     ]);
@@ -345,7 +348,7 @@ describe('jobs runtime: roles, schedules, outbox dispatch, metrics, dashboard', 
         .get(`${DASHBOARD}/api/queues`)
         .set('Cookie', cookie)
         .expect(200);
-      expect((queues.body.queues as unknown[]).length).toBe(4);
+      expect((queues.body.queues as unknown[]).length).toBe(5);
 
       const reused = await app.http().get(pathOf(url)).expect(401);
       expect(reused.body).toEqual({

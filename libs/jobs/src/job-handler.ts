@@ -39,6 +39,8 @@ export interface JobHandlerOptions {
 export interface JobHandler {
   /** Overrides the decorator's `concurrency` when the number comes from settings. */
   readonly concurrency?: number;
+  /** Overrides the decorator's `schedule` when it comes from settings (undefined: the decorator's). */
+  readonly schedule?: JobSchedule;
   /**
    * The handler ends its job's outbox row itself (OutboxCompletion, in the transaction that
    * records its effect); otherwise the queue worker marks the row done when `handle` resolves.

@@ -1,5 +1,6 @@
 import { loadRealtimeSettings, type RealtimeSettings } from '../realtime/realtime-settings.js';
 import { type DatabaseConfig, type Env, EnvReader, loadDatabaseConfig } from '@mas/persistence';
+import { type ExternalSyncConfig, loadExternalSyncConfig } from '@mas/external-sync';
 import { type IdentityConfig, loadIdentityConfig } from '@mas/identity';
 import {
   type InputBoundarySettings,
@@ -57,6 +58,8 @@ export interface AppConfig {
   /** The workflow queue's worker (WORKFLOW_CONCURRENCY). */
   workflowJobs: WorkflowJobSettings;
   inputBoundary: InputBoundarySettings;
+  /** The Mr. Learn and Mr. Test sync (MRLEARN_*, MRTEST_*, SYNC_*). */
+  externalSync: ExternalSyncConfig;
 }
 
 /** Validates the whole environment at once; throws a ConfigError naming the first bad variable. */
@@ -92,6 +95,7 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
     database: loadDatabaseConfig(env),
     identity: loadIdentityConfig(env),
     inputBoundary: loadInputBoundarySettings(env),
+    externalSync: loadExternalSyncConfig(env),
   } satisfies Omit<AppConfig, 'jobs' | 'workflowJobs'>;
   const jobs = loadJobsSettings(
     {

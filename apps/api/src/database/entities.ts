@@ -1,4 +1,5 @@
 import { CRM_ENTITIES } from '@mas/crm';
+import { EXTERNAL_SYNC_ENTITIES } from '@mas/external-sync';
 import { FINANCE_ENTITIES } from '@mas/finance';
 import { IDENTITY_ENTITIES } from '@mas/identity';
 import { LMS_ENTITIES } from '@mas/lms';
@@ -17,6 +18,7 @@ export const ALL_ENTITIES = [
   ...LMS_ENTITIES,
   ...CRM_ENTITIES,
   ...WORKFLOW_ENTITIES,
+  ...EXTERNAL_SYNC_ENTITIES,
   KpiSnapshot,
   EmailDelivery,
 ];

@@ -71,9 +71,10 @@ export class JobSchedulesRegistrar
   }
 
   private schedules(): { queue: string; schedule: JobSchedule }[] {
-    return this.handlers
-      .all()
-      .flatMap(({ options: { queue, schedule } }) => (schedule ? [{ queue, schedule }] : []));
+    return this.handlers.all().flatMap(({ handler, options: { queue, schedule: declared } }) => {
+      const schedule = handler.schedule ?? declared;
+      return schedule ? [{ queue, schedule }] : [];
+    });
   }
 
   /** One registration at a time: a loss during one queues the next behind it. */

@@ -2,6 +2,7 @@ import { type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common
 import { WORKER_METRICS_SOURCE } from './worker-metrics-source.js';
 import { RedisModule } from '../redis/redis.module.js';
 import { DatabasePoolMetrics } from './database-pool.metrics.js';
+import { ExternalSyncMetrics } from './external-sync.metrics.js';
 import { HttpMetricsMiddleware } from './http-metrics.middleware.js';
 import { HttpRequestDuration } from './http-request-duration.js';
 import { MetricsController } from './metrics.controller.js';
@@ -20,6 +21,7 @@ import { ReplicaReadsMetrics } from './replica-reads.metrics.js';
     QueueDepthMetrics,
     OutboxBacklogMetrics,
     ReplicaReadsMetrics,
+    ExternalSyncMetrics,
     HttpRequestDuration,
     { provide: WORKER_METRICS_SOURCE, useExisting: MetricsRegistry },
   ],

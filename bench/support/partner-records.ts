@@ -1,0 +1,67 @@
+import { type PlatformRecord } from './fake-partner-platform.js';
+
+const EPOCH = Date.parse('2026-01-01T00:00:00.000Z');
+
+/** A platform timestamp `seconds` after a fixed epoch, so fixtures are the same on every run. */
+export function platformTime(seconds: number): string {
+  return new Date(EPOCH + seconds * 1000).toISOString();
+}
+
+/** Learners `L<n>` (n from `from`), `learner<n>@partner.test`, changed one per second. */
+export function learners(
+  count: number,
+  from = 1,
+  at = (n: number) => platformTime(n),
+): PlatformRecord[] {
+  return Array.from({ length: count }, (_, i) => {
+    const n = from + i;
+    return {
+      id: `L${n}`,
+      email: `learner${n}@partner.test`,
+      name: `Learner ${n}`,
+      updated_at: at(n),
+    };
+  });
+}
+
+/** Enrollment `E<n>` of learner `L<n>` in course `C<n % 3>`, progress n % 101. */
+export function enrollments(
+  count: number,
+  from = 1,
+  at = (n: number) => platformTime(n),
+): PlatformRecord[] {
+  return Array.from({ length: count }, (_, i) => {
+    const n = from + i;
+    return {
+      id: `E${n}`,
+      learner_id: `L${n}`,
+      course_code: `C${n % 3}`,
+      status: n % 5 === 0 ? 'completed' : 'active',
+      progress: n % 101,
+      updated_at: at(n),
+      deleted: false,
+    };
+  });
+}
+
+export function assessments(count: number, from = 1): PlatformRecord[] {
+  return Array.from({ length: count }, (_, i) => {
+    const n = from + i;
+    return { id: `A${n}`, title: `Assessment ${n}`, max_score: 100, updated_at: platformTime(n) };
+  });
+}
+
+/** Attempt `T<n>` at assessment `A<n % 4 + 1>` by `learner<n>@partner.test`. */
+export function attempts(count: number, from = 1): PlatformRecord[] {
+  return Array.from({ length: count }, (_, i) => {
+    const n = from + i;
+    return {
+      id: `T${n}`,
+      assessment_id: `A${(n % 4) + 1}`,
+      learner_email: `learner${n}@partner.test`,
+      score: (n % 100) + 0.5,
+      submitted_at: platformTime(n),
+      updated_at: platformTime(n),
+    };
+  });
+}
