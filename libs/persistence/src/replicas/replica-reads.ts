@@ -61,6 +61,8 @@ export class ReplicaReads {
     work: (manager: EntityManager) => Promise<T>,
   ): Promise<T> {
     if (!this.enabled) return work(this.primary.manager);
+    // Nothing to choose from: no need to ask where the caller's last write stands.
+    if (!this.replicas.anyUp) return this.onPrimary(work, 'no_replica');
     let lastWrite: WalPosition | null = null;
     if (callerId !== undefined) {
       try {

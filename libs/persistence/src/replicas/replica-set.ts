@@ -58,6 +58,10 @@ export class ReplicaSet implements OnApplicationBootstrap, OnApplicationShutdown
     await Promise.all(this.replicas.map((replica) => replica.close()));
   }
 
+  get anyUp(): boolean {
+    return this.replicas.some((replica) => replica.current.status === 'up');
+  }
+
   pick(mustHaveReplayed: WalPosition | null): Replica | null {
     const count = this.replicas.length;
     for (let offset = 0; offset < count; offset++) {
