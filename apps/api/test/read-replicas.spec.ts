@@ -1,5 +1,11 @@
 import pg from 'pg';
-import { type ReadReason, ReplicaReads, type ReadTarget } from '@mas/persistence';
+import {
+  parseWalPosition,
+  type ReadReason,
+  ReplicaReads,
+  ReplicaSet,
+  type ReadTarget,
+} from '@mas/persistence';
 import { PrivatePostgres } from '@mas/testing/private-postgres.js';
 import { createSlot } from '@mas/testing/slots.js';
 import { login, startTestApp, TEST_ADMIN, type TestApp } from '@mas/testing/test-app.js';
@@ -54,12 +60,24 @@ describe('read replicas: stale-tolerant reads on a streaming replica, read-your-
     }, 'replay to pause');
   };
 
-  const replicaUpAndCaughtUp = (app: TestApp) =>
-    until(async () => {
-      const health = await replicaHealth(app);
-      const [state] = health.info?.replicas?.replicas ?? [];
-      return state?.status === 'up' && state.lagMs === 0 ? true : undefined;
-    }, 'the replica to be up and caught up');
+  /**
+   * Until the app's last check of the replica saw it up and past everything the primary had
+   * written when this was called (health's lag 0 may be a check from before the last write).
+   */
+  const replicaUpAndCaughtUp = async (app: TestApp) => {
+    const { rows } = await database.sql('SELECT pg_current_wal_lsn()::text AS position');
+    const written = parseWalPosition((rows[0] as { position: string }).position);
+    const [replicaState] = app.app.get(ReplicaSet).replicas;
+    await until(
+      () =>
+        Promise.resolve(
+          replicaState.current.status === 'up' && replicaState.hasReplayed(written)
+            ? true
+            : undefined,
+        ),
+      'the replica to be up and caught up',
+    );
+  };
 
   beforeAll(async () => {
     primary = await PrivatePostgres.create();
