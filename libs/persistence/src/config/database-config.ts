@@ -12,6 +12,12 @@ export interface DatabaseConnection {
 export interface DatabaseConfig {
   /** Where to connect; null when nothing is configured and an embedded Postgres should be started. */
   connection: DatabaseConnection | null;
+  /**
+   * Where sessions connect (DATABASE_DIRECT_URL, else `connection`): bootstrap, the migration lock
+   * and run, LISTEN, commands. It differs from `connection` when a transaction pooler (PgBouncer)
+   * stands in between; null in embedded mode, where the embedded server is both.
+   */
+  directConnection: DatabaseConnection | null;
   poolMax: number;
   poolMin: number;
   idleTimeoutMs: number;
@@ -25,7 +31,10 @@ export interface DatabaseConfig {
   /** Embedded Postgres settings, used only when `connection` is null. */
   embedded: { dataDir: string; port: number; database: string };
   logQueries: boolean;
-  /** Hot statements run as named prepared statements (DB_PREPARED_STATEMENTS; prepared-statements.ts). */
+  /**
+   * Hot statements run as named prepared statements (DB_PREPARED_STATEMENTS; prepared-statements.ts).
+   * Off by default when `directConnection` differs: a transaction pooler does not keep them.
+   */
   preparedStatements: boolean;
   outbox: {
     relayEnabled: boolean;
@@ -68,8 +77,15 @@ export function loadDatabaseConfig(env: Env): DatabaseConfig {
       'OUTBOX_FALLBACK_POLL_MS',
       `must not be below OUTBOX_POLL_MS (${pollMs})`,
     );
+  const connection = readConnection(read);
+  const directConnection = readDirectConnection(read, connection);
+  const behindPooler =
+    !!connection &&
+    !!directConnection &&
+    connectionUrl(connection) !== connectionUrl(directConnection);
   return {
-    connection: readConnection(read),
+    connection,
+    directConnection,
     poolMax,
     poolMin,
     idleTimeoutMs: read.int('DB_IDLE_TIMEOUT_MS', 30_000, { min: 0 }),
@@ -85,7 +101,7 @@ export function loadDatabaseConfig(env: Env): DatabaseConfig {
       database: read.string('EMBEDDED_PG_DATABASE', 'mas'),
     },
     logQueries: read.bool('DB_LOG_QUERIES', false),
-    preparedStatements: read.bool('DB_PREPARED_STATEMENTS', true),
+    preparedStatements: read.bool('DB_PREPARED_STATEMENTS', !behindPooler),
     outbox: {
       relayEnabled: read.bool('OUTBOX_RELAY_ENABLED', true),
       listen: read.bool('OUTBOX_LISTEN', true),
@@ -103,19 +119,7 @@ export function loadDatabaseConfig(env: Env): DatabaseConfig {
 }
 
 function readConnection(read: EnvReader): DatabaseConnection | null {
-  if (read.has('DATABASE_URL')) {
-    const url = read.url('DATABASE_URL', POSTGRES_PROTOCOLS);
-    const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
-    if (!database)
-      throw new ConfigError('DATABASE_URL', 'must name a database (postgres://host/dbname)');
-    return {
-      host: url.hostname,
-      port: url.port ? Number(url.port) : 5432,
-      username: decodeURIComponent(url.username) || 'postgres',
-      password: url.password ? decodeURIComponent(url.password) : undefined,
-      database,
-    };
-  }
+  if (read.has('DATABASE_URL')) return readUrlConnection(read, 'DATABASE_URL');
   if (!read.has('DB_HOST')) return null;
   return {
     host: read.string('DB_HOST'),
@@ -124,6 +128,32 @@ function readConnection(read: EnvReader): DatabaseConnection | null {
     password: read.optionalString('DB_PASSWORD'),
     database: read.string('DB_NAME', 'mas'),
   };
+}
+
+function readUrlConnection(read: EnvReader, name: string): DatabaseConnection {
+  const url = read.url(name, POSTGRES_PROTOCOLS);
+  const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
+  if (!database) throw new ConfigError(name, 'must name a database (postgres://host/dbname)');
+  return {
+    host: url.hostname,
+    port: url.port ? Number(url.port) : 5432,
+    username: decodeURIComponent(url.username) || 'postgres',
+    password: url.password ? decodeURIComponent(url.password) : undefined,
+    database,
+  };
+}
+
+function readDirectConnection(
+  read: EnvReader,
+  connection: DatabaseConnection | null,
+): DatabaseConnection | null {
+  if (!read.has('DATABASE_DIRECT_URL')) return connection;
+  if (!connection)
+    throw new ConfigError(
+      'DATABASE_DIRECT_URL',
+      'needs DATABASE_URL (or DB_HOST): the embedded PostgreSQL is its own direct connection',
+    );
+  return readUrlConnection(read, 'DATABASE_DIRECT_URL');
 }
 
 export function connectionUrl(connection: DatabaseConnection): string {
