@@ -22,10 +22,10 @@ export interface PgBouncerOptions {
 /**
  * A real PgBouncer in `pool_mode = transaction` in a temporary directory, in front of the server of
  * `serverUrl`: a wildcard database entry, so any database on that server (each test's own) is
- * reachable through it as postgres://<user>@127.0.0.1:<port>/<database>. It trusts every user (as
- * the test server does) and runs no reset query, so session state left on a server connection is
- * seen by whichever client gets that connection next. Runs as the `postgres` user when the tests
- * run as root (PgBouncer refuses root).
+ * reachable through it as postgres://<user>@127.0.0.1:<port>/<database>. It trusts its clients,
+ * logs in to the server as the URL says, and runs no reset query, so session state left on a
+ * server connection is seen by whichever client gets that connection next. Runs as the `postgres`
+ * user when the tests run as root (PgBouncer refuses root).
  */
 export class PrivatePgBouncer {
   readonly port: number;
@@ -87,7 +87,10 @@ export class PrivatePgBouncer {
   }
 
   private async writeConfig(server: URL, poolSize: number): Promise<void> {
-    await writeFile(this.file('userlist.txt'), '"postgres" ""\n');
+    // Clients are trusted; PgBouncer logs in to the server with the URL's user and password.
+    const user = decodeURIComponent(server.username) || 'postgres';
+    const password = decodeURIComponent(server.password);
+    await writeFile(this.file('userlist.txt'), `"${user}" "${password}"\n`);
     const settings = [
       '[databases]',
       `* = host=${server.hostname} port=${server.port || 5432}`,
