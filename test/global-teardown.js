@@ -46,6 +46,7 @@ async function deleteRunQueueKeys() {
 }
 
 export default async function globalTeardown() {
+  await globalThis.stopTestPgBouncer?.();
   await dropRunDatabases();
   await deleteRunQueueKeys();
   await globalThis.stopTestPostgres?.();

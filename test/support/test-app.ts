@@ -5,7 +5,7 @@ import request from 'supertest';
 import { loadAppConfig } from '../../apps/api/src/config/app-config.js';
 import { createApiApp } from '../../apps/api/src/create-app.js';
 import { QueueWorkers } from '../../apps/api/src/jobs/queue-workers.js';
-import { type TestDatabase } from './test-database.js';
+import { appDatabaseEnv, type TestDatabase } from './test-database.js';
 
 export const TEST_ADMIN = { email: 'admin@test.local', password: 'admin-test-password' };
 export const TEST_JWT_SECRET = 'test-only-secret-that-is-long-enough-1234567890';
@@ -25,7 +25,8 @@ export function testEnv(
   return {
     NODE_ENV: 'test',
     LOG_LEVEL: 'info',
-    DATABASE_URL: database.url,
+    // A test that names its own DATABASE_URL gets no DATABASE_DIRECT_URL of this database.
+    ...(env.DATABASE_URL ? {} : appDatabaseEnv(database)),
     DB_POOL_MIN: '0',
     DB_POOL_MAX: '10',
     ADMIN_EMAIL: TEST_ADMIN.email,

@@ -64,6 +64,20 @@ export async function createTestDatabase({
   };
 }
 
+/**
+ * DATABASE_URL (and DATABASE_DIRECT_URL) of an app on this database. Under `npm run
+ * test:pgbouncer` the app's pool goes through the run's PgBouncer in transaction mode and its
+ * sessions (migrations, LISTEN) straight to the server.
+ */
+export function appDatabaseEnv(database: TestDatabase): Record<string, string> {
+  const bouncerPort = process.env.TEST_PGBOUNCER_PORT;
+  if (!bouncerPort) return { DATABASE_URL: database.url };
+  const pooled = new URL(database.url);
+  pooled.hostname = '127.0.0.1';
+  pooled.port = bouncerPort;
+  return { DATABASE_URL: pooled.toString(), DATABASE_DIRECT_URL: database.url };
+}
+
 async function ensureMigratedTemplate(): Promise<void> {
   const admin = new pg.Client({
     connectionString: connectionUrl({ ...serverConnection(), database: 'postgres' }),

@@ -55,6 +55,44 @@ describe('loadDatabaseConfig', () => {
     });
   });
 
+  it('uses DATABASE_URL for sessions too when DATABASE_DIRECT_URL is absent, with prepared statements', () => {
+    const config = loadDatabaseConfig({ DATABASE_URL: 'postgres://u@db:5432/mas' });
+    expect(config.directConnection).toEqual(config.connection);
+    expect(config.preparedStatements).toBe(true);
+  });
+
+  it('reads DATABASE_DIRECT_URL; a pooler in between turns prepared statements off by default', () => {
+    const config = loadDatabaseConfig({
+      DATABASE_URL: 'postgres://u@pgbouncer:6432/mas',
+      DATABASE_DIRECT_URL: 'postgres://u:s%40cret@db:5432/mas',
+    });
+    expect(config.connection).toMatchObject({ host: 'pgbouncer', port: 6432 });
+    expect(config.directConnection).toEqual({
+      host: 'db',
+      port: 5432,
+      username: 'u',
+      password: 's@cret',
+      database: 'mas',
+    });
+    expect(config.preparedStatements).toBe(false);
+  });
+
+  it('keeps an explicit DB_PREPARED_STATEMENTS=true behind a pooler (PgBouncer 1.21+ tracks them)', () => {
+    const config = loadDatabaseConfig({
+      DATABASE_URL: 'postgres://u@pgbouncer:6432/mas',
+      DATABASE_DIRECT_URL: 'postgres://u@db:5432/mas',
+      DB_PREPARED_STATEMENTS: 'true',
+    });
+    expect(config.preparedStatements).toBe(true);
+  });
+
+  it('treats a DATABASE_DIRECT_URL equal to DATABASE_URL as no pooler', () => {
+    const url = 'postgres://u@db:5432/mas';
+    expect(
+      loadDatabaseConfig({ DATABASE_URL: url, DATABASE_DIRECT_URL: url }).preparedStatements,
+    ).toBe(true);
+  });
+
   it.each([
     [{ DB_POOL_MAX: 'twenty' }, 'DB_POOL_MAX must be an integer'],
     [{ DB_POOL_MAX: '0' }, 'DB_POOL_MAX must be between 1'],
@@ -70,6 +108,18 @@ describe('loadDatabaseConfig', () => {
     [{ DATABASE_URL: 'mysql://localhost/db' }, 'DATABASE_URL must use postgres:'],
     [{ DATABASE_URL: 'postgres://localhost' }, 'DATABASE_URL must name a database'],
     [{ DB_HOST: 'pg', DB_PORT: '70000' }, 'DB_PORT must be between 1 and 65535'],
+    [
+      { DATABASE_URL: 'postgres://h/d', DATABASE_DIRECT_URL: 'mysql://h/d' },
+      'DATABASE_DIRECT_URL must use postgres:',
+    ],
+    [
+      { DATABASE_URL: 'postgres://h/d', DATABASE_DIRECT_URL: 'postgres://h' },
+      'DATABASE_DIRECT_URL must name a database',
+    ],
+    [
+      { DATABASE_DIRECT_URL: 'postgres://h/d' },
+      'DATABASE_DIRECT_URL needs DATABASE_URL (or DB_HOST)',
+    ],
     [{ OUTBOX_LISTEN: 'sometimes' }, 'OUTBOX_LISTEN must be true or false'],
     [{ OUTBOX_FALLBACK_POLL_MS: '5s' }, 'OUTBOX_FALLBACK_POLL_MS must be an integer'],
     [

@@ -13,6 +13,12 @@ export interface DatabaseConnection {
 export interface DatabaseConfig {
   /** Where to connect; null when nothing is configured and an embedded Postgres should be started. */
   connection: DatabaseConnection | null;
+  /**
+   * Where sessions connect (DATABASE_DIRECT_URL, else `connection`): bootstrap, the migration lock
+   * and run, LISTEN, commands. It differs from `connection` when a transaction pooler (PgBouncer)
+   * stands in between; null in embedded mode, where the embedded server is both.
+   */
+  directConnection: DatabaseConnection | null;
   poolMax: number;
   poolMin: number;
   idleTimeoutMs: number;
@@ -26,7 +32,10 @@ export interface DatabaseConfig {
   /** Embedded Postgres settings, used only when `connection` is null. */
   embedded: { dataDir: string; port: number; database: string };
   logQueries: boolean;
-  /** Hot statements run as named prepared statements (DB_PREPARED_STATEMENTS; prepared-statements.ts). */
+  /**
+   * Hot statements run as named prepared statements (DB_PREPARED_STATEMENTS; prepared-statements.ts).
+   * Off by default when `directConnection` differs: a transaction pooler does not keep them.
+   */
   preparedStatements: boolean;
   /** Read replicas (DB_READ_URLS) and how far behind one may be. */
   replicas: ReplicaConfig;
@@ -71,8 +80,15 @@ export function loadDatabaseConfig(env: Env): DatabaseConfig {
       'OUTBOX_FALLBACK_POLL_MS',
       `must not be below OUTBOX_POLL_MS (${pollMs})`,
     );
+  const connection = readConnection(read);
+  const directConnection = readDirectConnection(read, connection);
+  const behindPooler =
+    !!connection &&
+    !!directConnection &&
+    connectionUrl(connection) !== connectionUrl(directConnection);
   return {
-    connection: readConnection(read),
+    connection,
+    directConnection,
     poolMax,
     poolMin,
     idleTimeoutMs: read.int('DB_IDLE_TIMEOUT_MS', 30_000, { min: 0 }),
@@ -88,7 +104,7 @@ export function loadDatabaseConfig(env: Env): DatabaseConfig {
       database: read.string('EMBEDDED_PG_DATABASE', 'mas'),
     },
     logQueries: read.bool('DB_LOG_QUERIES', false),
-    preparedStatements: read.bool('DB_PREPARED_STATEMENTS', true),
+    preparedStatements: read.bool('DB_PREPARED_STATEMENTS', !behindPooler),
     replicas: readReplicaConfig(
       read
         .urlList('DB_READ_URLS', POSTGRES_PROTOCOLS)
@@ -134,6 +150,22 @@ function connectionOfUrl(name: string, url: URL): DatabaseConnection {
     password: url.password ? decodeURIComponent(url.password) : undefined,
     database,
   };
+}
+
+function readDirectConnection(
+  read: EnvReader,
+  connection: DatabaseConnection | null,
+): DatabaseConnection | null {
+  if (!read.has('DATABASE_DIRECT_URL')) return connection;
+  if (!connection)
+    throw new ConfigError(
+      'DATABASE_DIRECT_URL',
+      'needs DATABASE_URL (or DB_HOST): the embedded PostgreSQL is its own direct connection',
+    );
+  return connectionOfUrl(
+    'DATABASE_DIRECT_URL',
+    read.url('DATABASE_DIRECT_URL', POSTGRES_PROTOCOLS),
+  );
 }
 
 export function connectionUrl(connection: DatabaseConnection): string {

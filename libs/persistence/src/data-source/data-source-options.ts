@@ -1,7 +1,12 @@
 import { type DataSourceOptions, type EntitySubscriberInterface, type MixedList } from 'typeorm';
 
 export type PostgresDataSourceOptions = Extract<DataSourceOptions, { type: 'postgres' }>;
-import { type DatabaseConfig, type DatabaseConnection } from '../config/database-config.js';
+import {
+  type DatabaseConfig,
+  type DatabaseConnection,
+  loadDatabaseConfig,
+} from '../config/database-config.js';
+import { goesThroughPooler } from '../config/direct-connection.js';
 import { HotStatements, preparingClient } from './prepared-statements.js';
 import { SnakeNamingStrategy } from './snake-naming.strategy.js';
 
@@ -54,8 +59,60 @@ export function buildDataSourceOptions(
       // shorter bound wins: a request never queues longer than DB_POOL_ACQUIRE_TIMEOUT_MS.
       connectionTimeoutMillis: Math.min(config.poolAcquireTimeoutMs, config.connectTimeoutMs),
       application_name: 'mas-backend',
-      ...(config.statementTimeoutMs ? { statement_timeout: config.statementTimeoutMs } : {}),
+      ...statementTimeout(config, connection),
       ...(config.preparedStatements ? { Client: preparingClient(hotStatements) } : {}),
     },
+  };
+}
+
+/**
+ * DB_STATEMENT_TIMEOUT_MS as a startup parameter, on sessions only: a transaction pooler hands a
+ * client's transactions to server sessions that never saw its startup (PgBouncer 1.18 refuses
+ * the parameter outright). Behind one, `ALTER ROLE ... SET statement_timeout` or the pooler's
+ * `query_timeout` bounds statements instead.
+ */
+function statementTimeout(
+  config: DatabaseConfig,
+  connection: DatabaseConnection,
+): { statement_timeout?: number } {
+  if (!config.statementTimeoutMs || goesThroughPooler(config, connection)) return {};
+  return { statement_timeout: config.statementTimeoutMs };
+}
+
+/**
+ * The same data source moved to `direct`, for a short-lived session of its own (the migration
+ * run): two connections, one holding the migration lock and one running the migrations.
+ */
+export function sessionDataSourceOptions(
+  options: PostgresDataSourceOptions,
+  config: DatabaseConfig,
+  direct: DatabaseConnection,
+): PostgresDataSourceOptions {
+  return {
+    ...options,
+    host: direct.host,
+    port: direct.port,
+    username: direct.username,
+    password: direct.password,
+    database: direct.database,
+    poolSize: 2,
+    extra: {
+      ...(options.extra as Record<string, unknown>),
+      max: 2,
+      min: 0,
+      ...statementTimeout(config, direct),
+    },
+  };
+}
+
+/** Where a data source connects: its `url`, or its fields as buildDataSourceOptions sets them. */
+export function dataSourceConnection(options: PostgresDataSourceOptions): DatabaseConnection {
+  if (options.url) return loadDatabaseConfig({ DATABASE_URL: options.url }).connection!;
+  return {
+    host: options.host ?? 'localhost',
+    port: options.port ?? 5432,
+    username: options.username ?? 'postgres',
+    password: typeof options.password === 'string' ? options.password : undefined,
+    database: options.database ?? '',
   };
 }

@@ -9,8 +9,9 @@ import pg from 'pg';
  * Statements are prepared only when they are hot: a text is given a name the third time this
  * process sends it with parameters, so one-off texts (bulk inserts with a varying number of rows,
  * IN lists) stay unnamed and cost the server no memory. Each connection keeps at most
- * `perConnection` of them. Turned off with DB_PREPARED_STATEMENTS=false, e.g. behind a PgBouncer
- * in transaction mode that does not track prepared statements.
+ * `perConnection` of them. Turned off with DB_PREPARED_STATEMENTS=false, the default when
+ * DATABASE_DIRECT_URL differs from DATABASE_URL: a PgBouncer in transaction mode before
+ * 1.21 does not track prepared statements.
  */
 export class HotStatements {
   private readonly uses = new Map<string, number>();

@@ -3,6 +3,17 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { migrationSource } from './migration.fixture.js';
 import { runCli } from './run-cli.js';
+import { DEFAULT_VERIFY_URL, verifyServerUrl } from './verify-scratch.js';
+
+describe('verifyServerUrl', () => {
+  it('prefers the direct URL (scratch databases and their sessions bypass a pooler)', () => {
+    const direct = 'postgres://u@db:5432/mas';
+    const pooled = 'postgres://u@pgbouncer:6432/mas';
+    expect(verifyServerUrl({ DATABASE_DIRECT_URL: direct, DATABASE_URL: pooled })).toBe(direct);
+    expect(verifyServerUrl({ DATABASE_URL: pooled, TEST_DATABASE_URL: direct })).toBe(pooled);
+    expect(verifyServerUrl({})).toBe(DEFAULT_VERIFY_URL);
+  });
+});
 
 describe('runCli', () => {
   let root: string;

@@ -9,9 +9,9 @@ export const USAGE = `Usage: node dist/libs/persistence/src/migration-guard/cli.
 Checks TypeORM migrations for unsafe schema changes. Lints every *.ts file in --dir (default:
 migrations) or only the given files; earlier files in --dir are replayed to know the schema.
 --verify also runs every migration on a scratch database (mas_guard_verify_<random>, dropped
-afterwards) on the server of DATABASE_URL, else TEST_DATABASE_URL, else
-postgres://postgres@127.0.0.1:5432/postgres, and reports rewrites and write-blocking locks that
-Postgres actually took, merged with the static findings (one line per statement).
+afterwards) on the server of DATABASE_DIRECT_URL, else DATABASE_URL, else TEST_DATABASE_URL,
+else postgres://postgres@127.0.0.1:5432/postgres, and reports rewrites and write-blocking locks
+that Postgres actually took, merged with the static findings (one line per statement).
 Exit code: 0 = no unacknowledged blocking finding, 1 = blocking findings, 2 = usage or I/O error.
 `;
 

@@ -14,9 +14,12 @@ export interface ScratchDatabase {
   drop(): Promise<void>;
 }
 
-/** The server URL --verify uses: DATABASE_URL, else TEST_DATABASE_URL, else the local default. */
+/**
+ * The server URL --verify uses: DATABASE_DIRECT_URL (its sessions must not go through a pooler),
+ * else DATABASE_URL, else TEST_DATABASE_URL, else the local default.
+ */
 export function verifyServerUrl(env: NodeJS.ProcessEnv = process.env): string {
-  return env.DATABASE_URL ?? env.TEST_DATABASE_URL ?? DEFAULT_VERIFY_URL;
+  return env.DATABASE_DIRECT_URL ?? env.DATABASE_URL ?? env.TEST_DATABASE_URL ?? DEFAULT_VERIFY_URL;
 }
 
 /**

@@ -1,8 +1,10 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { type DataSource, type QueryRunner } from 'typeorm';
 import { ensureExtensionsAndSchemas } from '../bootstrap/schema-bootstrap.js';
 
 /** Every instance uses the same key, so only one bootstraps and migrates at a time. */
 const MIGRATION_LOCK = 'mas:schema-migrations';
+const LOCK_POLL_MS = 100;
 
 export interface MigrationOutcome {
   applied: string[];
@@ -10,8 +12,26 @@ export interface MigrationOutcome {
 }
 
 /**
- * Runs `work` while holding a session-level advisory lock on a dedicated connection. Instances
- * booting together queue on the lock; the later ones find nothing left to do.
+ * Waits for the lock by polling pg_try_advisory_lock rather than blocking in pg_advisory_lock: a
+ * session blocked in a statement holds a snapshot, and a CREATE INDEX CONCURRENTLY in the
+ * holder's migrations waits for every older snapshot of the database, until its lock_timeout
+ * fails that migration.
+ */
+async function acquireMigrationLock(lockHolder: QueryRunner): Promise<void> {
+  for (;;) {
+    const [{ locked }] = (await lockHolder.query(
+      'SELECT pg_try_advisory_lock(hashtext($1)) AS locked',
+      [MIGRATION_LOCK],
+    )) as [{ locked: boolean }];
+    if (locked) return;
+    await sleep(LOCK_POLL_MS);
+  }
+}
+
+/**
+ * Runs `work` while holding a session-level advisory lock on a dedicated connection (so on the
+ * direct connection: see openDataSource). Instances booting together queue on the lock; the later
+ * ones find nothing left to do.
  */
 async function withMigrationLock<T>(
   dataSource: DataSource,
@@ -21,7 +41,7 @@ async function withMigrationLock<T>(
   await lockHolder.connect();
   try {
     const started = Date.now();
-    await lockHolder.query('SELECT pg_advisory_lock(hashtext($1))', [MIGRATION_LOCK]);
+    await acquireMigrationLock(lockHolder);
     try {
       return await work(lockHolder, Date.now() - started);
     } finally {

@@ -1,6 +1,9 @@
 import { type Logger } from '@nestjs/common';
 import pg from 'pg';
 import { type DataSourceOptions } from 'typeorm';
+import { type DatabaseConfig } from '../config/database-config.js';
+import { directConnectionFor } from '../config/direct-connection.js';
+import { dataSourceConnection } from '../data-source/data-source-options.js';
 import { OUTBOX_NOTIFY_CHANNEL } from './outbox-notify.js';
 
 /** The listener's name in pg_stat_activity. */
@@ -9,17 +12,23 @@ export const OUTBOX_LISTENER_APPLICATION_NAME = 'mas-outbox-listener';
 const RECONNECT_FIRST_MS = 100;
 const RECONNECT_MAX_MS = 5_000;
 
-/** A client on the data source's server and database, with the pool's connection settings. */
-export function listenerClientConfig(options: DataSourceOptions): pg.ClientConfig {
+/**
+ * A client on the data source's direct connection (LISTEN is session state, which a transaction
+ * pooler would hand to other clients), with the pool's connection settings.
+ */
+export function listenerClientConfig(
+  options: DataSourceOptions,
+  config: DatabaseConfig,
+): pg.ClientConfig {
   if (options.type !== 'postgres')
     throw new Error(`the outbox needs postgres, not ${options.type}`);
+  const direct = directConnectionFor(config, dataSourceConnection(options));
   return {
-    connectionString: options.url,
-    host: options.host,
-    port: options.port,
-    user: options.username,
-    password: options.password,
-    database: options.database,
+    host: direct.host,
+    port: direct.port,
+    user: direct.username,
+    password: direct.password,
+    database: direct.database,
     // The data source's ssl is only ever false or { rejectUnauthorized: true } (buildDataSourceOptions).
     ssl: options.ssl as pg.ClientConfig['ssl'],
     connectionTimeoutMillis: options.connectTimeoutMS,

@@ -99,7 +99,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     this.running = true;
     if (this.config.outbox.listen) {
       this.listener = new OutboxListener(
-        listenerClientConfig(this.dataSource.options),
+        listenerClientConfig(this.dataSource.options, this.config),
         () => this.wakeUp.wake(),
         this.logger,
       );
