@@ -67,11 +67,13 @@ export async function createTestDatabase({
 /**
  * DATABASE_URL (and DATABASE_DIRECT_URL) of an app on this database. Under `npm run
  * test:pgbouncer` the app's pool goes through the run's PgBouncer in transaction mode and its
- * sessions (migrations, LISTEN) straight to the server.
+ * sessions (migrations, LISTEN) straight to the server. A database on a server of the test's own
+ * (a private primary and its replica) is not behind that PgBouncer.
  */
 export function appDatabaseEnv(database: TestDatabase): Record<string, string> {
   const bouncerPort = process.env.TEST_PGBOUNCER_PORT;
-  if (!bouncerPort) return { DATABASE_URL: database.url };
+  const onTestServer = new URL(database.url).host === new URL(process.env.TEST_SERVER_URL!).host;
+  if (!bouncerPort || !onTestServer) return { DATABASE_URL: database.url };
   const pooled = new URL(database.url);
   pooled.hostname = '127.0.0.1';
   pooled.port = bouncerPort;
