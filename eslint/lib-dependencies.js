@@ -20,6 +20,8 @@ export const LIB_DEPENDENCIES = {
   crm: ['domain-errors', 'email', 'http', 'identity', 'lms', 'persistence', 'workflow'],
   workflow: ['domain-errors', 'email', 'http', 'persistence'],
   legacy: ['persistence'],
+  // Backup and restore: plain SQL and COPY on the whole database, the migrations for the schema.
+  backup: ['persistence'],
 };
 
 /** Beyond other libs, what a lib must not import at all. */
