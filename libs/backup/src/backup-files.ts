@@ -2,9 +2,9 @@ import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
 const EXTENSION = '.masbackup';
-const PATTERN = /^mas-.+-(\d{8}T\d{6}Z)\.masbackup$/;
+const PATTERN = /^mas-.+-(\d{8}T\d{9}Z)\.masbackup$/;
 
-/** `mas-<database>-<UTC time>.masbackup`: names sort by time. */
+/** `mas-<database>-<UTC time to the millisecond>.masbackup`: names sort by time. */
 export function backupFileName(database: string, at: Date): string {
   const stamp = at
     .toISOString()

@@ -1,4 +1,5 @@
 import { loadRealtimeSettings, type RealtimeSettings } from '../realtime/realtime-settings.js';
+import { type BackupConfig, loadBackupConfig } from '@mas/backup';
 import { type DatabaseConfig, type Env, EnvReader, loadDatabaseConfig } from '@mas/persistence';
 import { type IdentityConfig, loadIdentityConfig } from '@mas/identity';
 import {
@@ -57,6 +58,8 @@ export interface AppConfig {
   /** The workflow queue's worker (WORKFLOW_CONCURRENCY). */
   workflowJobs: WorkflowJobSettings;
   inputBoundary: InputBoundarySettings;
+  /** Scheduled backups and restore drills (BACKUP_DIR, BACKUP_KEEP, BACKUP_ENCRYPTION_KEY, …). */
+  backup: BackupConfig;
 }
 
 /** Validates the whole environment at once; throws a ConfigError naming the first bad variable. */
@@ -92,6 +95,7 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
     database: loadDatabaseConfig(env),
     identity: loadIdentityConfig(env),
     inputBoundary: loadInputBoundarySettings(env),
+    backup: loadBackupConfig(env),
   } satisfies Omit<AppConfig, 'jobs' | 'workflowJobs'>;
   const jobs = loadJobsSettings(
     {

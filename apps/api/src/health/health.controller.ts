@@ -13,6 +13,7 @@ import {
 } from '@nestjs/terminus';
 import type { Response } from 'express';
 import { Public } from '@mas/identity';
+import { BackupsHealthIndicator } from './backups.health.js';
 import { DatabaseHealthIndicator } from './database.health.js';
 import { Draining } from './draining.js';
 import { HealthStatusResponse } from './health-status.response.js';
@@ -28,12 +29,16 @@ export class HealthController {
     private readonly database: DatabaseHealthIndicator,
     private readonly redis: RedisHealthIndicator,
     private readonly migrations: MigrationsHealthIndicator,
+    private readonly backups: BackupsHealthIndicator,
     private readonly draining: Draining,
   ) {}
 
   @Get()
   @HealthCheck()
-  @ApiOperation({ summary: 'Database, Redis (degraded when down) and pending migrations' })
+  @ApiOperation({
+    summary:
+      'Database, Redis (degraded when down), pending migrations, and the newest verified backup (degraded when too old)',
+  })
   @ApiServiceUnavailableResponse({
     description: 'the database is down or a migration is pending',
     type: HealthStatusResponse,
@@ -44,6 +49,7 @@ export class HealthController {
       () => this.database.check(),
       () => this.redis.check(),
       () => this.migrations.check(),
+      () => this.backups.check(),
     ]);
   }
 

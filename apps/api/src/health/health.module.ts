@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { RedisModule } from '../redis/redis.module.js';
+import { BackupsHealthIndicator } from './backups.health.js';
 import { DatabaseHealthIndicator } from './database.health.js';
 import { Draining } from './draining.js';
 import { HealthController } from './health.controller.js';
@@ -10,7 +11,13 @@ import { RedisHealthIndicator } from './redis.health.js';
 @Module({
   imports: [TerminusModule.forRoot({ logger: false }), RedisModule],
   controllers: [HealthController],
-  providers: [DatabaseHealthIndicator, RedisHealthIndicator, MigrationsHealthIndicator, Draining],
+  providers: [
+    DatabaseHealthIndicator,
+    RedisHealthIndicator,
+    MigrationsHealthIndicator,
+    BackupsHealthIndicator,
+    Draining,
+  ],
   exports: [Draining],
 })
 export class HealthModule {}
