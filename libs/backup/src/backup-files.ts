@@ -6,10 +6,7 @@ const PATTERN = /^mas-.+-(\d{8}T\d{9}Z)\.masbackup$/;
 
 /** `mas-<database>-<UTC time to the millisecond>.masbackup`: names sort by time. */
 export function backupFileName(database: string, at: Date): string {
-  const stamp = at
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d{3}Z$/, 'Z');
+  const stamp = at.toISOString().replace(/[-:.]/g, '');
   return `mas-${database.replace(/[^A-Za-z0-9_]/g, '_')}-${stamp}${EXTENSION}`;
 }
 
