@@ -16,6 +16,7 @@ import { type Manifest } from './manifest.js';
 import { readArchive } from './read-archive.js';
 import { restoreBackup } from './restore/restore-backup.js';
 import { quoteName } from './snapshot/catalog.js';
+import { formatVerification, verifyAgainstManifest } from './verify/verify-restore.js';
 import { writeBackup } from './write-backup.js';
 
 const KEY = 'integration-spec-passphrase';
@@ -145,6 +146,32 @@ describe('backup and restore (on Postgres, with bookings written during the back
     const next = await database.sql(`SELECT nextval('token_usages_entry_no_seq')::int AS n`);
     const max = await database.sql('SELECT max(entry_no)::int AS n FROM token_usages');
     expect(next.rows[0].n).toBeGreaterThan(max.rows[0].n as number);
+  });
+
+  it('reports every difference from the manifest as a mismatch and a FAILED verdict', async () => {
+    const database = await target();
+    await restoreBackup({ file, passphrase: KEY, target: into(database) });
+    await database.sql('ALTER TABLE token_usages DISABLE TRIGGER token_usages_append_only');
+    await database.sql(
+      'UPDATE token_wallets SET balance = balance + 1 WHERE user_id = (SELECT user_id FROM token_wallets ORDER BY user_id LIMIT 1)',
+    );
+    await database.sql(
+      'DELETE FROM outbox_messages WHERE id = (SELECT id FROM outbox_messages ORDER BY id LIMIT 1)',
+    );
+    const verification = await verifyAgainstManifest(into(database), manifest);
+    expect(verification.ok).toBe(false);
+    expect(verification.checks.filter((check) => !check.ok).map((check) => check.name)).toEqual([
+      'row counts per table',
+      'wallet balances',
+      'ledger invariant (balance = sum of deltas per wallet)',
+      'append-only trigger on token_usages',
+      'constraints, triggers and indexes',
+    ]);
+    const printed = formatVerification(verification);
+    expect(printed).toMatch(
+      /^MISMATCH {2}row counts per table: public\.outbox_messages: \d+ \(backup \d+\)$/m,
+    );
+    expect(printed.split('\n').at(-1)).toBe('verdict: FAILED (5 of 10 checks failed)');
   });
 
   it('refuses a wrong key, a flipped byte, swapped chunks and a cut file, before touching the target', async () => {
