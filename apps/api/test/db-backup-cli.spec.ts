@@ -53,6 +53,7 @@ describe('npm run db:backup and db:restore', () => {
     expect(code).toBe(0);
     file = /^backup: (.+\.masbackup)$/m.exec(stdout)![1];
     expect(file.startsWith(dir)).toBe(true);
+    expect(stdout).toContain('engine: copy');
     expect(stdout).toContain('encrypted: yes (AES-256-GCM)');
     expect(stdout).toMatch(/money: 1 wallets, balances 9; 1 ledger rows, deltas 9; 0 wallets off/);
   });
@@ -69,7 +70,7 @@ describe('npm run db:backup and db:restore', () => {
     expect(rows).toEqual([{ balance: 9 }]);
   });
 
-  it('refuses, exit 1, a target with tables, a wrong key, and a missing --into (usage, exit 2)', async () => {
+  it('refuses, exit 1, a target with tables and a wrong key; usage errors exit 2', async () => {
     const notEmpty = await run(['restore', file, '--into', source.url], {
       BACKUP_ENCRYPTION_KEY: KEY,
     });
@@ -87,5 +88,8 @@ describe('npm run db:backup and db:restore', () => {
     const usage = await run(['restore', file], { BACKUP_ENCRYPTION_KEY: KEY });
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain('usage: db:restore');
+    const engine = await run(['backup', '--out', dir, '--engine', 'tar'], {});
+    expect(engine.code).toBe(2);
+    expect(engine.stderr).toContain('usage: db:backup -- [--out <dir>] [--engine copy|pg_dump]');
   });
 });

@@ -14,6 +14,8 @@ import {
 import { freePort } from '@mas/testing/free-port.js';
 import { createTestDatabase, type TestDatabase } from '@mas/testing/test-database.js';
 import pg from 'pg';
+import { toolMajor } from './engines/pg-tools.js';
+import { BackupRefusedError } from './errors.js';
 import { restoreBackup } from './restore/restore-backup.js';
 import { writeBackup } from './write-backup.js';
 
@@ -66,6 +68,25 @@ describe('backup of the embedded PostgreSQL 18 (no pg_dump)', () => {
     await target?.drop();
     await embedded?.stop();
     await rm(dir, { recursive: true, force: true });
+  });
+
+  it('refuses the pg_dump engine when the installed pg_dump is older than 18, naming the copy engine', async () => {
+    const tool = await toolMajor('pg_dump');
+    const attempt = writeBackup({
+      source: { connection: source, ssl: false },
+      file: join(dir, 'pg-dump.masbackup'),
+      engine: 'pg_dump',
+    });
+    if (tool !== null && tool >= 18) {
+      expect((await attempt).engine).toBe('pg_dump');
+      return;
+    }
+    await expect(attempt).rejects.toBeInstanceOf(BackupRefusedError);
+    await expect(attempt).rejects.toThrow(
+      tool === null
+        ? 'pg_dump is not installed: use the copy engine (the default)'
+        : `pg_dump ${tool} is older than PostgreSQL 18: use the copy engine (the default)`,
+    );
   });
 
   it('backs up 18 and restores it, verified, on 15 and on 18', async () => {

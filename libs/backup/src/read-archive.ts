@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { pipeline } from 'node:stream';
@@ -34,11 +35,12 @@ export async function openArchive(
   return readRecords(plain);
 }
 
-/** One table's records as they come: its entry, then its COPY text pieces. */
-export interface TableVisitor {
-  start(table: TableEntry): Promise<void>;
-  data(chunk: Buffer): Promise<void>;
-  end(): Promise<void>;
+/** The data as it comes: each table's entry and COPY text pieces, or the pg_dump stream. */
+export interface ArchiveVisitor {
+  start?(table: TableEntry): Promise<void>;
+  data?(chunk: Buffer): Promise<void>;
+  end?(): Promise<void>;
+  dump?(chunk: Buffer): Promise<void>;
 }
 
 /**
@@ -49,11 +51,13 @@ export interface TableVisitor {
 export async function readArchive(
   file: string,
   passphrase: string | undefined,
-  visitor?: TableVisitor,
+  visitor?: ArchiveVisitor,
 ): Promise<Manifest> {
   const damaged = (why: string) => new BackupRefusedError(`backup file damaged: ${why}`);
   const seen: { table: TableEntry; rows: number; bytes: number; sha256: string }[] = [];
   let current: { table: TableEntry; digest: CopyStreamDigest } | undefined;
+  const dumpHash = createHash('sha256');
+  let dumpBytes = 0;
   let manifest: Manifest | undefined;
   for await (const record of await openArchive(file, passphrase)) {
     if (manifest) throw damaged('records after the manifest');
@@ -62,22 +66,28 @@ export async function readArchive(
         if (current) throw damaged('a table starts inside another');
         const table = JSON.parse(record.body.toString('utf8')) as TableEntry;
         current = { table, digest: new CopyStreamDigest() };
-        await visitor?.start(table);
+        await visitor?.start?.(table);
         break;
       }
       case RecordType.Data:
         if (!current) throw damaged('rows outside a table');
         current.digest.update(record.body);
-        await visitor?.data(record.body);
+        await visitor?.data?.(record.body);
         break;
       case RecordType.TableEnd: {
         if (!current) throw damaged('a table ends that never started');
         const { table, digest } = current;
         seen.push({ table, rows: digest.rows, bytes: digest.bytes, sha256: digest.sha256() });
         current = undefined;
-        await visitor?.end();
+        await visitor?.end?.();
         break;
       }
+      case RecordType.Dump:
+        if (current) throw damaged('dump data inside a table');
+        dumpHash.update(record.body);
+        dumpBytes += record.body.length;
+        await visitor?.dump?.(record.body);
+        break;
       case RecordType.Manifest:
         if (current) throw damaged('the manifest comes inside a table');
         manifest = JSON.parse(record.body.toString('utf8')) as Manifest;
@@ -88,14 +98,19 @@ export async function readArchive(
   if (manifest.format !== MANIFEST_FORMAT) {
     throw new BackupRefusedError(`backup format ${String(manifest.format)} is not supported`);
   }
-  const listed = manifest.tables.map(
-    (table) => `${tableKey(table)} ${table.rows} ${table.bytes} ${table.sha256}`,
-  );
-  const found = seen.map(
-    (entry) => `${tableKey(entry.table)} ${entry.rows} ${entry.bytes} ${entry.sha256}`,
-  );
-  if (listed.join('\n') !== found.join('\n')) {
-    throw damaged('its tables do not match its manifest (rows, size or SHA-256)');
+  const listed =
+    manifest.engine === 'copy'
+      ? manifest.tables.map(
+          (table) => `${tableKey(table)} ${table.rows} ${table.bytes} ${table.sha256}`,
+        )
+      : [`pg_dump ${manifest.dump?.bytes} ${manifest.dump?.sha256}`];
+  const found =
+    manifest.engine === 'copy'
+      ? seen.map((entry) => `${tableKey(entry.table)} ${entry.rows} ${entry.bytes} ${entry.sha256}`)
+      : [`pg_dump ${dumpBytes} ${dumpHash.digest('hex')}`];
+  const foreign = manifest.engine === 'copy' ? dumpBytes > 0 : seen.length > 0;
+  if (listed.join('\n') !== found.join('\n') || foreign) {
+    throw damaged('its data does not match its manifest (rows, size or SHA-256)');
   }
   return manifest;
 }

@@ -1,13 +1,22 @@
+import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
+import type pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { newHeader } from './archive/container-header.js';
 import { RecordType, RecordWriter } from './archive/records.js';
 import { ChunkSealer } from './archive/sealed-chunks.js';
 import { connectClient, type DatabaseTarget } from './database-client.js';
-import { type Manifest, MANIFEST_FORMAT, type TableManifest } from './manifest.js';
-import { listSequences, listTables, quoteName } from './snapshot/catalog.js';
+import { requireToolFor, startTool } from './engines/pg-tools.js';
+import {
+  type BackupEngine,
+  type DumpManifest,
+  type Manifest,
+  MANIFEST_FORMAT,
+  type TableManifest,
+} from './manifest.js';
+import { listSequences, listTables, quoteName, type TableEntry } from './snapshot/catalog.js';
 import { CopyStreamDigest } from './snapshot/copy-stream-digest.js';
 import { readDatabaseFacts } from './snapshot/database-facts.js';
 import { usePortableSession } from './snapshot/session.js';
@@ -18,6 +27,8 @@ export interface WriteBackupOptions {
   file: string;
   /** BACKUP_ENCRYPTION_KEY: encrypts the file when set. */
   passphrase?: string;
+  /** `copy` (default): works on every server version; `pg_dump`: needs a pg_dump as new as the server. */
+  engine?: BackupEngine;
   chunkSize?: number;
   /**
    * Called inside the backup's transaction, before any row is read, with the id of its exported
@@ -31,20 +42,29 @@ export interface WriteBackupOptions {
 
 /**
  * One consistent backup of the whole database: a REPEATABLE READ READ ONLY transaction (one
- * snapshot for every table, the sums and the sequences), `COPY … TO STDOUT` per table streamed
- * through the container into the file. Works on any PostgreSQL the pg driver talks to, whatever
- * client binaries are installed. Memory stays at a few chunks: every write waits for the file.
+ * snapshot for every table, the sums and the sequences), its data streamed through the container
+ * into the file, by `COPY … TO STDOUT` per table (any server version, no client binaries) or by
+ * `pg_dump --snapshot` of that same snapshot. Memory stays at a few chunks: every write waits for
+ * the file.
  */
 export async function writeBackup(options: WriteBackupOptions): Promise<Manifest> {
+  const engine = options.engine ?? 'copy';
   const partial = `${options.file}.partial`;
   const client = await connectClient(options.source, 'backup');
   try {
     await usePortableSession(client);
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    const { rows } = await client.query<{ snapshotAt: Date; snapshotId: string }>(
-      'SELECT transaction_timestamp() AS "snapshotAt", pg_export_snapshot() AS "snapshotId"',
+    const { rows } = await client.query<{
+      snapshotAt: Date;
+      snapshotId: string;
+      serverMajor: number;
+    }>(
+      `SELECT transaction_timestamp() AS "snapshotAt", pg_export_snapshot() AS "snapshotId",
+              current_setting('server_version_num')::int / 10000 AS "serverMajor"`,
     );
-    await options.onSnapshot?.(rows[0].snapshotId);
+    const [{ snapshotAt, snapshotId, serverMajor }] = rows;
+    const dumpMajor = engine === 'pg_dump' ? await requireToolFor('pg_dump', serverMajor) : 0;
+    await options.onSnapshot?.(snapshotId);
     const facts = await readDatabaseFacts(client);
     const tables = await listTables(client);
     const sequences = await listSequences(client);
@@ -54,29 +74,21 @@ export async function writeBackup(options: WriteBackupOptions): Promise<Manifest
     // A failed pipeline rejects `written`; the copy loop notices through the writer's errors.
     written.catch(() => undefined);
     const records = new RecordWriter(sealer);
-    const tableManifests: TableManifest[] = [];
     try {
-      for (const table of tables) {
-        await records.writeJson(RecordType.TableStart, table);
-        const digest = new CopyStreamDigest();
-        const columns = table.columns.map((column) => `"${column.replaceAll('"', '""')}"`);
-        const copy = client.query(
-          copyTo(`COPY ${quoteName(table.schema, table.name)} (${columns.join(', ')}) TO STDOUT`),
-        );
-        for await (const chunk of copy as AsyncIterable<Buffer>) {
-          digest.update(chunk);
-          await records.write(RecordType.Data, chunk);
-        }
-        await records.write(RecordType.TableEnd, Buffer.alloc(0));
-        const entry = { ...table, rows: digest.rows, bytes: digest.bytes, sha256: digest.sha256() };
-        tableManifests.push(entry);
-        options.onTable?.(entry);
+      let tableManifests: TableManifest[];
+      let dump: DumpManifest | undefined;
+      if (engine === 'copy') {
+        tableManifests = await copyTables(client, tables, records, options.onTable);
+      } else {
+        dump = await dumpSnapshot(options.source, snapshotId, dumpMajor, records);
+        tableManifests = await countRows(client, tables, options.onTable);
       }
       const manifest: Manifest = {
         format: MANIFEST_FORMAT,
-        engine: 'copy',
+        engine,
+        ...(dump ? { dump } : {}),
         database: options.source.connection.database,
-        snapshotAt: rows[0].snapshotAt.toISOString(),
+        snapshotAt: snapshotAt.toISOString(),
         finishedAt: new Date().toISOString(),
         migrationHead: facts.migrations.at(-1) ?? null,
         facts,
@@ -101,6 +113,77 @@ export async function writeBackup(options: WriteBackupOptions): Promise<Manifest
     await client.query('ROLLBACK').catch(() => undefined);
     await client.end();
   }
+}
+
+/** The copy engine: each table's COPY text, in the snapshot, into its records. */
+async function copyTables(
+  client: pg.Client,
+  tables: TableEntry[],
+  records: RecordWriter,
+  onTable: WriteBackupOptions['onTable'],
+): Promise<TableManifest[]> {
+  const manifests: TableManifest[] = [];
+  for (const table of tables) {
+    await records.writeJson(RecordType.TableStart, table);
+    const digest = new CopyStreamDigest();
+    const columns = table.columns.map((column) => `"${column.replaceAll('"', '""')}"`);
+    const copy = client.query(
+      copyTo(`COPY ${quoteName(table.schema, table.name)} (${columns.join(', ')}) TO STDOUT`),
+    );
+    for await (const chunk of copy as AsyncIterable<Buffer>) {
+      digest.update(chunk);
+      await records.write(RecordType.Data, chunk);
+    }
+    await records.write(RecordType.TableEnd, Buffer.alloc(0));
+    const entry = { ...table, rows: digest.rows, bytes: digest.bytes, sha256: digest.sha256() };
+    manifests.push(entry);
+    onTable?.(entry);
+  }
+  return manifests;
+}
+
+/** The pg_dump engine: pg_dump joins the backup's snapshot, its custom-format output is recorded. */
+async function dumpSnapshot(
+  source: DatabaseTarget,
+  snapshotId: string,
+  major: number,
+  records: RecordWriter,
+): Promise<DumpManifest> {
+  const { child, exited } = startTool(
+    'pg_dump',
+    ['--format=custom', '--compress=0', `--snapshot=${snapshotId}`],
+    source.connection,
+    source.ssl,
+  );
+  child.stdin.end();
+  exited.catch(() => undefined);
+  const hash = createHash('sha256');
+  let bytes = 0;
+  for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
+    hash.update(chunk);
+    bytes += chunk.length;
+    await records.write(RecordType.Dump, chunk);
+  }
+  await exited;
+  return { major, bytes, sha256: hash.digest('hex') };
+}
+
+/** The pg_dump engine's row counts, from the same snapshot, for the restore's verification. */
+async function countRows(
+  client: pg.Client,
+  tables: TableEntry[],
+  onTable: WriteBackupOptions['onTable'],
+): Promise<TableManifest[]> {
+  const manifests: TableManifest[] = [];
+  for (const table of tables) {
+    const { rows } = await client.query<{ n: string }>(
+      `SELECT count(*) AS n FROM ${quoteName(table.schema, table.name)}`,
+    );
+    const entry = { ...table, rows: Number(rows[0].n) };
+    manifests.push(entry);
+    onTable?.(entry);
+  }
+  return manifests;
 }
 
 /** The rename below must not publish a file whose bytes are still only in the page cache. */

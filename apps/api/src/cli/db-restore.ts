@@ -61,7 +61,9 @@ export async function restore(args: string[]): Promise<number> {
     const seconds = (performance.now() - started) / 1000;
     console.log(`restored ${file} into ${connection.database}`);
     console.log(
-      `  triggers and foreign keys during the load: ${outcome.triggersBypassed ? 'off (replica role)' : 'on'}`,
+      outcome.manifest.engine === 'pg_dump'
+        ? '  loaded by: pg_restore, in one transaction'
+        : `  triggers and foreign keys during the load: ${outcome.triggersBypassed ? 'off (replica role)' : 'on'}`,
     );
     console.log(formatRunFigures(outcome.manifest, (await stat(file)).size, seconds));
     console.log(formatVerification(outcome.verification));

@@ -2,13 +2,18 @@ import { once } from 'node:events';
 import { type Writable } from 'node:stream';
 import { BackupRefusedError } from '../errors.js';
 
-/** What the plain stream inside the container is made of, in this order per table, then the manifest. */
+/**
+ * What the plain stream inside the container is made of: per table its start, data and end (copy
+ * engine) or the dump's pieces (pg_dump engine), then the manifest.
+ */
 export enum RecordType {
   /** JSON: the table and its columns, in COPY order. */
   TableStart = 0x54,
   /** A piece of the table's COPY text (rows end in newlines; a piece may split a row). */
   Data = 0x44,
   TableEnd = 0x45,
+  /** A piece of the pg_dump engine's `pg_dump --format=custom` stream. */
+  Dump = 0x50,
   /** JSON: the manifest, last. */
   Manifest = 0x4d,
 }

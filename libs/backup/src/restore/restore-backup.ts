@@ -5,6 +5,7 @@ import { readArchive } from '../read-archive.js';
 import { quoteName } from '../snapshot/catalog.js';
 import { usePortableSession } from '../snapshot/session.js';
 import { type Verification, verifyAgainstManifest } from '../verify/verify-restore.js';
+import { loadWithPgRestore } from './pg-restore-loader.js';
 import { dropSecondaryIndexes } from './secondary-indexes.js';
 import { TableLoader } from './table-loader.js';
 import { migrateToHead, prepareEmptyTarget } from './target-database.js';
@@ -28,26 +29,43 @@ export interface RestoreOutcome {
 /**
  * Restores a backup file into an empty database and verifies it against the manifest:
  * 1. the whole file is read and checked first (a tampered or wrong-key file never touches the target);
- * 2. the target is migrated from empty to the backup's migration head;
- * 3. in one transaction: secondary indexes off, every table's rows by COPY FROM in foreign-key
- *    order, sequences set, indexes rebuilt;
- * 4. the restored database is compared with the manifest.
+ * 2. copy engine: the target is migrated from empty to the backup's migration head, then loaded
+ *    (loadCopyData); pg_dump engine: pg_restore rebuilds schema and rows from the dump;
+ * 3. the restored database is compared with the manifest, the same way for both.
  */
 export async function restoreBackup(options: RestoreOptions): Promise<RestoreOutcome> {
   const log = options.log ?? (() => undefined);
   const manifest = await readArchive(options.file, options.passphrase);
   log(`backup file checked: ${manifest.tables.length} tables, snapshot ${manifest.snapshotAt}`);
   await prepareEmptyTarget(options.target, options.force ?? false);
-  await migrateToHead(options.target, manifest.facts.migrations);
-  log(`target migrated to ${manifest.migrationHead ?? '(no migrations)'}`);
+  let triggersBypassed = false;
+  if (manifest.engine === 'pg_dump') {
+    await loadWithPgRestore(options.file, options.passphrase, options.target, manifest);
+    log('pg_restore done');
+  } else {
+    await migrateToHead(options.target, manifest.facts.migrations);
+    log(`target migrated to ${manifest.migrationHead ?? '(no migrations)'}`);
+    triggersBypassed = await loadCopyData(options, manifest, log);
+  }
+  const verification = await verifyAgainstManifest(options.target, manifest);
+  return { manifest, verification, triggersBypassed };
+}
 
+/**
+ * The copy engine's load, in one transaction: secondary indexes off, every table by COPY FROM in
+ * foreign-key order, sequences set, indexes rebuilt. Returns whether triggers were bypassed.
+ */
+async function loadCopyData(
+  options: RestoreOptions,
+  manifest: Manifest,
+  log: (message: string) => void,
+): Promise<boolean> {
   const client = await connectClient(options.target, 'restore');
-  let triggersBypassed: boolean;
   try {
     await usePortableSession(client);
     // Like pg_restore --disable-triggers: the rows are one consistent snapshot, so the foreign-key
     // triggers need not recheck them. Needs superuser; otherwise the foreign-key order suffices.
-    triggersBypassed = await client
+    const triggersBypassed = await client
       .query('SET session_replication_role = replica')
       .then(() => true)
       .catch(() => false);
@@ -65,14 +83,13 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreOut
       ]);
     }
     await client.query('COMMIT');
+    return triggersBypassed;
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw error;
   } finally {
     await client.end();
   }
-  const verification = await verifyAgainstManifest(options.target, manifest);
-  return { manifest, verification, triggersBypassed };
 }
 
 /** Rows the migrations themselves wrote (seeded lookups) make way for the backup's. */

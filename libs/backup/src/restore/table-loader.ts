@@ -3,13 +3,13 @@ import { finished } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { BackupRefusedError } from '../errors.js';
-import { type TableVisitor } from '../read-archive.js';
+import { type ArchiveVisitor } from '../read-archive.js';
 import { quoteName, type TableEntry } from '../snapshot/catalog.js';
 
 type CopyInStream = ReturnType<typeof copyFrom>;
 
 /** Streams each table of the archive into `COPY … FROM STDIN` on `client`, with backpressure. */
-export class TableLoader implements TableVisitor {
+export class TableLoader implements ArchiveVisitor {
   private copy: CopyInStream | undefined;
   private failure: Error | undefined;
 
