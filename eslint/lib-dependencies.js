@@ -22,6 +22,8 @@ export const LIB_DEPENDENCIES = {
   legacy: ['persistence'],
   // Pulls from the partner platforms into mrlearn and mrtest; shows them beside LMS applications.
   'external-sync': ['domain-errors', 'http', 'identity', 'lms', 'persistence'],
+  // Backup and restore: plain SQL and COPY on the whole database, the migrations for the schema.
+  backup: ['persistence'],
 };
 
 /** Beyond other libs, what a lib must not import at all. */

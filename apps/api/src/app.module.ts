@@ -10,6 +10,7 @@ import { AllExceptionsFilter } from '@mas/http';
 import { type DatabaseConnection, PersistenceModule } from '@mas/persistence';
 import type { DestinationStream } from 'pino';
 import { AdminModule } from './admin/admin.module.js';
+import { BackupModule } from './backup/backup.module.js';
 import { type AppConfig } from './config/app-config.js';
 import { APP_CONFIG } from './config/app-config.token.js';
 import { ALL_ENTITIES } from './database/entities.js';
@@ -56,6 +57,7 @@ export class AppModule {
         EmailModule,
         KpiModule,
         CleanupModule,
+        BackupModule.forRoot(config.backup),
         MetricsModule,
         AdminModule,
         RealtimeModule.forRoot(config),

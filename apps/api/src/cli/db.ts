@@ -1,8 +1,10 @@
 import 'reflect-metadata';
 import { ConfigError } from '@mas/persistence';
+import { backup } from './db-backup.js';
 import { checkDrift } from './db-check.js';
 import { generateMigration } from './db-generate.js';
 import { migrate, revert, status } from './db-migrations.js';
+import { restore } from './db-restore.js';
 import { seedDemo } from './db-seed.js';
 
 const commands: Record<string, (args: string[]) => Promise<number>> = {
@@ -12,6 +14,8 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   check: checkDrift,
   generate: generateMigration,
   seed: seedDemo,
+  backup,
+  restore,
 };
 
 const [name = '', ...args] = process.argv.slice(2);

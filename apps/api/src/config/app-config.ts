@@ -1,4 +1,5 @@
 import { loadRealtimeSettings, type RealtimeSettings } from '../realtime/realtime-settings.js';
+import { type BackupConfig, loadBackupConfig } from '@mas/backup';
 import { type DatabaseConfig, type Env, EnvReader, loadDatabaseConfig } from '@mas/persistence';
 import { type ExternalSyncConfig, loadExternalSyncConfig } from '@mas/external-sync';
 import { type IdentityConfig, loadIdentityConfig } from '@mas/identity';
@@ -60,6 +61,8 @@ export interface AppConfig {
   inputBoundary: InputBoundarySettings;
   /** The Mr. Learn and Mr. Test sync (MRLEARN_*, MRTEST_*, SYNC_*). */
   externalSync: ExternalSyncConfig;
+  /** Scheduled backups and restore drills (BACKUP_DIR, BACKUP_KEEP, BACKUP_ENCRYPTION_KEY, …). */
+  backup: BackupConfig;
 }
 
 /** Validates the whole environment at once; throws a ConfigError naming the first bad variable. */
@@ -96,6 +99,7 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
     identity: loadIdentityConfig(env),
     inputBoundary: loadInputBoundarySettings(env),
     externalSync: loadExternalSyncConfig(env),
+    backup: loadBackupConfig(env),
   } satisfies Omit<AppConfig, 'jobs' | 'workflowJobs'>;
   const jobs = loadJobsSettings(
     {

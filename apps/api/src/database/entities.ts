@@ -6,6 +6,7 @@ import { LMS_ENTITIES } from '@mas/lms';
 import { MENTORSHIP_ENTITIES } from '@mas/mentorship';
 import { PERSISTENCE_ENTITIES } from '@mas/persistence';
 import { WORKFLOW_ENTITIES } from '@mas/workflow';
+import { BackupRun } from '../backup/backup-run.entity.js';
 import { EmailDelivery } from '../email/email-delivery.entity.js';
 import { KpiSnapshot } from '../kpi/kpi-snapshot.entity.js';
 
@@ -21,4 +22,5 @@ export const ALL_ENTITIES = [
   ...EXTERNAL_SYNC_ENTITIES,
   KpiSnapshot,
   EmailDelivery,
+  BackupRun,
 ];

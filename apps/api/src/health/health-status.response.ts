@@ -3,7 +3,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 const INDICATORS = {
   type: 'object',
   additionalProperties: { type: 'object', additionalProperties: true },
-  description: 'by indicator (database, redis, migrations): { status, ... }',
+  description: 'by indicator (database, redis, migrations, backups): { status, ... }',
 } as const;
 
 /** Terminus' health body, also the body of a failing check's 503. */

@@ -13,6 +13,7 @@ import {
 } from '@nestjs/terminus';
 import type { Response } from 'express';
 import { Public } from '@mas/identity';
+import { BackupsHealthIndicator } from './backups.health.js';
 import { DatabaseHealthIndicator } from './database.health.js';
 import { Draining } from './draining.js';
 import { HealthStatusResponse } from './health-status.response.js';
@@ -30,6 +31,7 @@ export class HealthController {
     private readonly redis: RedisHealthIndicator,
     private readonly migrations: MigrationsHealthIndicator,
     private readonly replicas: ReplicasHealthIndicator,
+    private readonly backups: BackupsHealthIndicator,
     private readonly draining: Draining,
   ) {}
 
@@ -37,7 +39,7 @@ export class HealthController {
   @HealthCheck()
   @ApiOperation({
     summary:
-      'Database, Redis (degraded when down), read replicas (degraded when one is down or lags) and pending migrations',
+      'Database, Redis (degraded when down), read replicas (degraded when one is down or lags), pending migrations, and the newest verified backup (degraded when too old)',
   })
   @ApiServiceUnavailableResponse({
     description: 'the database is down or a migration is pending',
@@ -50,6 +52,7 @@ export class HealthController {
       () => this.redis.check(),
       ...(this.replicas.enabled ? [() => this.replicas.check()] : []),
       () => this.migrations.check(),
+      () => this.backups.check(),
     ]);
   }
 

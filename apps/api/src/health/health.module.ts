@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { RedisModule } from '../redis/redis.module.js';
+import { BackupsHealthIndicator } from './backups.health.js';
 import { DatabaseHealthIndicator } from './database.health.js';
 import { Draining } from './draining.js';
 import { HealthController } from './health.controller.js';
@@ -16,6 +17,7 @@ import { ReplicasHealthIndicator } from './replicas.health.js';
     RedisHealthIndicator,
     ReplicasHealthIndicator,
     MigrationsHealthIndicator,
+    BackupsHealthIndicator,
     Draining,
   ],
   exports: [Draining],
