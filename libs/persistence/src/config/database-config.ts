@@ -1,14 +1,9 @@
 import { ConfigError } from './config-error.js';
+import { type DatabaseConnection } from './database-connection.js';
 import { type Env, EnvReader } from './env-reader.js';
 import { readReplicaConfig, type ReplicaConfig } from '../replicas/replica-config.js';
 
-export interface DatabaseConnection {
-  host: string;
-  port: number;
-  username: string;
-  password: string | undefined;
-  database: string;
-}
+export type { DatabaseConnection } from './database-connection.js';
 
 export interface DatabaseConfig {
   /** Where to connect; null when nothing is configured and an embedded Postgres should be started. */

@@ -1,5 +1,5 @@
 import { ConfigError } from '../config/config-error.js';
-import { type DatabaseConnection } from '../config/database-config.js';
+import { type DatabaseConnection } from '../config/database-connection.js';
 import { type EnvReader } from '../config/env-reader.js';
 
 export interface ReplicaConfig {
