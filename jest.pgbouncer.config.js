@@ -18,9 +18,6 @@ export default {
     '/apps/api/test/jobs-redis-flush\\.spec\\.ts$',
     '/apps/api/test/jobs-redis-loss\\.spec\\.ts$',
     '/apps/api/test/outbox-redis-down\\.spec\\.ts$',
-    // Turns the database's logins off and expects readiness back the moment they are on again:
-    // PgBouncer, after a refused server login, refuses its clients for server_login_retry (15 s).
-    '/apps/api/test/health\\.spec\\.ts$',
     // Runs its own PgBouncers, with settings of its own.
     '/apps/api/test/pgbouncer\\.spec\\.ts$',
   ],

@@ -105,6 +105,9 @@ export class PrivatePgBouncer {
       `default_pool_size = ${poolSize}`,
       'max_client_conn = 2000',
       'server_reset_query =',
+      // After a refused server login, clients are refused this long (default 15 s): tests that
+      // turn a database's connections off and on again want it back within a second.
+      'server_login_retry = 1',
     ];
     await writeFile(this.file('pgbouncer.ini'), `${settings.join('\n')}\n`);
   }

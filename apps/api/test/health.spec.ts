@@ -82,7 +82,11 @@ describe('health', () => {
     } finally {
       await admin.sql(`ALTER DATABASE "${name}" ALLOW_CONNECTIONS true`);
     }
-    const up = await app.http().get('/api/health/ready').expect(200);
+    // Within moments (behind PgBouncer: once its server_login_retry has passed).
+    const up = await until(async () => {
+      const response = await app.http().get('/api/health/ready');
+      return response.status === 200 ? response : undefined;
+    }, 'the database back');
     expect(up.body.info.database.status).toBe('up');
   });
 
