@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
-import { migrationStatus } from '@mas/persistence';
+import { migrationStatus, withTimeout } from '@mas/persistence';
 import { DataSource } from 'typeorm';
 import { publicReason } from './public-reason.js';
 
@@ -12,10 +12,14 @@ export class MigrationsHealthIndicator {
     private readonly dataSource: DataSource,
   ) {}
 
-  async check(key = 'migrations') {
+  /**
+   * Bounded like the database check: behind PgBouncer a query for a server that refuses logins
+   * waits in PgBouncer's queue (query_wait_timeout, 120 s by default) instead of failing.
+   */
+  async check(key = 'migrations', timeoutMs = 1500) {
     const indicator = this.health.check(key);
     try {
-      const status = await migrationStatus(this.dataSource);
+      const status = await withTimeout(migrationStatus(this.dataSource), timeoutMs);
       const pending = status.filter((row) => !row.applied).map((row) => row.name);
       return pending.length
         ? indicator.down({ pending })
