@@ -38,16 +38,26 @@ export class LmsController {
   @ApiOperation({ summary: 'Colleges; q is a case-insensitive name prefix' })
   @ApiPage(CollegeResponse)
   @ApiErrors(400)
-  async colleges(@Query() query: SearchQuery): Promise<Page<CollegeResponse>> {
-    return mapPage(await this.catalog.colleges(query), (college) => CollegeResponse.of(college));
+  async colleges(
+    @CurrentUser() reader: User,
+    @Query() query: SearchQuery,
+  ): Promise<Page<CollegeResponse>> {
+    return mapPage(await this.catalog.colleges(query, reader.id), (college) =>
+      CollegeResponse.of(college),
+    );
   }
 
   @Get('courses')
   @ApiOperation({ summary: 'Courses, newest first' })
   @ApiPage(CourseResponse)
   @ApiErrors(400)
-  async courses(@Query() query: PageQueryDto): Promise<Page<CourseResponse>> {
-    return mapPage(await this.catalog.courses(query), (course) => CourseResponse.of(course));
+  async courses(
+    @CurrentUser() reader: User,
+    @Query() query: PageQueryDto,
+  ): Promise<Page<CourseResponse>> {
+    return mapPage(await this.catalog.courses(query, reader.id), (course) =>
+      CourseResponse.of(course),
+    );
   }
 
   @Post('courses')
@@ -63,8 +73,13 @@ export class LmsController {
   @ApiOperation({ summary: 'Batches, newest first; filter by courseId' })
   @ApiPage(BatchResponse)
   @ApiErrors(400)
-  async batches(@Query() query: ListBatchesQuery): Promise<Page<BatchResponse>> {
-    return mapPage(await this.catalog.batches(query), (batch) => BatchResponse.of(batch));
+  async batches(
+    @CurrentUser() reader: User,
+    @Query() query: ListBatchesQuery,
+  ): Promise<Page<BatchResponse>> {
+    return mapPage(await this.catalog.batches(query, reader.id), (batch) =>
+      BatchResponse.of(batch),
+    );
   }
 
   @Post('batches')

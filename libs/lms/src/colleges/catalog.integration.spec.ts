@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { ConflictError, NotFoundError } from '@mas/domain-errors';
 import { concurrently } from '@mas/testing/concurrently.js';
 import { expectDomainError, expectRefusal } from '@mas/testing/domain-errors.js';
@@ -8,6 +9,8 @@ import { CatalogService } from './catalog.service.js';
 
 /** The LMS catalogue on its module: unique course codes, batches of known courses, college search. */
 describe('CatalogService (lib integration)', () => {
+  /** Lists name their reader (whose own writes they must show); no replica here. */
+  const reader = randomUUID();
   let lib: LibModule;
   let catalog: CatalogService;
 
@@ -64,12 +67,14 @@ describe('CatalogService (lib integration)', () => {
     const found: string[] = [];
     let cursor: string | undefined;
     do {
-      const page = await catalog.colleges({ q: 'alPHA', limit: 2, cursor });
+      const page = await catalog.colleges({ q: 'alPHA', limit: 2, cursor }, reader);
       found.push(...page.items.map((college) => college.name));
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
     expect(found.sort()).toEqual(['ALPHA College', 'Alpha Institute', 'alphabet School']);
-    expect((await catalog.colleges({ q: '%' })).items).toEqual([]);
-    expect((await catalog.colleges({ q: '100%' })).items.map((c) => c.name)).toEqual(['100% Tech']);
+    expect((await catalog.colleges({ q: '%' }, reader)).items).toEqual([]);
+    expect((await catalog.colleges({ q: '100%' }, reader)).items.map((c) => c.name)).toEqual([
+      '100% Tech',
+    ]);
   });
 });

@@ -6,8 +6,10 @@ import {
   PgCode,
   postgresErrorOf,
   prefixPattern,
+  ReplicaReads,
   TransactionRunner,
 } from '@mas/persistence';
+import { type EntityManager } from 'typeorm';
 import { CreateBatchDto, CreateCourseDto } from '../dto/lms.dto.js';
 import { Batch } from '../entities/batch.entity.js';
 import { College } from '../entities/college.entity.js';
@@ -16,11 +18,27 @@ import { Course } from '../entities/course.entity.js';
 /** Colleges, courses and batches: the LMS catalogue. */
 @Injectable()
 export class CatalogService {
-  constructor(private readonly transactions: TransactionRunner) {}
+  constructor(
+    private readonly transactions: TransactionRunner,
+    private readonly reads: ReplicaReads,
+  ) {}
 
-  /** Name prefix search, case-insensitive, on the `lower(name) text_pattern_ops` index. */
-  colleges(query: { q?: string; limit?: number; cursor?: string }): Promise<Page<College>> {
-    const colleges = this.transactions.manager().createQueryBuilder(College, 'college');
+  /**
+   * Name prefix search, case-insensitive, on the `lower(name) text_pattern_ops` index. The
+   * catalogue's lists may be served by a read replica that has replayed the reader's own writes.
+   */
+  colleges(
+    query: { q?: string; limit?: number; cursor?: string },
+    readerId: string,
+  ): Promise<Page<College>> {
+    return this.reads.run(readerId, (manager) => this.collegesOn(manager, query));
+  }
+
+  private collegesOn(
+    manager: EntityManager,
+    query: { q?: string; limit?: number; cursor?: string },
+  ): Promise<Page<College>> {
+    const colleges = manager.createQueryBuilder(College, 'college');
     if (query.q)
       colleges.where('lower(college.name) LIKE :prefix', {
         prefix: prefixPattern(query.q.toLowerCase()),
@@ -28,8 +46,10 @@ export class CatalogService {
     return paginateByKeyset(colleges, query);
   }
 
-  courses(page: { limit?: number; cursor?: string }): Promise<Page<Course>> {
-    return paginateByKeyset(this.transactions.manager().createQueryBuilder(Course, 'course'), page);
+  courses(page: { limit?: number; cursor?: string }, readerId: string): Promise<Page<Course>> {
+    return this.reads.run(readerId, (manager) =>
+      paginateByKeyset(manager.createQueryBuilder(Course, 'course'), page),
+    );
   }
 
   async createCourse(input: CreateCourseDto): Promise<Course> {
@@ -45,10 +65,15 @@ export class CatalogService {
     }
   }
 
-  batches(query: { courseId?: string; limit?: number; cursor?: string }): Promise<Page<Batch>> {
-    const batches = this.transactions.manager().createQueryBuilder(Batch, 'batch');
-    if (query.courseId) batches.where('batch.courseId = :courseId', { courseId: query.courseId });
-    return paginateByKeyset(batches, query);
+  batches(
+    query: { courseId?: string; limit?: number; cursor?: string },
+    readerId: string,
+  ): Promise<Page<Batch>> {
+    return this.reads.run(readerId, (manager) => {
+      const batches = manager.createQueryBuilder(Batch, 'batch');
+      if (query.courseId) batches.where('batch.courseId = :courseId', { courseId: query.courseId });
+      return paginateByKeyset(batches, query);
+    });
   }
 
   async createBatch(input: CreateBatchDto): Promise<Batch> {
