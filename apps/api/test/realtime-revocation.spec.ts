@@ -59,9 +59,14 @@ describe('realtime: sockets follow permissions', () => {
   const clients: EventsClient[] = [];
   const children: ChildProcess[] = [];
 
+  /**
+   * A socket in its rooms: 'connect' comes before the server has joined them and looked at the
+   * user again, and a revocation committed in between closes the socket without the event.
+   */
   async function connect(url: string, user: TestUser): Promise<EventsClient> {
     const client = await connectEvents(url, { token: user.token });
     clients.push(client);
+    await client.ready;
     return client;
   }
 
