@@ -23,14 +23,12 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { formatVerification, restoreBackup, writeBackup } from '@mas/backup';
 import {
-  buildDataSourceOptions,
   connectionUrl,
   type DatabaseConnection,
   dropDatabase,
   ensureDatabaseExists,
   loadDatabaseConfig,
-  loadMigrations,
-  openDataSource,
+  migrateDatabase,
 } from '@mas/persistence';
 import pg from 'pg';
 import { fillBackupData } from './support/backup-data.js';
@@ -73,12 +71,7 @@ async function prepareSource(source: DatabaseConnection): Promise<void> {
     if (filled) return;
   }
   await dropDatabase(source, false);
-  const config = loadDatabaseConfig({ DATABASE_URL: connectionUrl(source), DB_POOL_MIN: '0' });
-  const options = buildDataSourceOptions(config, source, {
-    entities: [],
-    migrations: await loadMigrations(),
-  });
-  await (await openDataSource(options, config, source, { migrate: true })).destroy();
+  await migrateDatabase(source);
   const started = performance.now();
   await withClient(source, (client) => fillBackupData(client, scale));
   console.log(`filled in ${((performance.now() - started) / 1000).toFixed(1)} s`);

@@ -1,13 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import {
-  buildDataSourceOptions,
   connectionUrl,
   type DatabaseConnection,
   dropDatabase,
   ensureDatabaseExists,
   loadDatabaseConfig,
-  loadMigrations,
-  openDataSource,
+  migrateDatabase,
 } from '@mas/persistence';
 import pg from 'pg';
 
@@ -95,14 +93,7 @@ async function ensureMigratedTemplate(): Promise<void> {
 }
 
 async function buildTemplate(): Promise<void> {
-  const connection = { ...serverConnection(), database: TEMPLATE };
-  const config = loadDatabaseConfig({ DATABASE_URL: connectionUrl(connection), DB_POOL_MIN: '0' });
-  const options = buildDataSourceOptions(config, connection, {
-    entities: [],
-    migrations: await loadMigrations(),
-  });
-  const dataSource = await openDataSource(options, config, connection, { migrate: true });
-  await dataSource.destroy();
+  await migrateDatabase({ ...serverConnection(), database: TEMPLATE });
 }
 
 async function adminQuery(text: string): Promise<void> {

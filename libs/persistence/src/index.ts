@@ -1,6 +1,7 @@
 export * from './config/config-error.js';
 export * from './config/env-reader.js';
 export * from './config/database-config.js';
+export * from './config/pg-client-config.js';
 export * from './config/direct-connection.js';
 export * from './data-source/data-source-options.js';
 export * from './data-source/migration-files.js';

@@ -1,11 +1,4 @@
-import {
-  buildDataSourceOptions,
-  connectionUrl,
-  ensureDatabaseExists,
-  loadDatabaseConfig,
-  loadMigrations,
-  openDataSource,
-} from '@mas/persistence';
+import { ensureDatabaseExists, loadMigrations, migrateDatabase } from '@mas/persistence';
 import type pg from 'pg';
 import { connectClient, type DatabaseTarget } from '../database-client.js';
 import { BackupRefusedError } from '../errors.js';
@@ -65,17 +58,8 @@ export async function migrateToHead(target: DatabaseTarget, applied: string[]): 
         `from ${missing}: restore with the code version that made the backup`,
     );
   }
-  const config = loadDatabaseConfig({
-    DATABASE_URL: connectionUrl(target.connection),
-    DB_SSL: String(target.ssl),
-    DB_POOL_MIN: '0',
-    DB_POOL_MAX: '2',
-    DB_PREPARED_STATEMENTS: 'false',
-  });
-  const options = buildDataSourceOptions(config, target.connection, {
-    entities: [],
+  await migrateDatabase(target.connection, {
+    ssl: target.ssl,
     migrations: known.slice(0, applied.length),
   });
-  const dataSource = await openDataSource(options, config, target.connection, { migrate: true });
-  await dataSource.destroy();
 }

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { type DatabaseConnection } from '../config/database-config.js';
+import { pgClientConfig } from '../config/pg-client-config.js';
 
 /** The product schemas that share one database. */
 export const NAMED_SCHEMAS = ['public', 'mas_crm', 'mrlearn', 'mrtest', 'superadmin'] as const;
@@ -19,14 +20,7 @@ async function withMaintenanceClient<T>(
   ssl: boolean,
   work: (client: pg.Client) => Promise<T>,
 ): Promise<T> {
-  const client = new pg.Client({
-    host: connection.host,
-    port: connection.port,
-    user: connection.username,
-    password: connection.password,
-    database: 'postgres',
-    ssl: ssl ? { rejectUnauthorized: true } : false,
-  });
+  const client = new pg.Client({ ...pgClientConfig(connection, ssl), database: 'postgres' });
   await client.connect();
   try {
     return await work(client);

@@ -1,10 +1,16 @@
 import { Logger } from '@nestjs/common';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { ensureDatabaseExists } from '../bootstrap/schema-bootstrap.js';
-import { type DatabaseConfig, type DatabaseConnection } from '../config/database-config.js';
+import {
+  connectionUrl,
+  type DatabaseConfig,
+  type DatabaseConnection,
+  loadDatabaseConfig,
+} from '../config/database-config.js';
 import { directConnectionFor, sameConnection } from '../config/direct-connection.js';
 import { migrateUnderLock } from '../migrations/migration-runner.js';
-import { sessionDataSourceOptions } from './data-source-options.js';
+import { buildDataSourceOptions, sessionDataSourceOptions } from './data-source-options.js';
+import { loadMigrations } from './migration-files.js';
 
 const logger = new Logger('Persistence');
 
@@ -53,4 +59,28 @@ async function migrateAndLog(dataSource: DataSource): Promise<void> {
   if (applied.length) logger.log(`applied ${applied.length} migration(s): ${applied.join(', ')}`);
   if (waitedForLockMs > 100)
     logger.log(`waited ${waitedForLockMs} ms for another instance's migrations`);
+}
+
+/**
+ * Brings a database to the schema of `migrations` (default: all of this code's) and closes: the
+ * database is created when missing and the migrations run under the lock, as at boot. For test
+ * templates, scratch and benchmark databases, and restore targets.
+ */
+export async function migrateDatabase(
+  connection: DatabaseConnection,
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  { ssl = false, migrations }: { ssl?: boolean; migrations?: Function[] } = {},
+): Promise<void> {
+  const config = loadDatabaseConfig({
+    DATABASE_URL: connectionUrl(connection),
+    DB_SSL: String(ssl),
+    DB_POOL_MIN: '0',
+    DB_POOL_MAX: '2',
+    DB_PREPARED_STATEMENTS: 'false',
+  });
+  const options = buildDataSourceOptions(config, connection, {
+    entities: [],
+    migrations: migrations ?? (await loadMigrations()),
+  });
+  await (await openDataSource(options, config, connection, { migrate: true })).destroy();
 }
