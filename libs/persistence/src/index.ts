@@ -49,5 +49,6 @@ import { OutboxMessage } from './outbox/outbox-message.entity.js';
 export const PERSISTENCE_ENTITIES = [OutboxMessage];
 export * from './validation/unsafe-input.js';
 export * from './validation/uuid.js';
+export * from './async/coalesced.js';
 export * from './async/with-timeout.js';
 export * from './progress/progress-line.js';

@@ -5,8 +5,9 @@ import { User } from '@mas/identity';
 import { OutboxService, TransactionRunner } from '@mas/persistence';
 import { EntityManager } from 'typeorm';
 import { Slot } from '../entities/slot.entity.js';
-import { lockSlot, readSlot, slotStateUpdate } from './slot-rows.js';
-import { type TakeAction, takeSlot } from './slot-taking.js';
+import { lockSlot, slotStateUpdate } from './slot-rows.js';
+import { SlotTaker } from './slot-taker.js';
+import { type TakeAction } from './slot-taking.js';
 import { SlotAccess } from './slot-access.js';
 import { SlotNotifications } from './slot-notifications.js';
 import { nextStatus, type SlotAction } from './slot-lifecycle.js';
@@ -19,12 +20,16 @@ import { nextStatus, type SlotAction } from './slot-lifecycle.js';
  */
 @Injectable()
 export class BookingService {
+  private readonly taker: SlotTaker;
+
   constructor(
     private readonly transactions: TransactionRunner,
     private readonly ledger: LedgerService,
     private readonly notifications: SlotNotifications,
     private readonly outbox: OutboxService,
-  ) {}
+  ) {
+    this.taker = new SlotTaker(transactions);
+  }
 
   /** tentative → confirmed, debiting the student (422 and nothing changes when short of tokens). */
   book(slotId: string, student: User): Promise<Slot> {
@@ -109,14 +114,15 @@ export class BookingService {
   }
 
   /**
-   * A student takes an upcoming slot that is not their own, paying its price now. Two round trips:
-   * an unlocked read to check and to build the notifications from, then one statement that locks,
-   * re-checks and writes everything (slot-taking.ts). A slot changed in between is read again.
+   * A student takes an upcoming slot that is not their own, paying its price now. Two round trips,
+   * each shared with the concurrent takings (slot-taker.ts): an unlocked read to check and to build
+   * the notifications from, then one statement that locks, re-checks and writes everything
+   * (slot-taking.ts). A slot changed in between is read again.
    */
   private async take(slotId: string, action: TakeAction, student: User): Promise<Slot> {
     const manager = this.transactions.manager();
     for (let attempt = 1; ; attempt++) {
-      const read = await readSlot(manager, slotId);
+      const read = await this.taker.read(slotId);
       if (!read) throw new NotFoundError('slot not found');
       const status = nextStatus(action, read.status);
       SlotAccess.asStudent(read, student);
@@ -128,9 +134,7 @@ export class BookingService {
         updatedAt: new Date(),
       });
       const notifications = await this.notifications.entriesFor(manager, action, taken, student);
-      const done = await this.transactions.statement((statement) =>
-        takeSlot(statement, { action, read, taken, notifications }),
-      );
+      const done = await this.taker.take(action, { read, taken, notifications });
       if (done !== 'changed') return done;
       if (attempt >= MAX_TAKE_ATTEMPTS) throw new ConflictError(SLOT_KEEPS_CHANGING);
     }

@@ -30,11 +30,25 @@ export async function lockSlot(tx: EntityManager, id: string): Promise<Slot | nu
   return row ? toSlot(tx, row) : null;
 }
 
-/** The slot as committed now, without a lock (for a statement that locks and re-checks it). */
-export async function readSlot(manager: EntityManager, id: string): Promise<Slot | null> {
-  const [row] = await manager.query<SlotRow[]>(`SELECT ${COLUMNS} FROM slots WHERE id = $1`, [id]);
-  return row ? toSlot(manager, row) : null;
+/**
+ * The slots as committed now, without a lock (for a statement that locks and re-checks them), in
+ * the order of `ids`: null for a slot that does not exist, or an id that is not a UUID.
+ */
+export async function readSlots(manager: EntityManager, ids: string[]): Promise<(Slot | null)[]> {
+  const wellFormed = ids.filter((id) => UUID.test(id));
+  const rows = wellFormed.length
+    ? await manager.query<SlotRow[]>(`SELECT ${COLUMNS} FROM slots WHERE id = ANY($1::uuid[])`, [
+        wellFormed,
+      ])
+    : [];
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  return ids.map((id) => {
+    const row = byId.get(id.toLowerCase());
+    return row ? toSlot(manager, row) : null;
+  });
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The statement writing every field a transition may change (run along the outbox insert). */
 export function slotStateUpdate(slot: Slot): { sql: string; params: unknown[] } {

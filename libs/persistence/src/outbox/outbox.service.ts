@@ -62,22 +62,35 @@ export const OutboxEntries = {
 
 /**
  * The INSERT writing `entries` (at least one), for callers composing it into a larger statement;
- * with `when`, an SQL condition, the rows are written only if it holds. Each written row queues a
- * notification to the relays (one per transaction: Postgres folds identical ones), sent at commit
- * and never on rollback, so whatever writes outbox rows wakes the relays without a round trip.
+ * with `when`, an SQL condition, a row is written only if it holds: it may name `entry.tag`, the
+ * entry's number in `tags` (e.g. which of several changes in one statement it belongs to). The
+ * entries travel as arrays, so the statement's text does not depend on how many there are.
+ *
+ * Each written row queues a notification to the relays (one per transaction: Postgres folds
+ * identical ones), sent at commit and never on rollback, so whatever writes outbox rows wakes the
+ * relays without a round trip.
  */
-export function outboxInsert(entries: OutboxEntry[], params: SqlParams, when?: string): string {
-  const rows = entries.map(
-    (entry) =>
-      `(${params.bind(entry.channel, 'outbox_channel')}, ${params.bind(entry.topic)}, ` +
-      `${params.bind(entry.payload, 'jsonb')}, ${params.bind(entry.audience ?? [], 'text[]')}, ` +
-      `${params.bind(entry.runAt ?? null, 'timestamptz')})`,
-  );
-  const columns = 'channel, topic, payload, audience, run_at';
-  const values = when
-    ? `SELECT * FROM (VALUES ${rows.join(', ')}) entry (${columns}) WHERE ${when}`
-    : `VALUES ${rows.join(', ')}`;
-  return `INSERT INTO outbox_messages (${columns}) ${values} RETURNING ${NOTIFY_RELAYS_SQL}`;
+export function outboxInsert(
+  entries: OutboxEntry[],
+  params: SqlParams,
+  when?: string,
+  tags?: number[],
+): string {
+  const column = (cast: string, value: (entry: OutboxEntry) => unknown) =>
+    params.bind(entries.map(value), `${cast}[]`);
+  const source = [
+    column('outbox_channel', (entry) => entry.channel),
+    column('text', (entry) => entry.topic),
+    column('jsonb', (entry) => JSON.stringify(entry.payload)),
+    column('jsonb', (entry) => JSON.stringify(entry.audience ?? [])),
+    column('timestamptz', (entry) => entry.runAt ?? null),
+    params.bind(tags ?? entries.map(() => 0), 'integer[]'),
+  ];
+  return `INSERT INTO outbox_messages (channel, topic, payload, audience, run_at)
+    SELECT channel, topic, payload, ARRAY(SELECT jsonb_array_elements_text(audience)), run_at
+      FROM unnest(${source.join(', ')}) entry (channel, topic, payload, audience, run_at, tag)
+     ${when ? `WHERE ${when}` : ''}
+    RETURNING ${NOTIFY_RELAYS_SQL}`;
 }
 
 /**
