@@ -8,7 +8,7 @@ import { createLibSlot } from '@mas/testing/lib-slots.js';
 import { createLibUser, libIdentityModule } from '@mas/testing/lib-users.js';
 import { ledgerViolations, slotLedgerViolations } from '@mas/testing/ledger.js';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { MentorshipModule } from '../mentorship.module.js';
 import { BookingService } from './booking.service.js';
 
@@ -17,12 +17,13 @@ describe('BookingService: concurrent takings share statements (mentorship lib, o
   let lib: LibModule;
   let booking: BookingService;
   let mentor: User;
-  let statements: string[];
+  /** Every query BookingService sends, through the pool's EntityManager (the real one). */
+  let sent: jest.SpiedFunction<EntityManager['query']>;
 
   const balanceOf = async (user: User) =>
     (await lib.database.sql('SELECT balance FROM token_wallets WHERE user_id = $1', [user.id]))
       .rows[0].balance as number;
-  const count = (marker: string) => statements.filter((sql) => sql.includes(marker)).length;
+  const count = (marker: string) => sent.mock.calls.filter(([sql]) => sql.includes(marker)).length;
   const READS = 'FROM slots WHERE id = ANY(';
   const TAKINGS = 'WITH taking AS';
 
@@ -30,16 +31,7 @@ describe('BookingService: concurrent takings share statements (mentorship lib, o
     lib = await startLibModule([libIdentityModule(), FinanceModule, MentorshipModule]);
     booking = lib.context.get(BookingService);
     mentor = await createLibUser(lib.context, UserRole.Expert);
-    const manager = lib.context.get(DataSource).manager;
-    const query = manager.query.bind(manager);
-    jest.spyOn(manager, 'query').mockImplementation((sql: string, params?: unknown[]) => {
-      statements.push(sql);
-      return query(sql, params);
-    });
-  });
-
-  beforeEach(() => {
-    statements = [];
+    sent = jest.spyOn(lib.context.get(DataSource).manager, 'query');
   });
 
   afterEach(async () => {
@@ -60,7 +52,7 @@ describe('BookingService: concurrent takings share statements (mentorship lib, o
     const broke = await createFundedStudent(lib.context, 1);
     const rival = await createFundedStudent(lib.context, 2);
     const brokesSlot = await createLibSlot(lib.context, mentor, 2);
-    statements = [];
+    sent.mockClear();
 
     const outcomes = await Promise.allSettled([
       ...slots.map((slot, n) => booking.book(slot.id, funded[n])),
@@ -109,7 +101,7 @@ describe('BookingService: concurrent takings share statements (mentorship lib, o
     const slots = await Promise.all(
       Array.from({ length: 4 }, () => createLibSlot(lib.context, mentor, 2)),
     );
-    statements = [];
+    sent.mockClear();
 
     const outcomes = await Promise.allSettled(slots.map((slot) => booking.book(slot.id, student)));
 
@@ -140,7 +132,7 @@ describe('BookingService: concurrent takings share statements (mentorship lib, o
       CREATE TRIGGER test_refuse_slot BEFORE UPDATE ON slots
         FOR EACH ROW WHEN (OLD.id = '${broken.id}') EXECUTE FUNCTION test_refuse_slot();`);
     try {
-      statements = [];
+      sent.mockClear();
       const outcomes = await Promise.allSettled(
         slots.map((slot, n) => booking.book(slot.id, students[n])),
       );
@@ -168,7 +160,7 @@ describe('BookingService: concurrent takings share statements (mentorship lib, o
     const slots = await Promise.all(
       Array.from({ length: 96 }, () => createLibSlot(lib.context, mentor, 2)),
     );
-    statements = [];
+    sent.mockClear();
 
     // Eight statements of twelve takings run side by side, each changing the same twelve wallets,
     // every other one naming the students in the opposite order.
