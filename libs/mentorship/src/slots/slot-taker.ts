@@ -64,12 +64,25 @@ export class SlotTaker {
   }
 }
 
-/** The indexes of `takings`, in groups that name each slot and each student at most once. */
+/**
+ * At most this many takings share a statement, which holds all their slot locks until it commits:
+ * a burst of requests becomes several statements side by side rather than one long one.
+ */
+const MAX_TAKINGS_PER_STATEMENT = 50;
+
+/**
+ * The indexes of `takings`, in groups of at most MAX_TAKINGS_PER_STATEMENT that name each slot and
+ * each student at most once.
+ */
 function disjointGroups(takings: Taking[]): number[][] {
   const groups: { indexes: number[]; names: Set<string> }[] = [];
   takings.forEach(({ read, taken }, index) => {
     const names = [`slot:${read.id}`, `student:${taken.studentId}`];
-    let group = groups.find((candidate) => !names.some((name) => candidate.names.has(name)));
+    let group = groups.find(
+      (candidate) =>
+        candidate.indexes.length < MAX_TAKINGS_PER_STATEMENT &&
+        !names.some((name) => candidate.names.has(name)),
+    );
     if (!group) groups.push((group = { indexes: [], names: new Set() }));
     group.indexes.push(index);
     names.forEach((name) => group.names.add(name));
