@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { createTestDatabase, type TestDatabase } from '@mas/testing/test-database.js';
 import { login, startTestApp, TEST_ADMIN, testEnv, type TestApp } from '@mas/testing/test-app.js';
 import { createUserWithRole, type TestUser } from '@mas/testing/users.js';
+import { childOutput } from '@mas/testing/child-output.js';
 
 const CLI = fileURLToPath(new URL('../../../dist/apps/api/src/cli/crm-import.js', import.meta.url));
 
@@ -290,12 +291,7 @@ describe('crm: lead import (HTTP and command line)', () => {
       const child = spawn(process.execPath, [CLI, ...args], {
         env: { ...process.env, ...testEnv(database) },
       });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-      return { code, stdout, stderr };
+      return childOutput(child);
     };
     const writeWorkFile = async (name: string, content: string) => {
       const path = join(workDir, name);

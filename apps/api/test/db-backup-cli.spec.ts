@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createTestDatabase, type TestDatabase } from '@mas/testing/test-database.js';
+import { childOutput } from '@mas/testing/child-output.js';
 
 const DB_CLI = fileURLToPath(new URL('../../../dist/apps/api/src/cli/db.js', import.meta.url));
 const KEY = 'cli-spec-passphrase-long';
@@ -35,12 +36,7 @@ describe('npm run db:backup and db:restore', () => {
       env: { ...process.env, DATABASE_URL: source.url, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-    return { code, stdout, stderr };
+    return childOutput(child);
   };
   const emptyTarget = async () => {
     const database = await createTestDatabase({ migrated: false });

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createTestDatabase, type TestDatabase } from '@mas/testing/test-database.js';
 import { login, startTestApp, TEST_ADMIN, testEnv } from '@mas/testing/test-app.js';
+import { childOutput } from '@mas/testing/child-output.js';
 
 const DB_CLI = fileURLToPath(new URL('../../../dist/apps/api/src/cli/db.js', import.meta.url));
 
@@ -22,9 +23,7 @@ describe('npm run db:seed', () => {
       // stderr may carry a shutdown warning of the outbox relay; what users read is on stdout.
       stdio: ['ignore', 'pipe', 'ignore'],
     });
-    let stdout = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const { code, stdout } = await childOutput(child);
     return { code, stdout };
   };
 

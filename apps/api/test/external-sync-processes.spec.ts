@@ -1,10 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { FakePartnerPlatform } from '@mas/testing/fake-partner-platform.js';
 import { learners } from '@mas/testing/partner-records.js';
 import { createTestDatabase, type TestDatabase } from '@mas/testing/test-database.js';
 import { until } from '@mas/testing/until.js';
+import { childOutput } from '@mas/testing/child-output.js';
 
 const CLI = fileURLToPath(
   new URL('../../../dist/apps/api/src/cli/external-sync.js', import.meta.url),
@@ -48,13 +48,9 @@ describe('external sync across processes', () => {
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const exited = once(child, 'exit').then(([code]) => {
+    const exited = childOutput(child).then(({ code, stdout, stderr }) => {
       if (code !== 0 && code !== null) throw new Error(`sync:run exited ${code}: ${stderr}`);
-      return { code: code as number | null, stdout };
+      return { code, stdout };
     });
     exited.catch(() => undefined);
     return { process: child, exited };

@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +7,7 @@ import { createLegacyDatabase, LEGACY, LEGACY_PASSWORD } from '@mas/testing/lega
 import { importState } from '@mas/testing/legacy-state.js';
 import { login, startTestApp, testEnv } from '@mas/testing/test-app.js';
 import { createTestDatabase, type TestDatabase } from '@mas/testing/test-database.js';
+import { childOutput } from '@mas/testing/child-output.js';
 
 const CLI = fileURLToPath(
   new URL('../../../dist/apps/api/src/cli/legacy-import.js', import.meta.url),
@@ -24,15 +25,7 @@ describe('npm run legacy:import', () => {
 
   const start = (target: TestDatabase, ...args: string[]) =>
     spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...testEnv(target) } });
-  const finished = async (child: ChildProcess) => {
-    let stdout = '';
-    let stderr = '';
-    child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-    return { code, stdout, stderr };
-  };
-  const run = (target: TestDatabase, ...args: string[]) => finished(start(target, ...args));
+  const run = (target: TestDatabase, ...args: string[]) => childOutput(start(target, ...args));
   const importInto = (target: TestDatabase, ...args: string[]) =>
     run(target, '--from', legacy.url, '--batch-size', BATCH, ...args);
   const reportFile = (name: string) => join(workDir, name);
@@ -165,7 +158,7 @@ describe('npm run legacy:import', () => {
       '--legacy-timezone',
       'Asia/Kolkata',
     );
-    const exited = finished(child);
+    const exited = childOutput(child);
     // Poll faster than until() does: the kill must land while batches are still being copied.
     const deadline = Date.now() + 30_000;
     while ((await count(killed, 'legacy_import.checkpoints')) < 2 && Date.now() < deadline)
@@ -203,7 +196,7 @@ describe('npm run legacy:import', () => {
         '--legacy-timezone',
         'Asia/Kolkata',
       );
-      const exited = finished(child);
+      const exited = childOutput(child);
       const inPhase = async () =>
         (
           await target.sql(

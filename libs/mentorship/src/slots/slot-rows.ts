@@ -1,3 +1,4 @@
+import { isUuid } from '@mas/persistence';
 import { type EntityManager } from 'typeorm';
 import { type MeetingStatus } from '../entities/meeting-status.enum.js';
 import { Slot } from '../entities/slot.entity.js';
@@ -35,7 +36,7 @@ export async function lockSlot(tx: EntityManager, id: string): Promise<Slot | nu
  * the order of `ids`: null for a slot that does not exist, or an id that is not a UUID.
  */
 export async function readSlots(manager: EntityManager, ids: string[]): Promise<(Slot | null)[]> {
-  const wellFormed = ids.filter((id) => UUID.test(id));
+  const wellFormed = ids.filter(isUuid);
   const rows = wellFormed.length
     ? await manager.query<SlotRow[]>(`SELECT ${COLUMNS} FROM slots WHERE id = ANY($1::uuid[])`, [
         wellFormed,
@@ -47,8 +48,6 @@ export async function readSlots(manager: EntityManager, ids: string[]): Promise<
     return row ? toSlot(manager, row) : null;
   });
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The statement writing every field a transition may change (run along the outbox insert). */
 export function slotStateUpdate(slot: Slot): { sql: string; params: unknown[] } {
