@@ -20,6 +20,7 @@ import type { AddressInfo } from 'node:net';
 import { Worker } from 'node:worker_threads';
 import type { INestApplication } from '@nestjs/common';
 import { TokenService, User } from '@mas/identity';
+import { QueueRegistry } from '@mas/jobs';
 import {
   connectionUrl,
   dropDatabase,
@@ -336,6 +337,8 @@ try {
   for (const violation of violations) console.log(`invariant violated: ${violation}`);
   if (!violations.length) console.log('invariant: ok');
 } finally {
+  // The emails queued for the worker that is not running: nothing left behind in the shared Redis.
+  for (const queue of app?.get(QueueRegistry).all() ?? []) await queue.obliterate({ force: true });
   await app?.close();
   await pool.end();
   await dropDatabase(connection, false);

@@ -43,6 +43,12 @@ const LEASE_SECONDS = 30;
 const STOP_WAIT_MS = 5_000;
 /** A retry is claimed this long after it is due by our clock, in case the database's runs behind. */
 const RETRY_MARGIN_MS = 20;
+/**
+ * Which of the claimed rows ($1) an update applies to: those still pending. Joined row by row
+ * through the primary key: `id = ANY($1) AND status = 'pending'` is planned as a bitmap AND with
+ * the due index, which reads every dead entry of that index on each call until VACUUM.
+ */
+const STILL_PENDING = `FROM unnest($1::uuid[]) AS claimed (id) WHERE message.id = claimed.id AND message.status = 'pending'`;
 
 /**
  * Dispatches committed outbox rows. Each instance claims due rows with `FOR UPDATE SKIP LOCKED` and
@@ -73,8 +79,8 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private retriesDueAt: number[] = [];
   private readonly handOffs = new CoalescedWrite((ids) =>
     this.dataSource.query(
-      `UPDATE outbox_messages SET status = 'handed_off', handed_off_at = now(), last_error = NULL
-        WHERE id = ANY($1::uuid[]) AND status = 'pending'`,
+      `UPDATE outbox_messages message SET status = 'handed_off', handed_off_at = now(), last_error = NULL
+         ${STILL_PENDING}`,
       [ids],
     ),
   );
@@ -132,8 +138,8 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     const released = [...this.inFlight];
     await this.dataSource
       .query(
-        `UPDATE outbox_messages SET next_attempt_at = now(), attempts = greatest(attempts - 1, 0)
-          WHERE id = ANY($1::uuid[]) AND status = 'pending'`,
+        `UPDATE outbox_messages message SET next_attempt_at = now(), attempts = greatest(attempts - 1, 0)
+           ${STILL_PENDING}`,
         [released],
       )
       .then(() => notifyRelays(this.dataSource))
@@ -165,8 +171,8 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private async markDispatched(rows: ClaimedRow[]): Promise<void> {
     if (!rows.length) return;
     await this.dataSource.query(
-      `UPDATE outbox_messages SET status = 'dispatched', dispatched_at = now(), last_error = NULL
-        WHERE id = ANY($1::uuid[]) AND status = 'pending'`,
+      `UPDATE outbox_messages message SET status = 'dispatched', dispatched_at = now(), last_error = NULL
+         ${STILL_PENDING}`,
       [rows.map((row) => row.id)],
     );
   }
@@ -193,17 +199,13 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     return Math.max(0, Math.min(interval, nextRetryIn));
   }
 
-  private async claim(channels: OutboxChannel[]): Promise<ClaimedRow[]> {
-    return this.dataSource
-      .query<ClaimedRow[]>(
-        `UPDATE outbox_messages SET attempts = attempts + 1, next_attempt_at = now() + make_interval(secs => $3)
-        WHERE id IN (SELECT id FROM outbox_messages
-                      WHERE status = 'pending' AND next_attempt_at <= now() AND channel = ANY($1::outbox_channel[])
-                      ORDER BY next_attempt_at, created_at LIMIT $2 FOR UPDATE SKIP LOCKED)
-        RETURNING id, channel, topic, payload, audience, attempts, run_at, created_at`,
-        [channels, this.config.outbox.batchSize, LEASE_SECONDS],
-      )
-      .then((result) => (result as unknown as [ClaimedRow[], number])[0]);
+  /** Oldest due first; each claimed row's lease pushes its next attempt past now. */
+  private claim(channels: OutboxChannel[]): Promise<ClaimedRow[]> {
+    return this.dataSource.query<ClaimedRow[]>(
+      `SELECT id, channel, topic, payload, audience, attempts, run_at, created_at
+         FROM outbox_claim($1::outbox_channel[], $2, $3)`,
+      [channels, this.config.outbox.batchSize, LEASE_SECONDS],
+    );
   }
 
   /**
