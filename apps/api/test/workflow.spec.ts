@@ -411,6 +411,39 @@ describe('workflow engine: definitions, runs, signals, timers, retries, triggers
     expect(versions.body.map((d: { version: number }) => d.version)).toEqual([2, 1]);
   });
 
+  it('starts the newest version even when another instance saved it after this one last looked', async () => {
+    const step = (band: string) => ({
+      start: band,
+      steps: {
+        [band]: { type: 'action', action: 'context.set', params: { band }, next: 'done' },
+        ...END,
+      },
+    });
+    await define({ key: 'elsewhere', name: 'Saved here', config: step('here') }).expect(201);
+    expect((await start('elsewhere').expect(201)).body).toMatchObject({ definitionVersion: 1 });
+    // Version 2 as another API instance saves it: this instance is not told.
+    await database.sql(
+      `INSERT INTO workflow_definitions (key, version, name, config)
+       VALUES ('elsewhere', 2, 'Saved elsewhere', $1)`,
+      [JSON.stringify(step('there'))],
+    );
+
+    const first = (await start('elsewhere').expect(201)).body;
+    const second = (await start('elsewhere').expect(201)).body;
+
+    for (const run of [first, second])
+      expect(run).toMatchObject({ definitionVersion: 2, currentStep: 'there' });
+    expect((await runReaches(first.id, 'completed')).context.band).toBe('there');
+    const { rows } = await database.sql(
+      `SELECT definition_version AS version, count(*)::int AS runs FROM workflow_runs
+        WHERE definition_key = 'elsewhere' GROUP BY 1 ORDER BY 1`,
+    );
+    expect(rows).toEqual([
+      { version: 1, runs: 1 },
+      { version: 2, runs: 2 },
+    ]);
+  });
+
   it('retries a failing step with backoff, recovers when the cause goes away, and fails the run after the last attempt', async () => {
     const config = (maxAttempts: number, backoffMs: number) => ({
       start: 'assign',

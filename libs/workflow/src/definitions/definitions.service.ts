@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InvalidInputError, NotFoundError } from '@mas/domain-errors';
-import { TransactionRunner } from '@mas/persistence';
+import { SqlParams, TransactionRunner } from '@mas/persistence';
 import { EntityManager } from 'typeorm';
 import { WorkflowActions } from '../actions/workflow-actions.js';
 import type { WorkflowConfig, WorkflowTrigger } from './definition-config.js';
@@ -14,10 +14,15 @@ export interface NewDefinition {
   trigger?: unknown;
 }
 
-/** Saves definition versions and finds them; versions are immutable, so they are cached by id. */
+/**
+ * Saves definition versions and finds them; versions are immutable, so they are cached by id. The
+ * newest version of each key this process has seen is remembered too, for callers that check in
+ * their own statement that it is still the newest (`latestKnown`).
+ */
 @Injectable()
 export class DefinitionsService {
   private readonly byIdCache = new Map<string, WorkflowDefinition>();
+  private readonly newestSeen = new Map<string, WorkflowDefinition>();
 
   constructor(
     private readonly transactions: TransactionRunner,
@@ -25,9 +30,13 @@ export class DefinitionsService {
   ) {}
 
   /** Validates and saves the next version of `key` (version 1 for a new key); 400 lists problems. */
-  create(input: NewDefinition, createdBy: string | null): Promise<WorkflowDefinition> {
+  async create(input: NewDefinition, createdBy: string | null): Promise<WorkflowDefinition> {
     this.assertValid(input);
-    return this.transactions.run(async (tx) => (await this.saveNextVersion(tx, input, createdBy))!);
+    const saved = await this.transactions.run(
+      async (tx) => (await this.saveNextVersion(tx, input, createdBy))!,
+    );
+    this.remember(saved);
+    return saved;
   }
 
   /** Saves version 1 of `key` unless some version exists (an ensure seed); true when it saved. */
@@ -89,7 +98,33 @@ export class DefinitionsService {
       .manager(tx)
       .findOne(WorkflowDefinition, { where: { key }, order: { version: 'DESC' } });
     if (!definition) throw new NotFoundError(`no workflow definition has the key "${key}"`);
+    // What a caller's transaction reads may still roll back.
+    if (!tx) this.remember(definition);
     return definition;
+  }
+
+  /**
+   * The newest version of `key` this process has seen, read only when it has seen none. Another
+   * instance may have saved a newer one since: the caller checks in its own statement (see
+   * `isNewestSql`) and asks `latest` when the check fails.
+   */
+  latestKnown(key: string): Promise<WorkflowDefinition> {
+    const known = this.newestSeen.get(key);
+    return known ? Promise.resolve(known) : this.latest(key);
+  }
+
+  /** SQL that holds while `definition` is the newest version of its key (bound into `params`). */
+  static isNewestSql(definition: WorkflowDefinition, params: SqlParams): string {
+    return `EXISTS (SELECT FROM workflow_definitions seen
+                     WHERE seen.id = ${params.bind(definition.id, 'uuid')}
+                       AND seen.version = (SELECT max(version) FROM workflow_definitions
+                                            WHERE key = ${params.bind(definition.key, 'text')}))`;
+  }
+
+  private remember(definition: WorkflowDefinition): void {
+    const known = this.newestSeen.get(definition.key);
+    if (!known || known.version < definition.version)
+      this.newestSeen.set(definition.key, definition);
   }
 
   async byId(id: string, tx?: EntityManager): Promise<WorkflowDefinition> {

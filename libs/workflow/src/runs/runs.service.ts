@@ -63,12 +63,22 @@ export class RunsService {
 
   /**
    * A run of the newest version of `definitionKey`, queued to start once this commits. Without an
-   * outer transaction: a read, then the run and its outbox rows as one statement (no BEGIN/COMMIT).
+   * outer transaction, the run and its outbox rows are one statement (no BEGIN/COMMIT) that writes
+   * only if the version this process knows as the newest still is; when another instance saved a
+   * newer one, the newest is read and started instead.
    */
   async start(input: StartRun, within?: EntityManager): Promise<WorkflowRun> {
-    const definition = await this.definitions.latest(input.definitionKey, within);
-    const insert = (tx: EntityManager) => this.insertRun(tx, definition, input);
-    return (await (within ? insert(within) : this.transactions.statement(insert)))!;
+    if (within) {
+      const definition = await this.definitions.latest(input.definitionKey, within);
+      return (await this.insertRun(within, definition, input))!;
+    }
+    const known = await this.definitions.latestKnown(input.definitionKey);
+    const started = await this.transactions.statement((tx) =>
+      this.insertRun(tx, known, input, null, { onlyIfNewest: true }),
+    );
+    if (started) return started;
+    const newest = await this.definitions.latest(input.definitionKey);
+    return (await this.transactions.statement((tx) => this.insertRun(tx, newest, input)))!;
   }
 
   /**
@@ -183,12 +193,16 @@ export class RunsService {
     return run;
   }
 
-  /** The run and its outbox rows in one statement; null (and no rows) when it already exists. */
+  /**
+   * The run and its outbox rows in one statement; null (and no rows) when it already exists, or
+   * with `onlyIfNewest` when `definition` is no longer its key's newest version.
+   */
   private async insertRun(
     tx: EntityManager,
     definition: WorkflowDefinition,
     input: StartRun,
     triggerMessageId: string | null = null,
+    { onlyIfNewest = false } = {},
   ): Promise<WorkflowRun | null> {
     const pending = Object.assign(new WorkflowRun(), {
       id: randomUUID(),
@@ -202,23 +216,28 @@ export class RunsService {
       error: null,
     });
     const params = new SqlParams();
-    const values = [
-      pending.id,
-      definition.id,
-      definition.key,
-      definition.version,
-      input.subject.type,
-      input.subject.id,
-      definition.config.start,
-    ].map((value) => params.bind(value));
-    const rest = [params.bind(JSON.stringify(input.context ?? {}), 'jsonb')];
-    rest.push(params.bind(triggerMessageId), params.bind(input.startedBy ?? null));
+    // Typed: the values are a SELECT's (for the guard), whose untyped parameters would be text.
+    const values = (
+      [
+        [pending.id, 'uuid'],
+        [definition.id, 'uuid'],
+        [definition.key, 'text'],
+        [definition.version, 'integer'],
+        [input.subject.type, 'text'],
+        [input.subject.id, 'text'],
+        [definition.config.start, 'text'],
+        [JSON.stringify(input.context ?? {}), 'jsonb'],
+        [triggerMessageId, 'uuid'],
+        [input.startedBy ?? null, 'uuid'],
+      ] as const
+    ).map(([value, cast]) => params.bind(value, cast));
     const outbox = [advanceRunEntry(pending.id), runUpdatedEntry(pending)];
+    const guard = onlyIfNewest ? DefinitionsService.isNewestSql(definition, params) : 'true';
     const [inserted] = await tx.query<WorkflowRun[]>(
       `WITH run AS (
          INSERT INTO workflow_runs (id, definition_id, definition_key, definition_version, subject_type,
                 subject_id, current_step, context, trigger_message_id, started_by, status, due_at)
-         VALUES (${values.join(', ')}, ${rest.join(', ')}, 'pending', now())
+         SELECT ${values.join(', ')}, 'pending', now() WHERE ${guard}
          ON CONFLICT DO NOTHING RETURNING ${RUN_COLUMNS}),
        outbox AS (${outboxInsert(outbox, params, 'EXISTS (SELECT FROM run)')})
        SELECT * FROM run`,
