@@ -1,23 +1,33 @@
+import { migrateDatabase } from '@mas/persistence';
+import { PrivatePostgres } from '@mas/testing/private-postgres.js';
 import pg from 'pg';
-import { createTestDatabase, type TestDatabase } from '@mas/testing/test-database.js';
 
 const ROWS = 3000;
 
+/**
+ * On a server of its own: a scan marks an index entry dead only once no transaction on the whole
+ * server could still see its row, and on the shared server other test files' open transactions
+ * would keep every entry alive for as long as they run.
+ */
 describe('outbox_claim', () => {
-  let database: TestDatabase;
+  let server: PrivatePostgres;
+  let database: Awaited<ReturnType<PrivatePostgres['database']>>;
   let client: pg.Client;
 
   beforeAll(async () => {
-    database = await createTestDatabase({ migrated: true });
+    server = await PrivatePostgres.create();
+    database = await server.database('mas_outbox_claim');
+    await migrateDatabase(database.connection);
     client = new pg.Client({ connectionString: database.url });
     await client.connect();
     // Read the shared counters on every call, not a snapshot taken once per transaction.
     await client.query(`SET stats_fetch_consistency = none`);
-  });
+  }, 60_000);
 
   afterAll(async () => {
     await client?.end();
-    await database?.drop();
+    await database?.end();
+    await server?.destroy();
   });
 
   /** Entries the due index has returned to scans so far, this session's included. */
