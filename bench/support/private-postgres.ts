@@ -9,6 +9,7 @@ import {
   loadDatabaseConfig,
 } from '@mas/persistence';
 import pg from 'pg';
+import { DatabaseSessions } from './database-sessions.js';
 import { freePort } from './free-port.js';
 
 const run = promisify(execFile);
@@ -19,8 +20,9 @@ export interface PrivateDatabase {
   connection: DatabaseConnection;
   url: string;
   sql(text: string, values?: unknown[]): Promise<pg.QueryResult>;
+  session(): Promise<pg.Client>;
   drop(): Promise<void>;
-  /** Closes the pool behind `sql`. */
+  /** Closes the sessions and the pool behind `sql`. */
   end(): Promise<void>;
 }
 
@@ -91,12 +93,17 @@ export class PrivatePostgres {
     await ensureDatabaseExists(connection, false);
     const pool = new pg.Pool({ connectionString: this.url(name), max: 2 });
     pool.on('error', () => undefined);
+    const sessions = new DatabaseSessions(this.url(name));
     return {
       connection,
       url: this.url(name),
       sql: (text, values) => pool.query(text, values),
+      session: () => sessions.session(),
       drop: () => Promise.resolve(),
-      end: () => pool.end(),
+      end: async () => {
+        await sessions.closeAll();
+        await pool.end();
+      },
     };
   }
 

@@ -1,4 +1,3 @@
-import pg from 'pg';
 import { type ImportContext, type ImportStep, phasesOf } from '@mas/legacy';
 import type { TestDatabase } from './test-database.js';
 
@@ -14,8 +13,7 @@ export async function runPhases(
   steps: readonly ImportStep[],
   context: ImportContext = LEGACY_CONTEXT,
 ): Promise<void> {
-  const client = new pg.Client({ connectionString: database.url });
-  await client.connect();
+  const client = await database.session();
   try {
     for (const phase of steps.flatMap(phasesOf)) {
       let key: string | null = null;

@@ -8,12 +8,18 @@ import {
   migrateDatabase,
 } from '@mas/persistence';
 import pg from 'pg';
+import { DatabaseSessions } from '../../bench/support/database-sessions.js';
 
 export interface TestDatabase {
   connection: DatabaseConnection;
   url: string;
   /** A plain pg client on this database, for asserting in SQL. */
   sql(text: string, values?: unknown[]): Promise<pg.QueryResult>;
+  /**
+   * A connected session of its own on this database, for what a pool cannot give: a lock or a
+   * transaction held across calls. `drop` closes the sessions still open.
+   */
+  session(): Promise<pg.Client>;
   drop(): Promise<void>;
 }
 
@@ -51,11 +57,15 @@ export async function createTestDatabase({
   // pool.end() asks its connections to close without waiting for the server to see them go, so
   // drop()'s DROP DATABASE ... WITH (FORCE) may still terminate one: an expected error, not a failure.
   pool.on('error', () => undefined);
+  const url = connectionUrl(connection);
+  const sessions = new DatabaseSessions(url);
   return {
     connection,
-    url: connectionUrl(connection),
+    url,
     sql: (text, values) => pool.query(text, values),
+    session: () => sessions.session(),
     drop: async () => {
+      await sessions.closeAll();
       await pool.end();
       await dropDatabase(connection, false);
     },

@@ -2,7 +2,6 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { EmailTemplate } from '@mas/email';
-import pg from 'pg';
 import { createCourseBatch } from '@mas/testing/catalog.js';
 import { emailSends } from '@mas/testing/email-sends.js';
 import { EXPECTED_SCHEDULER_IDS, registeredSchedulerIds } from '@mas/testing/job-schedulers.js';
@@ -107,8 +106,7 @@ describe('faults: Redis SIGKILLed under HTTP load, restarted empty', () => {
     };
 
     // The email worker waits on this lock, so jobs pile up in Redis until it is back.
-    const blocker = new pg.Client({ connectionString: database.url });
-    await blocker.connect();
+    const blocker = await database.session();
     let handedOffAtKill: number | undefined;
     let schedulesBackMs: number | undefined;
     try {

@@ -4,7 +4,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { type INestApplicationContext } from '@nestjs/common';
 import { EmailTemplate } from '@mas/email';
 import { OutboxService, TransactionRunner } from '@mas/persistence';
-import pg from 'pg';
 import { emailSends } from '@mas/testing/email-sends.js';
 import { EXPECTED_SCHEDULER_IDS, registeredSchedulerIds } from '@mas/testing/job-schedulers.js';
 import { PrivateRedis } from '@mas/testing/private-redis.js';
@@ -105,8 +104,7 @@ describe('jobs survive a Redis that forgets: SIGKILL mid-load, restart empty', (
     );
 
     // The email worker is slow (its delivery inserts wait on a lock), so jobs queue up in Redis.
-    const blocker = new pg.Client({ connectionString: database.url });
-    await blocker.connect();
+    const blocker = await database.session();
     try {
       await blocker.query('BEGIN');
       await blocker.query('LOCK TABLE email_deliveries IN SHARE MODE');

@@ -1,6 +1,5 @@
 import { type AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import pg from 'pg';
 import { burst, type BurstAnswer, figuresOf } from '@mas/testing/burst.js';
 import { createTestDatabase, type TestDatabase } from '@mas/testing/test-database.js';
 import { login, startTestApp, TEST_ADMIN, type TestApp } from '@mas/testing/test-app.js';
@@ -66,8 +65,7 @@ describe('overload: bounded pool acquisition sheds load', () => {
     releasedAt: number;
     lockedAt: number;
   }> {
-    const locker = new pg.Client({ connectionString: database.url });
-    await locker.connect();
+    const locker = await database.session();
     try {
       await locker.query('BEGIN');
       await locker.query('LOCK TABLE users IN ACCESS EXCLUSIVE MODE');

@@ -9,7 +9,6 @@ import { createBookedSlot } from '@mas/testing/lib-slots.js';
 import { createLibUser, libIdentityModule } from '@mas/testing/lib-users.js';
 import { ledgerViolations } from '@mas/testing/ledger.js';
 import { createTestDatabase, type TestDatabase } from '@mas/testing/test-database.js';
-import pg from 'pg';
 import { HEADER_BYTES } from './archive/container-header.js';
 import { toolMajor } from './engines/pg-tools.js';
 import { BackupRefusedError } from './errors.js';
@@ -77,8 +76,7 @@ describe('backup and restore (on Postgres, with bookings written during the back
         bookedDuringBackup++;
       }
     })();
-    const snapshotReader = new pg.Client({ connectionString: lib.database.url });
-    await snapshotReader.connect();
+    const snapshotReader = await lib.database.session();
     try {
       manifest = await writeBackup({
         source: into(lib.database),

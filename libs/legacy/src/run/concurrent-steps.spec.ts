@@ -1,4 +1,4 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { createTestDatabase, type TestDatabase } from '@mas/testing/test-database.js';
 import type { ImportPhase } from '../import-phase.js';
 import { ownTransactions } from './batch-transactions.js';
@@ -60,13 +60,10 @@ describe('legacy import runner: a step of concurrent phases', () => {
     await database.sql(
       'CREATE TABLE lane_rows (phase text, batch int, pid int, PRIMARY KEY (phase, batch))',
     );
-    main = new pg.Client({ connectionString: database.url });
-    extra = new pg.Client({ connectionString: database.url });
-    await Promise.all([main.connect(), extra.connect()]);
+    [main, extra] = await Promise.all([database.session(), database.session()]);
   });
 
   afterAll(async () => {
-    await Promise.all([main?.end(), extra?.end()]);
     await database?.drop();
   });
 

@@ -2,7 +2,7 @@ import { createTestDatabase, type TestDatabase } from '@mas/testing/test-databas
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
+import type pg from 'pg';
 import type { ImportPhase } from '../import-phase.js';
 import { reportOutcomes } from '../report-outcomes.js';
 import { buildImportReport } from '../report/import-report.js';
@@ -63,8 +63,7 @@ describe('legacy import runner', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase({ migrated: true });
-    client = new pg.Client({ connectionString: database.url });
-    await client.connect();
+    client = await database.session();
     await database.sql(
       `INSERT INTO legacy_import.colleges (id, name, city, state)
        SELECT id, 'College ' || n, CASE WHEN n % 2 = 0 THEN NULL ELSE 'Pune' END, 'MH'
@@ -74,7 +73,6 @@ describe('legacy import runner', () => {
   });
 
   afterAll(async () => {
-    await client?.end();
     await database?.drop();
   });
 

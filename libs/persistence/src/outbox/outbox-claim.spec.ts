@@ -1,6 +1,6 @@
 import { migrateDatabase } from '@mas/persistence';
 import { PrivatePostgres } from '@mas/testing/private-postgres.js';
-import pg from 'pg';
+import type pg from 'pg';
 
 const ROWS = 3000;
 
@@ -18,14 +18,12 @@ describe('outbox_claim', () => {
     server = await PrivatePostgres.create();
     database = await server.database('mas_outbox_claim');
     await migrateDatabase(database.connection);
-    client = new pg.Client({ connectionString: database.url });
-    await client.connect();
+    client = await database.session();
     // Read the shared counters on every call, not a snapshot taken once per transaction.
     await client.query(`SET stats_fetch_consistency = none`);
   }, 60_000);
 
   afterAll(async () => {
-    await client?.end();
     await database?.end();
     await server?.destroy();
   });
