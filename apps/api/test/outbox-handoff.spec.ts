@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type JobHandler } from '@mas/jobs';
+import { type JobHandler, OUTBOX_ROW_ENDED } from '@mas/jobs';
 import {
   OutboxChannel,
   OutboxCompletion,
@@ -122,6 +122,14 @@ describe('outbox hand-off: job rows end when their consumer ran, overdue ones ar
         opts: {},
       } as unknown as Job),
     ).resolves.toBe('ran');
+
+    // A handler that ended its row with its effect: the worker does not write it again.
+    const endedByHandler = await insert('handed_off');
+    const ending: JobHandler = { ...failing, handle: () => Promise.resolve(OUTBOX_ROW_ENDED) };
+    await expect(
+      outboxCompletingProcessor(ending, completion)({ id: endedByHandler } as unknown as Job),
+    ).resolves.toBeUndefined();
+    expect((await row(endedByHandler)).status).toBe('handed_off');
   });
 
   it('re-queues rows handed off longer than the bound, not recent ones nor delayed jobs not yet due', async () => {

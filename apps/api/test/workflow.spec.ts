@@ -1,6 +1,6 @@
-import { QueueRegistry } from '@mas/jobs';
+import { OUTBOX_ROW_ENDED, QueueRegistry } from '@mas/jobs';
 import { OutboxChannel, OutboxMessage } from '@mas/persistence';
-import { WORKFLOW_QUEUE, WorkflowActions, WorkflowTriggers } from '@mas/workflow';
+import { WORKFLOW_QUEUE, WorkflowActions, WorkflowEngine, WorkflowTriggers } from '@mas/workflow';
 import type { Job } from 'bullmq';
 import { createTestDatabase, type TestDatabase } from '@mas/testing/test-database.js';
 import { login, startTestApp, TEST_ADMIN, type TestApp } from '@mas/testing/test-app.js';
@@ -614,6 +614,58 @@ describe('workflow engine: definitions, runs, signals, timers, retries, triggers
     const swept = await runReaches(rows[0].id, 'completed');
     expect(swept.context).toEqual({ swept: true });
     expect(await handler.handle({ name: SWEEP_JOB, data: {} } as Job)).toEqual({ requeued: 0 });
+  });
+
+  it('the step that parks or finishes a run ends its job row in the same statement; a job with nothing due leaves it to the worker', async () => {
+    await define({
+      key: 'ends_job_rows',
+      name: 'Ends job rows',
+      config: {
+        start: 'mark',
+        steps: {
+          mark: { type: 'action', action: 'context.set', params: { marked: true }, next: 'pause' },
+          pause: { type: 'wait', durationMs: 60_000, next: 'done' },
+          ...END,
+        },
+      },
+    }).expect(201);
+    const { rows } = await database.sql(
+      `INSERT INTO workflow_runs (definition_id, definition_key, definition_version, subject_type, subject_id, current_step, due_at)
+       SELECT id, key, version, 'test', 'job-rows', 'mark', now()
+         FROM workflow_definitions WHERE key = 'ends_job_rows' RETURNING id`,
+    );
+    const runId = rows[0].id as string;
+    // Job rows the relay leaves alone for now (due in an hour): this test is their worker.
+    const jobRow = async () =>
+      (
+        await database.sql(
+          `INSERT INTO outbox_messages (channel, topic, payload, status, handed_off_at, next_attempt_at)
+           VALUES ('job', $1, $2, 'handed_off', now(), now() + interval '1 hour') RETURNING id`,
+          [WORKFLOW_QUEUE, { runId }],
+        )
+      ).rows[0].id as string;
+    const status = async (id: string) =>
+      (await database.sql(`SELECT status::text FROM outbox_messages WHERE id = $1`, [id])).rows[0]
+        .status;
+    const engine = app.app.get(WorkflowEngine);
+
+    const parking = await jobRow();
+    expect(await engine.advance(runId, parking)).toBe(true);
+    expect(await status(parking)).toBe('dispatched');
+    expect(await getRun(runId)).toMatchObject({ status: 'waiting', currentStep: 'pause' });
+
+    const early = await jobRow();
+    expect(await engine.advance(runId, early)).toBe(false);
+    expect(await status(early)).toBe('handed_off');
+
+    await database.sql(`UPDATE workflow_runs SET due_at = now() WHERE id = $1`, [runId]);
+    const finishing = await jobRow();
+    const handled = await app.app
+      .get(WorkflowJobHandler)
+      .handle({ id: finishing, name: WORKFLOW_QUEUE, data: { runId } } as Job);
+    expect(handled).toBe(OUTBOX_ROW_ENDED);
+    expect(await status(finishing)).toBe('dispatched');
+    expect(await getRun(runId)).toMatchObject({ status: 'completed', context: { marked: true } });
   });
 
   it('a run cancelled while a step executes stays cancelled: the step, read without a lock, writes nothing', async () => {

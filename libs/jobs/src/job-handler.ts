@@ -49,5 +49,11 @@ export interface JobHandler {
   handle(job: Job): Promise<unknown>;
 }
 
+/**
+ * What `handle` resolves to when it has already ended its job's outbox row as done, in the
+ * statement that recorded the job's effect: the queue worker then leaves the row alone.
+ */
+export const OUTBOX_ROW_ENDED = Symbol('outbox row ended by the handler');
+
 /** Marks a provider implementing `JobHandler`; JobsModule discovers it (as the SeedRunner does seeds). */
 export const JobHandler = DiscoveryService.createDecorator<JobHandlerOptions>();

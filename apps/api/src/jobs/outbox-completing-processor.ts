@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { type JobHandler } from '@mas/jobs';
+import { type JobHandler, OUTBOX_ROW_ENDED } from '@mas/jobs';
 import { OutboxCompletion } from '@mas/persistence';
 import { type Job, UnrecoverableError } from 'bullmq';
 
@@ -7,9 +7,10 @@ const logger = new Logger('QueueWorkers');
 
 /**
  * The processor of a handler's worker: runs the job, then ends the outbox row the job was born
- * from (job id = outbox id) as done, or as failed once no attempt is left. Jobs with no row
- * (schedules) and handlers that end their rows themselves are run as they are. A failure to record
- * completion fails the attempt, so the job runs again rather than its row being re-queued forever.
+ * from (job id = outbox id) as done, unless the handler's result says it did (OUTBOX_ROW_ENDED),
+ * or as failed once no attempt is left. Jobs with no row (schedules) and handlers that end their
+ * rows themselves are run as they are. A failure to record completion fails the attempt, so the
+ * job runs again rather than its row being re-queued forever.
  */
 export function outboxCompletingProcessor(
   handler: JobHandler,
@@ -20,6 +21,7 @@ export function outboxCompletingProcessor(
     const outboxId = OutboxCompletion.isOutboxId(job.id) ? job.id : undefined;
     try {
       const result = await handler.handle(job);
+      if (result === OUTBOX_ROW_ENDED) return undefined;
       if (outboxId) await completion.done(outboxId);
       return result;
     } catch (error) {

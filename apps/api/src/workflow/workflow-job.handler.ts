@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { JobHandler, QueueRegistry } from '@mas/jobs';
+import { JobHandler, OUTBOX_ROW_ENDED, QueueRegistry } from '@mas/jobs';
+import { OutboxCompletion } from '@mas/persistence';
 import { type AdvanceRunJob, WORKFLOW_QUEUE, WorkflowEngine } from '@mas/workflow';
 import type { Job } from 'bullmq';
 import { type AppConfig } from '../config/app-config.js';
@@ -36,8 +37,9 @@ export class WorkflowJobHandler implements JobHandler {
 
   async handle(job: Job): Promise<unknown> {
     if (job.name === SWEEP_JOB) return { requeued: await this.sweep() };
-    await this.engine.advance((job.data as AdvanceRunJob).runId);
-    return undefined;
+    const jobRow = OutboxCompletion.isOutboxId(job.id) ? job.id : undefined;
+    const rowEnded = await this.engine.advance((job.data as AdvanceRunJob).runId, jobRow);
+    return rowEnded ? OUTBOX_ROW_ENDED : undefined;
   }
 
   private async sweep(): Promise<number> {

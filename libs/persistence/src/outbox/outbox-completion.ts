@@ -17,13 +17,18 @@ export class OutboxCompletion {
     return isUuid(id);
   }
 
+  /**
+   * The UPDATE ending the open row `id` (SQL: a bound parameter) as done, for a consumer that
+   * writes it into the statement recording its effect; with `when`, only if that SQL condition holds.
+   */
+  static doneSql(id: string, when?: string): string {
+    return `UPDATE outbox_messages SET status = 'dispatched', dispatched_at = now(), last_error = NULL
+        WHERE id = ${id} AND status IN ('pending', 'handed_off')${when ? ` AND ${when}` : ''}`;
+  }
+
   /** `tx`: the consumer's transaction, so the row is done exactly when the effect commits. */
   async done(id: string, tx: EntityManager = this.dataSource.manager): Promise<void> {
-    await tx.query(
-      `UPDATE outbox_messages SET status = 'dispatched', dispatched_at = now(), last_error = NULL
-        WHERE id = $1 AND status IN ('pending', 'handed_off')`,
-      [id],
-    );
+    await tx.query(OutboxCompletion.doneSql('$1'), [id]);
   }
 
   async failed(id: string, error: string, tx: EntityManager = this.dataSource.manager) {

@@ -1,4 +1,4 @@
-import { type OutboxEntry, outboxInsert, SqlParams } from '@mas/persistence';
+import { OutboxCompletion, type OutboxEntry, outboxInsert, SqlParams } from '@mas/persistence';
 import { type EntityManager } from 'typeorm';
 import { RunStatus, StepRunStatus } from './run-status.js';
 import { advanceRunEntry, runUpdatedEntry } from './run-outbox.js';
@@ -86,6 +86,16 @@ export class RunChanges {
         `INSERT INTO workflow_step_runs
            (run_id, step_no, step_key, step_type, attempt, status, output, error, started_at, finished_at)
          SELECT ${row.map(([value, type]) => params.bind(value, type)).join(', ')} WHERE ${RUN_MOVED}`,
+    );
+  }
+
+  /**
+   * Ends the outbox row of the job doing this change as done, with the change: for the change that
+   * ends the job's work, so its completion is not a statement of its own.
+   */
+  endJobRow(outboxId: string): void {
+    this.stepWrites.push((params) =>
+      OutboxCompletion.doneSql(params.bind(outboxId, 'uuid'), RUN_MOVED),
     );
   }
 

@@ -17,6 +17,15 @@ import { advanceRunEntry } from './run-outbox.js';
 import { FINISHED_RUN_STATUSES, RunStatus, StepRunStatus } from './run-status.js';
 import { WorkflowRun } from './workflow-run.entity.js';
 
+/**
+ * Why a job stops advancing its run: nothing (more) is due, or, `row ended`, the step that stopped
+ * the run (it finished or waits now) also ended the job's outbox row.
+ */
+type JobEnd = 'done' | 'done, row ended';
+
+/** After a step: the run as it left it when the next is due at once, null to read it again. */
+type StepOutcome = VersionedRun | null | JobEnd;
+
 /** Steps one job executes before handing the run to a fresh job (a cycle without waits). */
 const STEPS_PER_JOB = 50;
 
@@ -36,6 +45,7 @@ const CLOCK_TOLERANCE_MS = 1000;
  * transaction locks the run row first; every other step is one statement that applies only if the
  * run is still the row version it read. A worker that dies mid-step leaves nothing committed, so
  * the next job for the run executes the step again; a committed step is never executed twice.
+ * The step that finishes or parks the run ends its job's outbox row in the same statement.
  */
 @Injectable()
 export class WorkflowEngine {
@@ -52,17 +62,22 @@ export class WorkflowEngine {
    * Executes the run's due steps until it waits, finishes or has used this job's step budget. The
    * run is read once: each step's statement returns the row version it wrote, so the next step
    * starts from the state this job left, unless someone else changed the run meanwhile.
+   *
+   * `jobRow`: the outbox row of the job calling; the step that finishes or parks the run ends it as
+   * done in the same statement. True when it did, and the caller has nothing left to record.
    */
-  async advance(runId: string): Promise<void> {
+  async advance(runId: string, jobRow?: string): Promise<boolean> {
     let known: VersionedRun | null = null;
     for (let executed = 0; executed < STEPS_PER_JOB; executed++) {
-      const after: VersionedRun | null | false = await this.executeDueStep(runId, known).catch(
+      const after: StepOutcome = await this.executeDueStep(runId, known, jobRow).catch(
         (error: unknown) => this.afterFailedAttempt(error),
       );
-      if (after === false) return;
+      if (after === 'done') return false;
+      if (after === 'done, row ended') return true;
       known = after;
     }
     await this.transactions.run((tx) => this.outbox.record(tx, [advanceRunEntry(runId)]));
+    return false;
   }
 
   /** Unfinished runs whose job is over a minute late: lost with Redis, or never enqueued. */
@@ -77,7 +92,7 @@ export class WorkflowEngine {
 
   /**
    * One step of the run if it is due: the run as the step left it when the next step is due at
-   * once, null when the run must be read again, false when this job is done.
+   * once, null when the run must be read again, or how this job ends.
    *
    * A step whose effect is only the run's own state (branches, waits, the end, pure actions) reads
    * the run without a lock and writes everything in one statement that applies only if the row is
@@ -87,32 +102,47 @@ export class WorkflowEngine {
   private async executeDueStep(
     runId: string,
     known: VersionedRun | null,
-  ): Promise<VersionedRun | null | false> {
+    jobRow: string | undefined,
+  ): Promise<StepOutcome> {
     const read = known ?? (await readVersionedRun(this.transactions.manager(), runId));
-    if (!read || !isDue(read.run)) return false;
+    if (!read || !isDue(read.run)) return 'done';
     const step = await this.currentStep(read.run);
     if (this.needsTransaction(read.run, step))
-      return this.transactions.run((tx) => this.executeLocked(tx, runId));
+      return this.transactions.run((tx) => this.executeLocked(tx, runId, jobRow));
     const changes = new RunChanges(read.run);
     await this.apply(this.transactions.manager(), changes, step);
+    const end = this.jobEnd(changes, jobRow);
     const version = await this.transactions.statement((manager) =>
       changes.save(manager, read.version),
     );
     if (version === null) return null;
-    return this.continuation(changes.run, version);
+    return end ?? { run: changes.run, version };
   }
 
   /** The same step in a transaction that locks the run first. */
-  private async executeLocked(tx: EntityManager, runId: string): Promise<VersionedRun | false> {
+  private async executeLocked(
+    tx: EntityManager,
+    runId: string,
+    jobRow: string | undefined,
+  ): Promise<VersionedRun | JobEnd> {
     const run = await lockRun(tx, runId);
-    if (!run || !isDue(run)) return false;
+    if (!run || !isDue(run)) return 'done';
     const changes = new RunChanges(run);
     await this.apply(tx, changes, await this.currentStep(run));
-    return this.continuation(run, (await changes.save(tx))!);
+    const end = this.jobEnd(changes, jobRow);
+    const version = (await changes.save(tx))!;
+    return end ?? { run, version };
   }
 
-  private continuation(run: WorkflowRun, version: string): VersionedRun | false {
-    return run.status === RunStatus.Running ? { run, version } : false;
+  /**
+   * How the job ends when the change stops the run (it finishes or waits), which then ends the
+   * job's outbox row too; null when the run goes on.
+   */
+  private jobEnd(changes: RunChanges, jobRow: string | undefined): JobEnd | null {
+    if (changes.run.status === RunStatus.Running) return null;
+    if (!jobRow) return 'done';
+    changes.endJobRow(jobRow);
+    return 'done, row ended';
   }
 
   private async currentStep(run: WorkflowRun): Promise<StepConfig> {
@@ -222,8 +252,8 @@ export class WorkflowEngine {
     changes.moveTo(step.next);
   }
 
-  /** Records a failed attempt (then retries later or fails the run); false: this job is done. */
-  private async afterFailedAttempt(error: unknown): Promise<false> {
+  /** Records a failed attempt (then retries later or fails the run); this job is done then. */
+  private async afterFailedAttempt(error: unknown): Promise<JobEnd> {
     if (!(error instanceof FailedAttempt)) throw error;
     await this.transactions.run(async (tx) => {
       const run = await lockRun(tx, error.runId);
@@ -239,7 +269,7 @@ export class WorkflowEngine {
       this.recordFailure(changes, config.steps[run.currentStep!] as ActionStep, error.cause);
       await changes.save(tx);
     });
-    return false;
+    return 'done';
   }
 
   private recordFailure(changes: RunChanges, step: ActionStep, error: Error): void {
