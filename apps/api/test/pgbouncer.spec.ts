@@ -8,6 +8,7 @@ import { connectEvents, listen } from '@mas/testing/realtime.js';
 import { createSlot } from '@mas/testing/slots.js';
 import { login, startTestApp, TEST_ADMIN, type TestApp } from '@mas/testing/test-app.js';
 import { createTestDatabase, type TestDatabase } from '@mas/testing/test-database.js';
+import { until } from '@mas/testing/until.js';
 import { createUserWithRole, type TestUser } from '@mas/testing/users.js';
 
 /** Server connections per database: far fewer than the app's pool of 10. */
@@ -228,12 +229,16 @@ describe('behind PgBouncer in transaction mode (DATABASE_URL = bouncer, DATABASE
         (row) => row.application_name === OUTBOX_LISTENER_APPLICATION_NAME,
       );
       expect(bouncerListeners).toEqual([]);
-      const serverListeners = await database.sql(
-        `SELECT count(*)::int AS n FROM pg_stat_activity
-          WHERE datname = current_database() AND application_name = $1 AND query ILIKE 'LISTEN%'`,
-        [OUTBOX_LISTENER_APPLICATION_NAME],
-      );
-      expect(serverListeners.rows[0].n).toBe(1);
+      // Right after a drain the relay may still be polling (UNLISTEN *); idle, it listens again.
+      const serverListeners = () =>
+        database
+          .sql(
+            `SELECT count(*)::int AS n FROM pg_stat_activity
+              WHERE datname = current_database() AND application_name = $1 AND query ILIKE 'LISTEN%'`,
+            [OUTBOX_LISTENER_APPLICATION_NAME],
+          )
+          .then(({ rows }) => ((rows[0] as { n: number }).n === 1 ? true : undefined));
+      await until(serverListeners, 'one listener on a server connection of its own');
     });
 
     it('leaves no session state on the server connections it shared (no reset query runs between clients)', async () => {

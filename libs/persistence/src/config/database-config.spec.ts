@@ -15,7 +15,12 @@ describe('loadDatabaseConfig', () => {
       ssl: false,
       runMigrations: true,
     });
-    expect(config.outbox).toMatchObject({ listen: true, pollMs: 200, fallbackPollMs: 5000 });
+    expect(config.outbox).toMatchObject({
+      listen: true,
+      pollMs: 200,
+      fallbackPollMs: 5000,
+      busyPollMs: 20,
+    });
   });
 
   it('reads the outbox wake-up settings; the fallback poll is never shorter than OUTBOX_POLL_MS', () => {
@@ -122,6 +127,7 @@ describe('loadDatabaseConfig', () => {
     ],
     [{ OUTBOX_LISTEN: 'sometimes' }, 'OUTBOX_LISTEN must be true or false'],
     [{ OUTBOX_FALLBACK_POLL_MS: '5s' }, 'OUTBOX_FALLBACK_POLL_MS must be an integer'],
+    [{ OUTBOX_BUSY_POLL_MS: '0' }, 'OUTBOX_BUSY_POLL_MS must be between 1 and 60000, got 0'],
     [
       { OUTBOX_POLL_MS: '1000', OUTBOX_FALLBACK_POLL_MS: '500' },
       'OUTBOX_FALLBACK_POLL_MS must not be below OUTBOX_POLL_MS (1000)',

@@ -45,6 +45,11 @@ export interface DatabaseConfig {
      * e.g. one sent while the listener reconnected (OUTBOX_FALLBACK_POLL_MS).
      */
     fallbackPollMs: number;
+    /**
+     * While drains keep finding rows, the relay stops listening and polls this often instead
+     * (OUTBOX_BUSY_POLL_MS): under load a notification per commit costs more than a poll.
+     */
+    busyPollMs: number;
     batchSize: number;
     maxAttempts: number;
     retentionDays: number;
@@ -111,6 +116,7 @@ export function loadDatabaseConfig(env: Env): DatabaseConfig {
       listen: read.bool('OUTBOX_LISTEN', true),
       pollMs,
       fallbackPollMs,
+      busyPollMs: read.int('OUTBOX_BUSY_POLL_MS', 20, { min: 1, max: 60_000 }),
       batchSize: read.int('OUTBOX_BATCH_SIZE', 100, { min: 1, max: 10_000 }),
       maxAttempts: read.int('OUTBOX_MAX_ATTEMPTS', 10, { min: 1, max: 100 }),
       retentionDays: read.int('OUTBOX_RETENTION_DAYS', 7, { min: 0, max: 3650 }),

@@ -9,6 +9,7 @@ import { OUTBOX_NOTIFY_CHANNEL } from './outbox-notify.js';
 /** The listener's name in pg_stat_activity. */
 export const OUTBOX_LISTENER_APPLICATION_NAME = 'mas-outbox-listener';
 
+const LISTEN_SQL = `LISTEN ${pg.escapeIdentifier(OUTBOX_NOTIFY_CHANNEL)}`;
 const RECONNECT_FIRST_MS = 100;
 const RECONNECT_MAX_MS = 5_000;
 
@@ -43,6 +44,9 @@ export function listenerClientConfig(
  * `wake` for each. It also calls `wake` when it connects and when it loses its connection: rows
  * committed while nobody listened were not announced, and the relay must poll at its short
  * interval until the listener is back. Reconnects with exponential backoff until closed.
+ *
+ * `pause` stops listening while the connection stays: Postgres then no longer wakes this session
+ * on every notifying commit, which under load costs the database more than the relay's polls.
  */
 export class OutboxListener {
   private client?: pg.Client;
@@ -50,6 +54,7 @@ export class OutboxListener {
   private failures = 0;
   private retry?: NodeJS.Timeout;
   private listening = false;
+  private unlistened = false;
 
   constructor(
     private readonly clientConfig: pg.ClientConfig,
@@ -59,7 +64,29 @@ export class OutboxListener {
 
   /** True while notifications are sure to arrive: the relay may poll slowly. */
   get healthy(): boolean {
-    return this.listening;
+    return this.listening && !this.unlistened;
+  }
+
+  /** True between `pause` and `resume`. */
+  get paused(): boolean {
+    return this.unlistened;
+  }
+
+  /** Stops listening (the relay polls meanwhile). */
+  async pause(): Promise<void> {
+    if (this.unlistened || !this.listening) return;
+    this.unlistened = true;
+    await this.client?.query('UNLISTEN *').catch(() => undefined);
+  }
+
+  /**
+   * Listens again. Resolves once LISTEN has taken effect, so a claim begun after it sees every row
+   * whose commit was not announced to this session.
+   */
+  async resume(): Promise<void> {
+    if (!this.unlistened) return;
+    this.unlistened = false;
+    await this.client?.query(LISTEN_SQL).catch(() => undefined);
   }
 
   start(): void {
@@ -83,7 +110,7 @@ export class OutboxListener {
     client.on('notification', () => this.wake());
     try {
       await client.connect();
-      await client.query(`LISTEN ${pg.escapeIdentifier(OUTBOX_NOTIFY_CHANNEL)}`);
+      if (!this.unlistened) await client.query(LISTEN_SQL);
     } catch (error) {
       this.lost(client, error as Error);
       return;

@@ -68,6 +68,15 @@ describe('OutboxRelay woken by NOTIFY', () => {
     return rows.map((row: { pid: number }) => row.pid);
   }
 
+  /** The last statement of each relay listener's session. */
+  async function listenerStatements(): Promise<string[]> {
+    const { rows } = await database.sql(
+      `SELECT query FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1`,
+      [OUTBOX_LISTENER_APPLICATION_NAME],
+    );
+    return rows.map((row: { query: string }) => row.query);
+  }
+
   const isDispatched = async (id: string) =>
     (
       await database.sql(`SELECT 1 FROM outbox_messages WHERE id = $1 AND status = 'dispatched'`, [
@@ -89,6 +98,40 @@ describe('OutboxRelay woken by NOTIFY', () => {
       await until(() => isDispatched(id), `row ${n} dispatched well before the minute`, 5_000);
     }
     expect(delivered).toHaveLength(3);
+  });
+
+  it('stops listening while commits keep coming, and listens again once they stop', async () => {
+    const delivered: string[] = [];
+    startRelay({ OUTBOX_POLL_MS: SLOW, OUTBOX_FALLBACK_POLL_MS: SLOW }, delivered);
+    await until(async () => ((await listenerPids()).length ? true : undefined), 'the listener');
+
+    const committed: string[] = [];
+    let streaming = true;
+    const stream = (async () => {
+      for (let n = 0; streaming; n++) committed.push(...(await commitRows(`test.stream-${n}`, 1)));
+    })();
+    try {
+      await until(
+        async () => ((await listenerStatements()).includes('UNLISTEN *') ? true : undefined),
+        'the listener unlistened while rows keep coming',
+      );
+    } finally {
+      streaming = false;
+      await stream;
+    }
+    await until(
+      async () => ((await listenerPids()).length ? true : undefined),
+      'the listener listening again',
+    );
+
+    // Polls are a minute apart: only a notification can dispatch this row in time.
+    const [id] = await commitRows('test.after-stream', 1);
+    await until(() => isDispatched(id), 'the row after the stream dispatched at once', 5_000);
+    await until(
+      () => Promise.resolve(delivered.length === committed.length + 1 ? true : undefined),
+      'every streamed row dispatched',
+    );
+    expect([...delivered].sort()).toEqual([...committed, id].sort());
   });
 
   it('loses and doubles nothing when notifications are missed while the listeners reconnect', async () => {

@@ -61,7 +61,8 @@ const STILL_PENDING = `FROM unnest($1::uuid[]) AS claimed (id) WHERE message.id 
  * The relay sleeps until a commit wakes it: OutboxService notifies in the transaction that writes
  * the rows, and each relay LISTENs on a dedicated connection (OutboxListener). Polling remains as a
  * safety net: every `fallbackPollMs` while the listener is up, every `pollMs` while it is down (or
- * LISTEN is disabled), and at the due time of a retry this instance scheduled.
+ * LISTEN is disabled), and at the due time of a retry this instance scheduled. While drains keep
+ * finding rows it polls every `busyPollMs` instead of listening (see `rest`).
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -186,9 +187,24 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       });
       // A retry due before this drain began was claimed by it (or by another instance).
       this.retriesDueAt = this.retriesDueAt.filter((dueAt) => dueAt > startedAt);
-      if (claimed < this.config.outbox.batchSize && this.running)
-        await this.wakeUp.sleep(this.idleMs());
+      if (claimed < this.config.outbox.batchSize && this.running) await this.rest(claimed);
     }
+  }
+
+  /**
+   * Between two drains. While drains find rows, the relay does not listen and polls every
+   * `busyPollMs`: Postgres would otherwise wake the listener's session on every notifying commit.
+   * Once a drain finds nothing, the relay listens again and drains once more at once, which claims
+   * whatever committed while it did not listen; only then does it sleep until a notification.
+   */
+  private async rest(claimed: number): Promise<void> {
+    const listener = this.listener;
+    if (listener && claimed > 0) {
+      await listener.pause();
+      return this.wakeUp.sleep(Math.min(this.config.outbox.busyPollMs, this.idleMs()));
+    }
+    if (listener?.paused) return listener.resume();
+    return this.wakeUp.sleep(this.idleMs());
   }
 
   /** How long to sleep when no notification comes. */
