@@ -5,6 +5,7 @@ import { freePort } from '@mas/testing/free-port.js';
 import { fund, ledgerViolations, slotLedgerViolations } from '@mas/testing/ledger.js';
 import { PrivatePgBouncer } from '@mas/testing/private-pgbouncer.js';
 import { connectEvents, listen } from '@mas/testing/realtime.js';
+import { listeningPids } from '@mas/testing/outbox-listeners.js';
 import { createSlot } from '@mas/testing/slots.js';
 import { login, startTestApp, TEST_ADMIN, type TestApp } from '@mas/testing/test-app.js';
 import { createTestDatabase, type TestDatabase } from '@mas/testing/test-database.js';
@@ -230,15 +231,10 @@ describe('behind PgBouncer in transaction mode (DATABASE_URL = bouncer, DATABASE
       );
       expect(bouncerListeners).toEqual([]);
       // Right after a drain the relay may still be polling (UNLISTEN *); idle, it listens again.
-      const serverListeners = () =>
-        database
-          .sql(
-            `SELECT count(*)::int AS n FROM pg_stat_activity
-              WHERE datname = current_database() AND application_name = $1 AND query ILIKE 'LISTEN%'`,
-            [OUTBOX_LISTENER_APPLICATION_NAME],
-          )
-          .then(({ rows }) => ((rows[0] as { n: number }).n === 1 ? true : undefined));
-      await until(serverListeners, 'one listener on a server connection of its own');
+      await until(
+        async () => ((await listeningPids(database)).length === 1 ? true : undefined),
+        'one listener on a server connection of its own',
+      );
     });
 
     it('leaves no session state on the server connections it shared (no reset query runs between clients)', async () => {

@@ -73,20 +73,26 @@ export class OutboxListener {
   }
 
   /** Stops listening (the relay polls meanwhile). */
-  async pause(): Promise<void> {
-    if (this.unlistened || !this.listening) return;
+  pause(): Promise<void> {
+    if (this.unlistened || !this.listening) return Promise.resolve();
     this.unlistened = true;
-    await this.client?.query('UNLISTEN *').catch(() => undefined);
+    return this.send('UNLISTEN *');
   }
 
   /**
    * Listens again. Resolves once LISTEN has taken effect, so a claim begun after it sees every row
    * whose commit was not announced to this session.
    */
-  async resume(): Promise<void> {
-    if (!this.unlistened) return;
+  resume(): Promise<void> {
+    if (!this.unlistened) return Promise.resolve();
     this.unlistened = false;
-    await this.client?.query(LISTEN_SQL).catch(() => undefined);
+    return this.send(LISTEN_SQL);
+  }
+
+  /** A statement that fails counts as a lost connection, as a failed LISTEN at connect does. */
+  private async send(statement: string): Promise<void> {
+    const client = this.client;
+    await client?.query(statement).catch((error: Error) => this.lost(client, error));
   }
 
   start(): void {

@@ -1,9 +1,9 @@
 import { type DataSource } from 'typeorm';
 import { openOutboxDataSource } from '@mas/testing/outbox-data-source.js';
+import { listenerSessions, listeningPids } from '@mas/testing/outbox-listeners.js';
 import { createTestDatabase, type TestDatabase } from '@mas/testing/test-database.js';
 import { until } from '@mas/testing/until.js';
 import { loadDatabaseConfig } from '../config/database-config.js';
-import { OUTBOX_LISTENER_APPLICATION_NAME } from './outbox-listener.js';
 import { OutboxChannel } from './outbox-message.entity.js';
 import { OutboxRelay } from './outbox-relay.js';
 import { OutboxEntries, OutboxService } from './outbox.service.js';
@@ -58,25 +58,6 @@ describe('OutboxRelay woken by NOTIFY', () => {
     return rows.map((row: { id: string }) => row.id);
   }
 
-  /** The backends of the relays' listeners that have run their LISTEN. */
-  async function listenerPids(): Promise<number[]> {
-    const { rows } = await database.sql(
-      `SELECT pid FROM pg_stat_activity
-        WHERE datname = current_database() AND application_name = $1 AND query ILIKE 'LISTEN%'`,
-      [OUTBOX_LISTENER_APPLICATION_NAME],
-    );
-    return rows.map((row: { pid: number }) => row.pid);
-  }
-
-  /** The last statement of each relay listener's session. */
-  async function listenerStatements(): Promise<string[]> {
-    const { rows } = await database.sql(
-      `SELECT query FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1`,
-      [OUTBOX_LISTENER_APPLICATION_NAME],
-    );
-    return rows.map((row: { query: string }) => row.query);
-  }
-
   const isDispatched = async (id: string) =>
     (
       await database.sql(`SELECT 1 FROM outbox_messages WHERE id = $1 AND status = 'dispatched'`, [
@@ -89,7 +70,10 @@ describe('OutboxRelay woken by NOTIFY', () => {
   it('dispatches a committed row at once, with every poll a minute apart', async () => {
     const delivered: string[] = [];
     startRelay({ OUTBOX_POLL_MS: SLOW, OUTBOX_FALLBACK_POLL_MS: SLOW }, delivered);
-    await until(async () => ((await listenerPids()).length ? true : undefined), 'the listener');
+    await until(
+      async () => ((await listeningPids(database)).length ? true : undefined),
+      'the listener',
+    );
 
     // One after another: only the first could still be caught by the drain the listener's
     // connection triggered; the others are dispatched because their commit woke the relay.
@@ -103,7 +87,10 @@ describe('OutboxRelay woken by NOTIFY', () => {
   it('stops listening while commits keep coming, and listens again once they stop', async () => {
     const delivered: string[] = [];
     startRelay({ OUTBOX_POLL_MS: SLOW, OUTBOX_FALLBACK_POLL_MS: SLOW }, delivered);
-    await until(async () => ((await listenerPids()).length ? true : undefined), 'the listener');
+    await until(
+      async () => ((await listeningPids(database)).length ? true : undefined),
+      'the listener',
+    );
 
     const committed: string[] = [];
     let streaming = true;
@@ -112,7 +99,10 @@ describe('OutboxRelay woken by NOTIFY', () => {
     })();
     try {
       await until(
-        async () => ((await listenerStatements()).includes('UNLISTEN *') ? true : undefined),
+        async () =>
+          (await listenerSessions(database)).some((session) => session.query === 'UNLISTEN *')
+            ? true
+            : undefined,
         'the listener unlistened while rows keep coming',
       );
     } finally {
@@ -120,7 +110,7 @@ describe('OutboxRelay woken by NOTIFY', () => {
       await stream;
     }
     await until(
-      async () => ((await listenerPids()).length ? true : undefined),
+      async () => ((await listeningPids(database)).length ? true : undefined),
       'the listener listening again',
     );
 
@@ -140,14 +130,14 @@ describe('OutboxRelay woken by NOTIFY', () => {
     startRelay(env, delivered);
     startRelay(env, delivered);
     await until(
-      async () => ((await listenerPids()).length === 2 ? true : undefined),
+      async () => ((await listeningPids(database)).length === 2 ? true : undefined),
       'both listeners',
     );
 
     const committed: string[] = [];
     let terminated = 0;
     for (let round = 0; round < 5; round++) {
-      const pids = await listenerPids();
+      const pids = await listeningPids(database);
       const { rows } = await database.sql(
         `SELECT count(*)::int AS n FROM unnest($1::int[]) AS pid WHERE pg_terminate_backend(pid)`,
         [pids],
@@ -158,7 +148,7 @@ describe('OutboxRelay woken by NOTIFY', () => {
       for (let batch = 0; batch < 4; batch++)
         committed.push(...(await commitRows(`test.missed-${round}-${batch}`, 5)));
       await until(
-        async () => ((await listenerPids()).length === 2 ? true : undefined),
+        async () => ((await listeningPids(database)).length === 2 ? true : undefined),
         'the listeners back',
       );
     }
