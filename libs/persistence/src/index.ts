@@ -30,6 +30,7 @@ export * from './persistence.tokens.js';
 export * from './persistence.module.js';
 export * from './query/like-pattern.js';
 export * from './query/sql-params.js';
+export * from './query/rows-by-id.js';
 export * from './money/numeric-money.js';
 export * from './transactions/update-if-status.js';
 export * from './outbox/outbox-message.entity.js';

@@ -65,7 +65,7 @@ export class TokenService {
   ): Promise<User | null> {
     const claims = await this.verify(token);
     if (!claims) return null;
-    const load = () => this.users.findById(claims.sub);
+    const load = () => this.users.loadForAuthentication(claims.sub);
     return this.checked(claims, await (fresh ? load() : this.authenticated.get(claims.sub, load)));
   }
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ConflictError, NotFoundError, RuleViolationError } from '@mas/domain-errors';
 import {
+  Coalesced,
   OutboxService,
   type Page,
   paginateByKeyset,
@@ -18,6 +19,7 @@ import { User } from '../entities/user.entity.js';
 import { UserRole } from '../entities/user-role.enum.js';
 import { PasswordHasher } from '../passwords/password-hasher.service.js';
 import { refuseSelfLockout } from './self-lockout.js';
+import { readUsers } from './user-rows.js';
 
 export type NewUser = Pick<CreateUserDto, 'email' | 'password' | 'fullName' | 'role'> & {
   salesHeadId?: string | null;
@@ -25,13 +27,18 @@ export type NewUser = Pick<CreateUserDto, 'email' | 'password' | 'fullName' | 'r
 
 @Injectable()
 export class UsersService {
+  private readonly authenticationLoads: Coalesced<string, User | null>;
+
   constructor(
     private readonly transactions: TransactionRunner,
     private readonly hasher: PasswordHasher,
     private readonly outbox: OutboxService,
     private readonly authenticated: AuthenticatedUsers,
     private readonly reads: ReplicaReads,
-  ) {}
+  ) {
+    const manager = transactions.manager();
+    this.authenticationLoads = new Coalesced((ids) => readUsers(manager, ids));
+  }
 
   /**
    * Inserts a user; in the caller's transaction when `tx` is given (user subscribers join it). A
@@ -69,6 +76,14 @@ export class UsersService {
 
   async findById(id: string, tx?: EntityManager): Promise<User | null> {
     return this.transactions.manager(tx).findOneBy(User, { id });
+  }
+
+  /**
+   * The user row as committed now, for authentication, which re-reads every active user once per
+   * AUTH_CACHE_TTL_MS: the loads started within one turn of the event loop share one statement.
+   */
+  loadForAuthentication(id: string): Promise<User | null> {
+    return this.authenticationLoads.add(id);
   }
 
   async getById(id: string): Promise<User> {

@@ -1,4 +1,4 @@
-import { isUuid } from '@mas/persistence';
+import { rowsById } from '@mas/persistence';
 import { type EntityManager } from 'typeorm';
 import { type MeetingStatus } from '../entities/meeting-status.enum.js';
 import { Slot } from '../entities/slot.entity.js';
@@ -36,17 +36,10 @@ export async function lockSlot(tx: EntityManager, id: string): Promise<Slot | nu
  * the order of `ids`: null for a slot that does not exist, or an id that is not a UUID.
  */
 export async function readSlots(manager: EntityManager, ids: string[]): Promise<(Slot | null)[]> {
-  const wellFormed = ids.filter(isUuid);
-  const rows = wellFormed.length
-    ? await manager.query<SlotRow[]>(`SELECT ${COLUMNS} FROM slots WHERE id = ANY($1::uuid[])`, [
-        wellFormed,
-      ])
-    : [];
-  const byId = new Map(rows.map((row) => [row.id, row]));
-  return ids.map((id) => {
-    const row = byId.get(id.toLowerCase());
-    return row ? toSlot(manager, row) : null;
-  });
+  const rows = await rowsById(ids, (uuids) =>
+    manager.query<SlotRow[]>(`SELECT ${COLUMNS} FROM slots WHERE id = ANY($1::uuid[])`, [uuids]),
+  );
+  return rows.map((row) => (row ? toSlot(manager, row) : null));
 }
 
 /** The statement writing every field a transition may change (run along the outbox insert). */
