@@ -26,17 +26,20 @@ export function configureApp(app: INestApplication): INestApplication {
   app.use(helmet());
   app.useGlobalPipes(createValidationPipe());
   app.useWebSocketAdapter(new RedisIoAdapter(app));
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('MAS platform API')
-      .setDescription(
-        'Mentorship, LMS, CRM, finance and workflow backend. Errors: { statusCode, error, message, details? }.',
-      )
-      .setVersion('0.1.0')
-      .addBearerAuth()
-      .build(),
-  );
+  // Built at the first request for it, not at boot: scanning every route costs boot time and
+  // most instances are never asked for their documentation.
+  const document = () =>
+    SwaggerModule.createDocument(
+      app,
+      new DocumentBuilder()
+        .setTitle('MAS platform API')
+        .setDescription(
+          'Mentorship, LMS, CRM, finance and workflow backend. Errors: { statusCode, error, message, details? }.',
+        )
+        .setVersion('0.1.0')
+        .addBearerAuth()
+        .build(),
+    );
   SwaggerModule.setup(`${API_PREFIX}/docs`, app, document, {
     jsonDocumentUrl: `${API_PREFIX}/docs-json`,
   });
