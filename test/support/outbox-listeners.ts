@@ -1,5 +1,6 @@
 import { OUTBOX_LISTENER_APPLICATION_NAME } from '@mas/persistence';
 import type { TestDatabase } from './test-database.js';
+import { until } from './until.js';
 
 export interface ListenerSession {
   pid: number;
@@ -21,4 +22,16 @@ export async function listeningPids(database: TestDatabase): Promise<number[]> {
   return (await listenerSessions(database))
     .filter((session) => /^LISTEN\b/i.test(session.query))
     .map((session) => session.pid);
+}
+
+/** Waits until exactly `count` listener sessions listen; returns their backends. */
+export function untilListening(
+  database: TestDatabase,
+  count: number,
+  what: string,
+): Promise<number[]> {
+  return until(async () => {
+    const pids = await listeningPids(database);
+    return pids.length === count ? pids : undefined;
+  }, what);
 }

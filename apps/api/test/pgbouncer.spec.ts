@@ -5,11 +5,10 @@ import { freePort } from '@mas/testing/free-port.js';
 import { fund, ledgerViolations, slotLedgerViolations } from '@mas/testing/ledger.js';
 import { PrivatePgBouncer } from '@mas/testing/private-pgbouncer.js';
 import { connectEvents, listen } from '@mas/testing/realtime.js';
-import { listeningPids } from '@mas/testing/outbox-listeners.js';
+import { untilListening } from '@mas/testing/outbox-listeners.js';
 import { createSlot } from '@mas/testing/slots.js';
 import { login, startTestApp, TEST_ADMIN, type TestApp } from '@mas/testing/test-app.js';
 import { createTestDatabase, type TestDatabase } from '@mas/testing/test-database.js';
-import { until } from '@mas/testing/until.js';
 import { createUserWithRole, type TestUser } from '@mas/testing/users.js';
 
 /** Server connections per database: far fewer than the app's pool of 10. */
@@ -231,10 +230,7 @@ describe('behind PgBouncer in transaction mode (DATABASE_URL = bouncer, DATABASE
       );
       expect(bouncerListeners).toEqual([]);
       // Right after a drain the relay may still be polling (UNLISTEN *); idle, it listens again.
-      await until(
-        async () => ((await listeningPids(database)).length === 1 ? true : undefined),
-        'one listener on a server connection of its own',
-      );
+      await untilListening(database, 1, 'one listener on a server connection of its own');
     });
 
     it('leaves no session state on the server connections it shared (no reset query runs between clients)', async () => {

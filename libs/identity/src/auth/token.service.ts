@@ -136,7 +136,10 @@ export class TokenService {
       typeof claims.exp === 'number';
     if (!wellFormed) return null;
     // Scoped tokens open the queue dashboard: always checked against the row itself.
-    const user = this.checked(claims as ScopedTokenClaims, await this.users.findById(claims.sub!));
+    const user = this.checked(
+      claims as ScopedTokenClaims,
+      await this.users.loadForAuthentication(claims.sub!),
+    );
     return user ? { user, claims: claims as ScopedTokenClaims } : null;
   }
 

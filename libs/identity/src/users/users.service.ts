@@ -79,8 +79,8 @@ export class UsersService {
   }
 
   /**
-   * The user row as committed now, for authentication, which re-reads every active user once per
-   * AUTH_CACHE_TTL_MS: the loads started within one turn of the event loop share one statement.
+   * The user row as committed now, for every authentication (cache reloads, socket handshakes,
+   * scoped tokens): the loads started within one turn of the event loop share one statement.
    */
   loadForAuthentication(id: string): Promise<User | null> {
     return this.authenticationLoads.add(id);

@@ -1,6 +1,6 @@
 import { type DataSource } from 'typeorm';
 import { openOutboxDataSource } from '@mas/testing/outbox-data-source.js';
-import { listenerSessions, listeningPids } from '@mas/testing/outbox-listeners.js';
+import { listenerSessions, listeningPids, untilListening } from '@mas/testing/outbox-listeners.js';
 import { createTestDatabase, type TestDatabase } from '@mas/testing/test-database.js';
 import { until } from '@mas/testing/until.js';
 import { loadDatabaseConfig } from '../config/database-config.js';
@@ -70,10 +70,7 @@ describe('OutboxRelay woken by NOTIFY', () => {
   it('dispatches a committed row at once, with every poll a minute apart', async () => {
     const delivered: string[] = [];
     startRelay({ OUTBOX_POLL_MS: SLOW, OUTBOX_FALLBACK_POLL_MS: SLOW }, delivered);
-    await until(
-      async () => ((await listeningPids(database)).length ? true : undefined),
-      'the listener',
-    );
+    await untilListening(database, 1, 'the listener');
 
     // One after another: only the first could still be caught by the drain the listener's
     // connection triggered; the others are dispatched because their commit woke the relay.
@@ -87,10 +84,7 @@ describe('OutboxRelay woken by NOTIFY', () => {
   it('stops listening while commits keep coming, and listens again once they stop', async () => {
     const delivered: string[] = [];
     startRelay({ OUTBOX_POLL_MS: SLOW, OUTBOX_FALLBACK_POLL_MS: SLOW }, delivered);
-    await until(
-      async () => ((await listeningPids(database)).length ? true : undefined),
-      'the listener',
-    );
+    await untilListening(database, 1, 'the listener');
 
     const committed: string[] = [];
     let streaming = true;
@@ -109,10 +103,7 @@ describe('OutboxRelay woken by NOTIFY', () => {
       streaming = false;
       await stream;
     }
-    await until(
-      async () => ((await listeningPids(database)).length ? true : undefined),
-      'the listener listening again',
-    );
+    await untilListening(database, 1, 'the listener listening again');
 
     // Polls are a minute apart: only a notification can dispatch this row in time.
     const [id] = await commitRows('test.after-stream', 1);
@@ -129,10 +120,7 @@ describe('OutboxRelay woken by NOTIFY', () => {
     const env = { OUTBOX_POLL_MS: '50', OUTBOX_FALLBACK_POLL_MS: SLOW };
     startRelay(env, delivered);
     startRelay(env, delivered);
-    await until(
-      async () => ((await listeningPids(database)).length === 2 ? true : undefined),
-      'both listeners',
-    );
+    await untilListening(database, 2, 'both listeners');
 
     const committed: string[] = [];
     let terminated = 0;
@@ -147,10 +135,7 @@ describe('OutboxRelay woken by NOTIFY', () => {
       // are followed by no other commit, so only the relays' own catch-up can dispatch them.
       for (let batch = 0; batch < 4; batch++)
         committed.push(...(await commitRows(`test.missed-${round}-${batch}`, 5)));
-      await until(
-        async () => ((await listeningPids(database)).length === 2 ? true : undefined),
-        'the listeners back',
-      );
+      await untilListening(database, 2, 'the listeners back');
     }
 
     await until(
