@@ -4,23 +4,24 @@ import { until } from './until.js';
 
 export interface ListenerSession {
   pid: number;
-  /** The session's last statement: LISTEN while it listens, `UNLISTEN *` while its relay polls. */
-  query: string;
+  /** Registered in outbox_listeners (it listens); false while its relay polls. */
+  listening: boolean;
 }
 
 /** The outbox relays' listener sessions on the test database (pg_stat_activity). */
 export async function listenerSessions(database: TestDatabase): Promise<ListenerSession[]> {
   const { rows } = await database.sql(
-    `SELECT pid, query FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1`,
+    `SELECT a.pid, EXISTS (SELECT FROM outbox_listeners l WHERE l.pid = a.pid) AS listening
+       FROM pg_stat_activity a WHERE a.datname = current_database() AND a.application_name = $1`,
     [OUTBOX_LISTENER_APPLICATION_NAME],
   );
   return rows as ListenerSession[];
 }
 
-/** The backends of the listener sessions that listen now (their last statement was LISTEN). */
+/** The backends of the listener sessions that listen now. */
 export async function listeningPids(database: TestDatabase): Promise<number[]> {
   return (await listenerSessions(database))
-    .filter((session) => /^LISTEN\b/i.test(session.query))
+    .filter((session) => session.listening)
     .map((session) => session.pid);
 }
 

@@ -229,7 +229,7 @@ describe('behind PgBouncer in transaction mode (DATABASE_URL = bouncer, DATABASE
         (row) => row.application_name === OUTBOX_LISTENER_APPLICATION_NAME,
       );
       expect(bouncerListeners).toEqual([]);
-      // Right after a drain the relay may still be polling (UNLISTEN *); idle, it listens again.
+      // Right after a drain the relay may still be polling (unregistered); idle, it listens again.
       await untilListening(database, 1, 'one listener on a server connection of its own');
     });
 

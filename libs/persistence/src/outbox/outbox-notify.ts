@@ -6,8 +6,13 @@ import { type DataSource } from 'typeorm';
  */
 export const OUTBOX_NOTIFY_CHANNEL = 'outbox_messages';
 
-/** A select-list expression that notifies the relays when its statement's transaction commits. */
-export const NOTIFY_RELAYS_SQL = `pg_notify('${OUTBOX_NOTIFY_CHANNEL}', '')`;
+/**
+ * A select-list expression that notifies the relays when its statement's transaction commits, if
+ * any relay listens now (the registry of migration AddOutboxListenerRegistry). Under load every
+ * relay polls instead of listening, and writers skip the notification, whose commit would wait
+ * for every other notifying commit.
+ */
+export const NOTIFY_RELAYS_SQL = 'outbox_wake_relays()';
 
 /** Wakes every relay now, for rows made due outside an insert (leases given back, re-queues). */
 export async function notifyRelays(dataSource: DataSource): Promise<void> {

@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { type DataSource } from 'typeorm';
 import { openOutboxDataSource } from '@mas/testing/outbox-data-source.js';
 import { listenerSessions, listeningPids, untilListening } from '@mas/testing/outbox-listeners.js';
@@ -5,6 +6,7 @@ import { createTestDatabase, type TestDatabase } from '@mas/testing/test-databas
 import { until } from '@mas/testing/until.js';
 import { loadDatabaseConfig } from '../config/database-config.js';
 import { OutboxChannel } from './outbox-message.entity.js';
+import { OUTBOX_NOTIFY_CHANNEL } from './outbox-notify.js';
 import { OutboxRelay } from './outbox-relay.js';
 import { OutboxEntries, OutboxService } from './outbox.service.js';
 
@@ -94,7 +96,7 @@ describe('OutboxRelay woken by NOTIFY', () => {
     try {
       await until(
         async () =>
-          (await listenerSessions(database)).some((session) => session.query === 'UNLISTEN *')
+          (await listenerSessions(database)).some((session) => !session.listening)
             ? true
             : undefined,
         'the listener unlistened while rows keep coming',
@@ -113,6 +115,95 @@ describe('OutboxRelay woken by NOTIFY', () => {
       'every streamed row dispatched',
     );
     expect([...delivered].sort()).toEqual([...committed, id].sort());
+  });
+
+  /**
+   * A session that LISTENs (without registering) and reports, for `commit`, whether an outbox
+   * notification came: a marker notified after `commit` arrives after any notification of it.
+   */
+  async function observeNotifications(): Promise<{
+    notifies(commit: () => Promise<unknown>): Promise<boolean>;
+    close(): Promise<void>;
+  }> {
+    const observer = new pg.Client({ connectionString: database.url });
+    await observer.connect();
+    await observer.query(`LISTEN ${OUTBOX_NOTIFY_CHANNEL}; LISTEN test_marker`);
+    let heard: string[] = [];
+    let marked: (() => void) | undefined;
+    observer.on('notification', ({ channel }) => {
+      if (channel === 'test_marker') marked?.();
+      else heard.push(channel);
+    });
+    return {
+      async notifies(commit) {
+        heard = [];
+        const marker = new Promise<void>((resolve) => (marked = resolve));
+        await commit();
+        await database.sql(`NOTIFY test_marker`);
+        await marker;
+        return heard.length > 0;
+      },
+      close: () => observer.end(),
+    };
+  }
+
+  it('has writers notify only while some relay listens, and unregisters a relay that stops', async () => {
+    const observer = await observeNotifications();
+    try {
+      expect((await database.sql(`SELECT pid FROM outbox_listeners`)).rows).toEqual([]);
+      expect(await observer.notifies(() => commitRows('test.unheard', 1))).toBe(false);
+      // A snapshot older than the transaction's id cannot rule out a listener: it notifies.
+      const repeatableRead = () =>
+        dataSource.transaction('REPEATABLE READ', (tx) =>
+          outbox.record(tx, [OutboxEntries.realtime({ type: 'test.rr', data: {}, rooms: ['x'] })]),
+        );
+      expect(await observer.notifies(repeatableRead)).toBe(true);
+
+      const relay = startRelay({ OUTBOX_POLL_MS: SLOW, OUTBOX_FALLBACK_POLL_MS: SLOW }, []);
+      const [pid] = await untilListening(database, 1, 'the listener');
+      expect((await database.sql(`SELECT pid FROM outbox_listeners`)).rows).toEqual([{ pid }]);
+      expect(await observer.notifies(() => commitRows('test.heard', 1))).toBe(true);
+
+      await relay.stop();
+      expect((await database.sql(`SELECT pid FROM outbox_listeners`)).rows).toEqual([]);
+      expect(await observer.notifies(() => commitRows('test.unheard-again', 1))).toBe(false);
+    } finally {
+      await observer.close();
+    }
+  });
+
+  it('dispatches the row of a writer that was in flight when the relay listened, with no notification and polls a minute apart', async () => {
+    const writer = new pg.Client({ connectionString: database.url });
+    await writer.connect();
+    try {
+      // Written while no relay listens: the commit below will not notify.
+      await writer.query('BEGIN');
+      await writer.query(
+        `INSERT INTO outbox_messages (channel, topic, payload, audience)
+         VALUES ('realtime', 'test.in-flight', '{}', '{user:x}') RETURNING outbox_wake_relays()`,
+      );
+      const delivered: string[] = [];
+      startRelay({ OUTBOX_POLL_MS: SLOW, OUTBOX_FALLBACK_POLL_MS: SLOW }, delivered);
+      await untilListening(database, 1, 'the listener');
+      await writer.query('COMMIT');
+
+      const { rows } = await database.sql(
+        `SELECT id FROM outbox_messages WHERE topic = 'test.in-flight'`,
+      );
+      const [{ id }] = rows as { id: string }[];
+      await until(() => isDispatched(id), "the in-flight writer's row dispatched", 5_000);
+      expect(delivered).toEqual([id]);
+    } finally {
+      await writer.end();
+    }
+  });
+
+  it('removes the registrations of listeners whose backend is gone when a listener registers', async () => {
+    // No backend has this pid (pids are below 2^22 on Linux).
+    await database.sql(`INSERT INTO outbox_listeners (pid) VALUES (2000000000)`);
+    startRelay({ OUTBOX_POLL_MS: SLOW, OUTBOX_FALLBACK_POLL_MS: SLOW }, []);
+    const [pid] = await untilListening(database, 1, 'the listener');
+    expect((await database.sql(`SELECT pid FROM outbox_listeners`)).rows).toEqual([{ pid }]);
   });
 
   it('loses and doubles nothing when notifications are missed while the listeners reconnect', async () => {

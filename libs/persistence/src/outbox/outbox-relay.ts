@@ -13,6 +13,7 @@ import { CoalescedWrite } from './coalesced-write.js';
 import { OutboxListener, listenerClientConfig } from './outbox-listener.js';
 import { OutboxChannel, OutboxMessage } from './outbox-message.entity.js';
 import { notifyRelays } from './outbox-notify.js';
+import { UnannouncedWriters } from './unannounced-writers.js';
 import { WakeUp } from './wake-up.js';
 
 export type OutboxDispatcher = (message: OutboxMessage) => Promise<void>;
@@ -62,7 +63,9 @@ const STILL_PENDING = `FROM unnest($1::uuid[]) AS claimed (id) WHERE message.id 
  * the rows, and each relay LISTENs on a dedicated connection (OutboxListener). Polling remains as a
  * safety net: every `fallbackPollMs` while the listener is up, every `pollMs` while it is down (or
  * LISTEN is disabled), and at the due time of a retry this instance scheduled. While drains keep
- * finding rows it polls every `busyPollMs` instead of listening (see `rest`).
+ * finding rows it polls every `busyPollMs` instead of listening (see `rest`). Writers notify only
+ * while some relay listens; those in flight when a listener registers may not have, and the relay
+ * polls until they have ended (UnannouncedWriters).
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -76,6 +79,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private readonly inFlight = new Set<string>();
   private readonly wakeUp = new WakeUp();
   private listener?: OutboxListener;
+  private readonly unannounced: UnannouncedWriters;
   /** When rows this instance failed become due again (epoch ms), to claim them on time. */
   private retriesDueAt: number[] = [];
   private readonly handOffs = new CoalescedWrite((ids) =>
@@ -89,7 +93,9 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   constructor(
     private readonly dataSource: DataSource,
     @Inject(DATABASE_CONFIG) private readonly config: DatabaseConfig,
-  ) {}
+  ) {
+    this.unannounced = new UnannouncedWriters(dataSource, config.outbox.busyPollMs);
+  }
 
   register(
     channel: OutboxChannel,
@@ -107,7 +113,10 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     if (this.config.outbox.listen) {
       this.listener = new OutboxListener(
         listenerClientConfig(this.dataSource.options, this.config),
-        () => this.wakeUp.wake(),
+        {
+          wake: () => this.wakeUp.wake(),
+          registered: (writers) => this.unannounced.watch(writers),
+        },
         this.logger,
       );
       this.listener.start();
@@ -181,10 +190,13 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private async run(): Promise<void> {
     while (this.running) {
       const startedAt = Date.now();
-      const claimed = await this.drainOnce().catch((error: unknown) => {
-        this.logger.warn(`outbox relay: ${(error as Error).message}`);
-        return 0;
-      });
+      const claimed = await this.unannounced
+        .forgetEnded()
+        .then(() => this.drainOnce())
+        .catch((error: unknown) => {
+          this.logger.warn(`outbox relay: ${(error as Error).message}`);
+          return 0;
+        });
       // A retry due before this drain began was claimed by it (or by another instance).
       this.retriesDueAt = this.retriesDueAt.filter((dueAt) => dueAt > startedAt);
       if (claimed < this.config.outbox.batchSize && this.running) await this.rest(claimed);
@@ -193,9 +205,11 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
 
   /**
    * Between two drains. While drains find rows, the relay does not listen and polls every
-   * `busyPollMs`: Postgres would otherwise wake the listener's session on every notifying commit.
-   * Once a drain finds nothing, the relay listens again and drains once more at once, which claims
-   * whatever committed while it did not listen; only then does it sleep until a notification.
+   * `busyPollMs`: every notifying commit would wait for a database-wide lock held until the commit
+   * before it is flushed, and would wake the listener's session. While no relay listens, writers
+   * do not notify. Once a drain finds nothing, the relay listens again and drains once more at
+   * once, which claims whatever committed while it did not listen; only then does it sleep until a
+   * notification (or the end of the writers that were in flight when it listened again).
    */
   private async rest(claimed: number): Promise<void> {
     const listener = this.listener;
@@ -212,7 +226,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     const { pollMs, fallbackPollMs } = this.config.outbox;
     const interval = this.listener?.healthy ? fallbackPollMs : pollMs;
     const nextRetryIn = this.retriesDueAt.reduce((a, b) => Math.min(a, b), Infinity) - Date.now();
-    return Math.max(0, Math.min(interval, nextRetryIn));
+    return Math.max(0, Math.min(interval, nextRetryIn, this.unannounced.nextCheckInMs()));
   }
 
   /** Oldest due first; each claimed row's lease pushes its next attempt past now. */
