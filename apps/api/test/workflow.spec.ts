@@ -708,6 +708,43 @@ describe('workflow engine: definitions, runs, signals, timers, retries, triggers
     ]);
   });
 
+  it('shows a run and its steps as of one moment while steps are being recorded', async () => {
+    await define({
+      key: 'parked',
+      name: 'Parked',
+      config: {
+        start: 'ask',
+        steps: { ask: { type: 'wait_for_signal', event: 'go', next: 'done' }, ...END },
+      },
+    }).expect(201);
+    const { id } = (await start('parked').expect(201)).body as { id: string };
+    const parked = await runReaches(id, 'waiting', 'ask');
+    // Each statement records one more attempt and the run's attempt with it, as a failure does.
+    const offset = parked.steps.length - parked.attempt;
+    let writing = true;
+    const writer = (async () => {
+      for (let n = 0; writing && n < 2000; n++)
+        await database.sql(
+          `WITH run AS (UPDATE workflow_runs SET attempt = attempt + 1 WHERE id = $1
+                        RETURNING id, step_no, attempt)
+           INSERT INTO workflow_step_runs (run_id, step_no, step_key, step_type, attempt, status, started_at, finished_at)
+           SELECT id, step_no, 'ask', 'wait_for_signal', attempt, 'failed', now(), now() FROM run`,
+          [id],
+        );
+    })();
+    const seen: number[] = [];
+    try {
+      for (let n = 0; n < 100; n++) {
+        const run = await getRun(id);
+        seen.push(run.steps.length - run.attempt);
+      }
+    } finally {
+      writing = false;
+      await writer;
+    }
+    expect(new Set(seen)).toEqual(new Set([offset]));
+  });
+
   it('records every step execution once: no duplicate run + step + attempt', async () => {
     const duplicates = await database.sql(
       `SELECT run_id, step_no, attempt FROM workflow_step_runs

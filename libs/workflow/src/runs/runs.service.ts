@@ -94,16 +94,23 @@ export class RunsService {
     return this.insertRun(tx, definition, { ...input, definitionKey: definition.key }, messageId);
   }
 
-  /** 404 for a run outside `scope`. */
-  async get(id: string, scope?: RunScope): Promise<RunWithSteps> {
-    const manager = this.transactions.manager();
-    const run = await scoped(manager, scope).andWhere('run.id = :id', { id }).getOne();
-    if (!run) throw new NotFoundError('workflow run not found');
-    const steps = await manager.find(WorkflowStepRun, {
-      where: { runId: id },
-      order: { stepNo: 'ASC', attempt: 'ASC' },
-    });
-    return { run, steps };
+  /**
+   * 404 for a run outside `scope`. The run and its steps from one snapshot: read one after the
+   * other, a step recorded in between would show beside the run as it was before that step.
+   */
+  get(id: string, scope?: RunScope): Promise<RunWithSteps> {
+    return this.transactions.run(
+      async (tx) => {
+        const run = await scoped(tx, scope).andWhere('run.id = :id', { id }).getOne();
+        if (!run) throw new NotFoundError('workflow run not found');
+        const steps = await tx.find(WorkflowStepRun, {
+          where: { runId: id },
+          order: { stepNo: 'ASC', attempt: 'ASC' },
+        });
+        return { run, steps };
+      },
+      { isolation: 'REPEATABLE READ' },
+    );
   }
 
   list(filter: RunFilter, scope?: RunScope): Promise<Page<WorkflowRun>> {
