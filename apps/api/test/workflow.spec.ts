@@ -14,6 +14,7 @@ interface RunBody {
   id: string;
   status: string;
   currentStep: string | null;
+  attempt: number;
   definitionVersion: number;
   context: Record<string, unknown> & { owner?: { id: string; email: string }; band?: string };
   error: string | null;
