@@ -1,6 +1,7 @@
 import { loadDatabaseConfig } from '../config/database-config.js';
 import { directConnectionFor } from '../config/direct-connection.js';
 import { buildDataSourceOptions, sessionDataSourceOptions } from './data-source-options.js';
+import { GuardedClient } from './guarded-client.js';
 
 describe('buildDataSourceOptions', () => {
   const config = loadDatabaseConfig({
@@ -58,10 +59,10 @@ describe('data sources behind a transaction pooler (DATABASE_DIRECT_URL differs)
     migrations: [],
   });
 
-  it('sends no session state on the pooled connections: no statement_timeout, plain pg clients', () => {
+  it('sends no session state on the pooled connections: no statement_timeout, no prepared statements', () => {
     expect(pooled).toMatchObject({ host: 'pgbouncer', port: 6432 });
     expect(pooled.extra).not.toHaveProperty('statement_timeout');
-    expect(pooled.extra).not.toHaveProperty('Client');
+    expect((pooled.extra as { Client: unknown }).Client).toBe(GuardedClient);
   });
 
   it('moves a session (the migration run) to the direct URL, with the statement timeout', () => {

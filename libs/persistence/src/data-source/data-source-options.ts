@@ -7,6 +7,7 @@ import {
   loadDatabaseConfig,
 } from '../config/database-config.js';
 import { goesThroughPooler } from '../config/direct-connection.js';
+import { GuardedClient } from './guarded-client.js';
 import { HotStatements, preparingClient } from './prepared-statements.js';
 import { SnakeNamingStrategy } from './snake-naming.strategy.js';
 
@@ -60,7 +61,7 @@ export function buildDataSourceOptions(
       connectionTimeoutMillis: Math.min(config.poolAcquireTimeoutMs, config.connectTimeoutMs),
       application_name: 'mas-backend',
       ...statementTimeout(config, connection),
-      ...(config.preparedStatements ? { Client: preparingClient(hotStatements) } : {}),
+      Client: config.preparedStatements ? preparingClient(hotStatements) : GuardedClient,
     },
   };
 }

@@ -1,4 +1,5 @@
-import pg from 'pg';
+import type pg from 'pg';
+import { GuardedClient } from './guarded-client.js';
 
 /**
  * Parsing and planning a statement costs Postgres more than running it when the statement is a
@@ -45,7 +46,7 @@ type QueryArgs = Parameters<pg.Client['query']>;
 
 /** A pg Client class (for the pool's `Client` option) that runs hot statements as prepared ones. */
 export function preparingClient(hot: HotStatements, perConnection = 100): typeof pg.Client {
-  class PreparingClient extends pg.Client {
+  class PreparingClient extends GuardedClient {
     private readonly prepared = new Set<string>();
 
     // TypeORM calls query(text, values) and awaits the promise; everything else passes through.
