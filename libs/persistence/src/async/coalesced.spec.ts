@@ -1,4 +1,5 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import { runInNewContext } from 'node:vm';
 import { Coalesced } from './coalesced.js';
 
 describe('Coalesced', () => {
@@ -23,6 +24,19 @@ describe('Coalesced', () => {
       { status: 'fulfilled', value: 1 },
       { status: 'rejected', reason: new RangeError('-1 < 0') },
       { status: 'fulfilled', value: 2 },
+    ]);
+  });
+
+  it('rejects the item whose result is an Error of another realm (a socket error from Node itself)', async () => {
+    const foreign = runInNewContext(`new Error('connect ECONNREFUSED')`) as Error;
+    expect(foreign instanceof Error).toBe(false);
+    const reading = new Coalesced<string, { id: string }>((ids) =>
+      Promise.resolve(ids.map((id) => (id === 'down' ? foreign : { id }))),
+    );
+    const outcomes = await Promise.allSettled([reading.add('a'), reading.add('down')]);
+    expect(outcomes).toEqual([
+      { status: 'fulfilled', value: { id: 'a' } },
+      { status: 'rejected', reason: foreign },
     ]);
   });
 

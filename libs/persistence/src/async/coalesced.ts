@@ -1,3 +1,5 @@
+import { types } from 'node:util';
+
 /**
  * Runs `run` once for all the items added within one turn of the event loop, and settles each
  * `add` with its own result: `run` returns one result per item, in order (an Error in that place
@@ -28,7 +30,8 @@ export class Coalesced<T, R> {
       const results = await this.run(batch.map((entry) => entry.item));
       batch.forEach((entry, index) => {
         const result = results[index];
-        if (result instanceof Error) entry.failed(result);
+        // Not instanceof: a socket error comes from Node's own realm, which a test's VM context is not.
+        if (types.isNativeError(result)) entry.failed(result);
         else entry.done(result);
       });
     } catch (error) {
